@@ -1,0 +1,117 @@
+/**
+ * Heterogeneous compute nodes: their specs, the seed's 9-node preset, and loading a cluster
+ * from a JSON file validated with zod.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { readJsonFile, validate } from "../validation/mod.ts";
+
+/** Disk throughput of the reference node's SSD, MB/s: file I/O speeds are relative to it. */
+export const REFERENCE_DISK_MBPS = 500;
+
+const nodeSchema = z.object({
+  name: z.string().min(1),
+  arch: z.enum(["arm", "x86"]),
+  cores: z.number().positive().max(1024),
+  cpuSpeed: z.number().positive().max(100),
+  ramGiB: z.number().positive(),
+  diskMBps: z.number().positive(),
+  description: z.string().optional(),
+});
+
+const clusterSchema = z.object({
+  name: z.string().min(1),
+  nodes: z.array(nodeSchema).min(1, "a cluster needs at least one node").refine(
+    (nodes) => new Set(nodes.map((node) => node.name)).size === nodes.length,
+    "node names must be unique",
+  ),
+});
+
+/** One compute node. */
+export interface NodeSpec {
+  /** Unique name. */
+  readonly name: string;
+  /** Instruction set. */
+  readonly arch: "arm" | "x86";
+  /** CPUs it may use: physical cores, or a container's (possibly fractional) CPU limit. */
+  readonly cores: number;
+  /** Single-thread speed relative to one core of the reference x86 node (1 = as fast). */
+  readonly cpuSpeed: number;
+  /** Memory, GiB. */
+  readonly ramGiB: number;
+  /** Disk throughput, MB/s (the reference SSD is {@linkcode REFERENCE_DISK_MBPS}). */
+  readonly diskMBps: number;
+  /** What the node stands for. */
+  readonly description?: string | undefined;
+}
+
+/** A named list of nodes. */
+export interface Cluster {
+  /** Name of the cluster. */
+  readonly name: string;
+  /** Its nodes, in the order of their one-hot index. */
+  readonly nodes: readonly NodeSpec[];
+}
+
+/**
+ * The original system's 9 nodes (`shared/benchmarks/seed-cluster/node-configs.yaml`).
+ * Single-thread speeds follow its measurements at the default parameters: the Pi 5 is about
+ * 3.1x and the Pi 4B about 6.7x slower than the 2-CPU container on primes and sort; its file
+ * I/O is 3x (SD card, Pi 5) and 9.3x (slower SD card, Pi 4B) slower. The "slow-io" container
+ * is modelled as a hard disk at a quarter of the SSD's throughput (the original only labelled
+ * it so).
+ */
+export const SEED_CLUSTER: Cluster = {
+  name: "seed-9",
+  nodes: [
+    { name: "pi5", arch: "arm", cores: 4, cpuSpeed: 0.32, ramGiB: 8, diskMBps: 167, description: "Raspberry Pi 5, SD card" },
+    { name: "pi4-1", arch: "arm", cores: 4, cpuSpeed: 0.15, ramGiB: 4, diskMBps: 54, description: "Raspberry Pi 4B, slower SD card" },
+    { name: "pi4-2", arch: "arm", cores: 4, cpuSpeed: 0.15, ramGiB: 4, diskMBps: 54, description: "Raspberry Pi 4B, slower SD card" },
+    { name: "laptop-fast", arch: "x86", cores: 2, cpuSpeed: 1, ramGiB: 4, diskMBps: 500, description: "x86 container, 2 CPUs, SSD (the reference)" },
+    { name: "laptop-medium", arch: "x86", cores: 1, cpuSpeed: 1, ramGiB: 2, diskMBps: 500, description: "x86 container, 1 CPU, SSD" },
+    { name: "laptop-constrained", arch: "x86", cores: 0.5, cpuSpeed: 1, ramGiB: 1, diskMBps: 500, description: "x86 container, 0.5 CPU, SSD" },
+    { name: "laptop-slow-io", arch: "x86", cores: 1, cpuSpeed: 1, ramGiB: 2, diskMBps: 125, description: "x86 container, 1 CPU, hard disk" },
+    { name: "laptop-micro-1", arch: "x86", cores: 0.5, cpuSpeed: 1, ramGiB: 1, diskMBps: 500, description: "x86 container, 0.5 CPU, SSD" },
+    { name: "laptop-micro-2", arch: "x86", cores: 0.5, cpuSpeed: 1, ramGiB: 1, diskMBps: 500, description: "x86 container, 0.5 CPU, SSD" },
+  ],
+};
+
+const PRESETS = new Map<string, Cluster>([[SEED_CLUSTER.name, SEED_CLUSTER]]);
+
+/** Names of the built-in cluster presets. */
+export function clusterPresetNames(): string[] {
+  return [...PRESETS.keys()];
+}
+
+/** A built-in cluster by name. */
+export function clusterPreset(name: string): Cluster {
+  const found = PRESETS.get(name);
+  if (!found) {
+    throw new TypeError(
+      `Expected cluster preset to be one of ${clusterPresetNames().join(", ")} but found "${name}"`,
+    );
+  }
+  return found;
+}
+
+/**
+ * Validates a parsed JSON value as a cluster.
+ *
+ * @param value the parsed JSON
+ * @param source where it came from, for the error message
+ * @returns the cluster
+ */
+export function parseCluster(value: unknown, source = "cluster"): Cluster {
+  return validate(clusterSchema, value, source);
+}
+
+/**
+ * Loads and validates a cluster JSON file: `{ "name": ..., "nodes": [NodeSpec, ...] }`.
+ *
+ * @param path the file
+ * @returns the cluster
+ */
+export function loadCluster(path: string): Promise<Cluster> {
+  return readJsonFile(clusterSchema, path, "cluster file");
+}

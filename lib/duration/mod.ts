@@ -1,0 +1,10 @@
+/**
+ * The execution-time model (power law per kind, node capacity, log-normal noise), its default
+ * calibration from the original's measurements, and least-squares fitting.
+ *
+ * @module
+ */
+export { capacity, DurationModel, SEED_CALIBRATION } from "./model.ts";
+export type { Calibration, DurationModelOptions, PowerLaw } from "./model.ts";
+export { fitCalibration, fitPowerLaw } from "./fit.ts";
+export type { DurationSample, FittedCalibration, FittedLaw } from "./fit.ts";

@@ -1,0 +1,6 @@
+/**
+ * Seeded randomness: the {@linkcode Rng} generator and stateless integer hashes.
+ *
+ * @module
+ */
+export { hashInts, mix32, Rng, unitFloat } from "./rng.ts";

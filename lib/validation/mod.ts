@@ -1,0 +1,40 @@
+/**
+ * Validation helpers shared by every input file: zod errors as `field: problem` messages.
+ *
+ * @module
+ */
+import type { z } from "zod";
+
+/** Formats zod issues as `field: problem` pairs separated by `; `. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => `${issue.path.length ? issue.path.join(".") : "(root)"}: ${issue.message}`)
+    .join("; ");
+}
+
+/**
+ * Parses `value` with `schema`, or throws a `TypeError` that names the source and every
+ * offending field.
+ *
+ * @param schema the zod schema
+ * @param value the parsed JSON value
+ * @param source where the value came from, e.g. `cluster file a.json`
+ * @returns the validated value
+ */
+export function validate<T>(schema: z.ZodType<T>, value: unknown, source: string): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new TypeError(`Invalid ${source}: ${describeIssues(parsed.error)}`);
+  return parsed.data;
+}
+
+/** Reads a JSON file and validates it; errors name the file and the field. */
+export async function readJsonFile<T>(schema: z.ZodType<T>, path: string, what: string): Promise<T> {
+  const text = await Deno.readTextFile(path);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new TypeError(`Invalid ${what} ${path}: not JSON (${(error as Error).message})`);
+  }
+  return validate(schema, value, `${what} ${path}`);
+}

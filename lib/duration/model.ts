@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { REFERENCE_DISK_MBPS, type NodeSpec } from "../cluster/mod.ts";
+import { type NodeSpec, REFERENCE_DISK_MBPS } from "../cluster/mod.ts";
 import { KIND_SPECS, TASK_KINDS, type TaskKind } from "../tasks/mod.ts";
 
 /** The power law of one kind on a node of capacity 1: seconds = scale * parameter ^ exponent. */

@@ -87,7 +87,10 @@ export async function randomFileIo(
   rng: Rng,
   tempDir?: string,
 ): Promise<{ checksum: number; bytesRead: number; bytesWritten: number }> {
-  const dir = await Deno.makeTempDir({ prefix: "schedlab-fileio-", ...(tempDir ? { dir: tempDir } : {}) });
+  const dir = await Deno.makeTempDir({
+    prefix: "schedlab-fileio-",
+    ...(tempDir ? { dir: tempDir } : {}),
+  });
   const blocks = Math.max(1, Math.min(FILE_MAX_BLOCKS, operations));
   const block = new Uint8Array(FILE_BLOCK_BYTES);
   let checksum = 0;

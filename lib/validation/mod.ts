@@ -28,7 +28,11 @@ export function validate<T>(schema: z.ZodType<T>, value: unknown, source: string
 }
 
 /** Reads a JSON file and validates it; errors name the file and the field. */
-export async function readJsonFile<T>(schema: z.ZodType<T>, path: string, what: string): Promise<T> {
+export async function readJsonFile<T>(
+  schema: z.ZodType<T>,
+  path: string,
+  what: string,
+): Promise<T> {
   const text = await Deno.readTextFile(path);
   let value: unknown;
   try {

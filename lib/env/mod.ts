@@ -1,0 +1,27 @@
+/**
+ * The discrete-event simulator (reset/step), instances and workload generators, and the
+ * scoring of complete schedules.
+ *
+ * @module
+ */
+export {
+  actualDuration,
+  actualDurations,
+  buildInstance,
+  hashedNormal,
+  instanceFromMatrix,
+} from "./instance.ts";
+export type { Instance } from "./instance.ts";
+export { generateTasks, sampleParameter, splitOf, workloadSchema } from "./workload.ts";
+export type { ParameterSplit, WorkloadSpec } from "./workload.ts";
+export { metricsOf, scoreSchedule } from "./schedule.ts";
+export type { Schedule, ScheduleMetrics } from "./schedule.ts";
+export { IDLE, NODE_STATE_SIZE, SchedulingEnv } from "./simulator.ts";
+export type {
+  Decision,
+  EnvOptions,
+  EpisodeInfo,
+  InstanceGenerator,
+  ResetOptions,
+  StepResult,
+} from "./simulator.ts";

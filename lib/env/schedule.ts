@@ -1,0 +1,90 @@
+/**
+ * Scoring a complete schedule of a static instance: each node runs its list of tasks in
+ * order, each starting when both the node is free and the task has arrived.
+ *
+ * @module
+ */
+import type { Instance } from "./instance.ts";
+
+/** A complete schedule: for each node, the ids of the tasks it runs, in order. */
+export type Schedule = readonly (readonly number[])[];
+
+/** What a schedule achieves. */
+export interface ScheduleMetrics {
+  /** Completion time of the last task, seconds. */
+  readonly makespan: number;
+  /** Sum of the tasks' completion times, seconds. */
+  readonly sumCompletion: number;
+  /** Mean completion time, seconds. */
+  readonly meanCompletion: number;
+  /** Mean flow time (completion - arrival), seconds. */
+  readonly meanFlowTime: number;
+  /** Per node, busy time divided by the makespan. */
+  readonly utilisation: readonly number[];
+}
+
+/** Metrics from per-task completion times and per-node busy times. */
+export function metricsOf(
+  instance: Instance,
+  completion: Float64Array,
+  busy: Float64Array,
+): ScheduleMetrics {
+  let makespan = 0, sumCompletion = 0, sumFlow = 0;
+  for (let task = 0; task < instance.taskCount; task++) {
+    const done = completion[task]!;
+    if (done > makespan) makespan = done;
+    sumCompletion += done;
+    sumFlow += done - instance.arrival[task]!;
+  }
+  const n = instance.taskCount;
+  return {
+    makespan,
+    sumCompletion,
+    meanCompletion: sumCompletion / n,
+    meanFlowTime: sumFlow / n,
+    utilisation: Array.from(busy, (time) => (makespan > 0 ? time / makespan : 0)),
+  };
+}
+
+/**
+ * Scores a schedule against the given durations.
+ *
+ * @param instance the instance
+ * @param schedule per node, its tasks in order; every task exactly once
+ * @param durations n x m durations, task-major; default the instance's expected ones
+ * @returns the schedule's metrics
+ */
+export function scoreSchedule(
+  instance: Instance,
+  schedule: Schedule,
+  durations: Float64Array = instance.expected,
+): ScheduleMetrics {
+  const { taskCount, nodeCount } = instance;
+  if (schedule.length !== nodeCount) {
+    throw new RangeError(`Expected a schedule of ${nodeCount} nodes but found ${schedule.length}`);
+  }
+  const completion = new Float64Array(taskCount).fill(NaN);
+  const busy = new Float64Array(nodeCount);
+  schedule.forEach((tasks, node) => {
+    let clock = 0;
+    for (const task of tasks) {
+      if (!(task >= 0 && task < taskCount) || !Number.isInteger(task)) {
+        throw new RangeError(
+          `Expected task ids in [0, ${taskCount}) but found ${task} on node ${node}`,
+        );
+      }
+      if (!Number.isNaN(completion[task]!)) {
+        throw new RangeError(`Expected task ${task} to be scheduled once but found it twice`);
+      }
+      const duration = durations[task * nodeCount + node]!;
+      clock = Math.max(clock, instance.arrival[task]!) + duration;
+      completion[task] = clock;
+      busy[node]! += duration;
+    }
+  });
+  const missing = completion.findIndex(Number.isNaN);
+  if (missing >= 0) {
+    throw new RangeError(`Expected every task scheduled but task ${missing} is not`);
+  }
+  return metricsOf(instance, completion, busy);
+}

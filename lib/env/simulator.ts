@@ -1,0 +1,459 @@
+/**
+ * The discrete-event simulator of a heterogeneous cluster, with a Gymnasium-like contract:
+ * `reset({ seed })` returns the first decision, `step(action)` answers it.
+ *
+ * Semantics. Time advances from event to event (a task completes, a task arrives). Whenever
+ * a node is idle and tasks are pending, that node *requests* work (idle nodes request in the
+ * order they became idle; at reset, in a seeded random order): the action is the slot of the
+ * pending task it takes in the candidate window (the first `window` pending tasks in arrival
+ * order), or {@linkcode IDLE} to leave it idle until the next event. A node may idle only
+ * while some task is running, so the simulation never deadlocks. All completions at the same
+ * instant are processed together. The reward of a step is minus the time that elapses until
+ * the next decision, so an episode's undiscounted return is minus the makespan.
+ *
+ * @module
+ */
+import type { Embedding } from "../embedding/mod.ts";
+import { Rng } from "../random/mod.ts";
+import { KIND_SPECS, TASK_KINDS } from "../tasks/mod.ts";
+import { actualDuration, type Instance } from "./instance.ts";
+import { metricsOf, type ScheduleMetrics } from "./schedule.ts";
+
+/** The action that leaves the requesting node idle until the next event. */
+export const IDLE = -1;
+
+/** Numbers per node in the cluster state: one-hot kind of its running task + remaining time. */
+export const NODE_STATE_SIZE = TASK_KINDS.length + 1;
+
+/**
+ * What the requesting node sees at a decision. A live view owned by the environment: valid
+ * until the next `step` or `reset`; copy what you keep.
+ */
+export interface Decision {
+  /** Simulated time, seconds. */
+  readonly now: number;
+  /** Index of the requesting node. */
+  readonly node: number;
+  /** The instance being scheduled (expected durations are the profiles heuristics read). */
+  readonly instance: Instance;
+  /** Task ids of the candidate window, in arrival order; `candidates[0..candidateCount)`. */
+  readonly candidates: Int32Array;
+  /** How many candidates there are (>= 1). */
+  readonly candidateCount: number;
+  /** Number of pending (arrived, unstarted) tasks, the window's included. */
+  readonly pendingCount: number;
+  /** Whether {@linkcode IDLE} is allowed (some task is running). */
+  readonly canIdle: boolean;
+  /** Per node, when it is expected to be free (now for an idle node). */
+  readonly freeAt: Float64Array;
+  /** Other idle nodes that will request at this instant, in order; `[0..otherWaitingCount)`. */
+  readonly otherWaiting: Int32Array;
+  /** How many other nodes wait at this instant. */
+  readonly otherWaitingCount: number;
+  /**
+   * Cluster state, NODE_STATE_SIZE numbers per node: one-hot kind of the running task
+   * (zeros when idle) and its expected remaining time divided by the time scale.
+   */
+  readonly state: Float32Array;
+  /** Embedding of each candidate, `window * embedding.dimension`, zeros past the count. */
+  readonly features: Float32Array;
+  /** 1 where a candidate slot holds a task; the last entry (index `window`) is the idle action. */
+  readonly mask: Uint8Array;
+}
+
+/** What an episode did, reported when it ends. */
+export interface EpisodeInfo extends ScheduleMetrics {
+  /** Number of decisions taken. */
+  readonly decisions: number;
+  /** Per task: the node that ran it. */
+  readonly assignedNode: Int32Array;
+  /** Per task: start time. */
+  readonly start: Float64Array;
+  /** Per task: completion time. */
+  readonly completion: Float64Array;
+}
+
+/** Result of {@linkcode SchedulingEnv.step}. */
+export interface StepResult {
+  /** The next decision (meaningless once terminated). */
+  readonly observation: Decision;
+  /** Minus the simulated time elapsed until the next decision. */
+  readonly reward: number;
+  /** Whether every task has completed. */
+  readonly terminated: boolean;
+  /** Always false: episodes end only by completion. */
+  readonly truncated: boolean;
+  /** The episode's metrics once terminated, else undefined. */
+  readonly info: EpisodeInfo | undefined;
+}
+
+/** Options of {@linkcode SchedulingEnv}. */
+export interface EnvOptions {
+  /** Number of candidate slots shown to a policy. */
+  window: number;
+  /** Seconds that map to 1 in the state's remaining-time entries. */
+  timeScale: number;
+  /** How tasks are shown (needs instances whose tasks have kinds); default none. */
+  embedding?: Embedding;
+}
+
+/** Where `reset` takes its instance from. */
+export interface ResetOptions {
+  /** Seed of this episode (the node order at time 0, and the instance if generated). */
+  seed: number;
+  /** The instance to schedule; default one drawn from the generator given to the env. */
+  instance?: Instance;
+}
+
+/** Draws an instance for an episode seed. */
+export type InstanceGenerator = (rng: Rng, seed: number) => Instance;
+
+/**
+ * The simulator.
+ *
+ * @example
+ * ```ts
+ * const env = new SchedulingEnv({ window: 32, timeScale: 100 }, generator);
+ * let decision = env.reset({ seed: 1 });
+ * for (;;) {
+ *   const { observation, terminated, info } = env.step(0);
+ *   if (terminated) { console.log(info!.makespan); break; }
+ *   decision = observation;
+ * }
+ * ```
+ */
+export class SchedulingEnv {
+  /** The options. */
+  readonly options: Readonly<EnvOptions>;
+  readonly #generate: InstanceGenerator | undefined;
+  #instance!: Instance;
+  #nodeCount = 0;
+  // Per task.
+  #order = new Int32Array(0); // task ids by arrival
+  #assigned = new Int32Array(0);
+  #start = new Float64Array(0);
+  #completion = new Float64Array(0);
+  #kindIndex = new Int8Array(0);
+  #embedded = new Float32Array(0);
+  // Per node.
+  #runningTask = new Int32Array(0);
+  #finishAt = new Float64Array(0);
+  #busy = new Float64Array(0);
+  #declined = new Uint8Array(0);
+  #idleQueue = new Int32Array(0); // idle nodes, earliest idle first
+  #idleCount = 0;
+  #freeAt = new Float64Array(0);
+  #otherWaiting = new Int32Array(0);
+  #otherWaitingCount = 0;
+  #state = new Float32Array(0);
+  // Pending tasks, in arrival order.
+  #pending = new Int32Array(0);
+  #pendingCount = 0;
+  #nextArrival = 0;
+  #now = 0;
+  #node = -1;
+  #running = 0;
+  #completed = 0;
+  #decisions = 0;
+  #features: Float32Array;
+  #mask: Uint8Array;
+  #decision: Decision;
+
+  /**
+   * @param options window, time scale, embedding
+   * @param generate draws an instance per episode when `reset` is not given one
+   */
+  constructor(options: EnvOptions, generate?: InstanceGenerator) {
+    if (!Number.isInteger(options.window) || options.window < 1) {
+      throw new RangeError(`Expected window to be an integer >= 1 but found ${options.window}`);
+    }
+    if (!(options.timeScale > 0)) {
+      throw new RangeError(`Expected timeScale to be a number > 0 but found ${options.timeScale}`);
+    }
+    this.options = options;
+    this.#generate = generate;
+    this.#features = new Float32Array(options.window * (options.embedding?.dimension ?? 0));
+    this.#mask = new Uint8Array(options.window + 1);
+    const env = this;
+    this.#decision = {
+      get now() {
+        return env.#now;
+      },
+      get node() {
+        return env.#node;
+      },
+      get instance() {
+        return env.#instance;
+      },
+      get candidates() {
+        return env.#pending;
+      },
+      get candidateCount() {
+        return Math.min(env.#pendingCount, env.options.window);
+      },
+      get pendingCount() {
+        return env.#pendingCount;
+      },
+      get canIdle() {
+        return env.#running > 0;
+      },
+      get freeAt() {
+        return env.#freeAt;
+      },
+      get otherWaiting() {
+        return env.#otherWaiting;
+      },
+      get otherWaitingCount() {
+        return env.#otherWaitingCount;
+      },
+      get state() {
+        return env.#state;
+      },
+      get features() {
+        return env.#features;
+      },
+      get mask() {
+        return env.#mask;
+      },
+    };
+  }
+
+  /** The instance of the current episode. */
+  get instance(): Instance {
+    return this.#instance;
+  }
+
+  /**
+   * Starts an episode.
+   *
+   * @param options the seed, and optionally the instance to schedule
+   * @returns the first decision
+   */
+  reset(options: ResetOptions): Decision {
+    const rng = new Rng(options.seed);
+    const instance = options.instance ?? this.#generate?.(rng, options.seed);
+    if (!instance) throw new TypeError("reset needs an instance: the env has no generator");
+    if (instance.taskCount < 1) throw new RangeError("Expected at least one task but found none");
+    this.#allocate(instance);
+    const n = instance.taskCount, m = instance.nodeCount;
+    for (let i = 0; i < n; i++) this.#order[i] = i;
+    this.#order.sort((a, b) => instance.arrival[a]! - instance.arrival[b]! || a - b);
+    this.#assigned.fill(-1);
+    this.#start.fill(NaN);
+    this.#completion.fill(NaN);
+    this.#encodeTasks(instance);
+    this.#runningTask.fill(-1);
+    this.#finishAt.fill(Infinity);
+    this.#busy.fill(0);
+    this.#declined.fill(0);
+    const nodes = rng.shuffle(Array.from({ length: m }, (_, i) => i));
+    this.#idleQueue.set(nodes);
+    this.#idleCount = m;
+    this.#state.fill(0);
+    this.#pendingCount = 0;
+    this.#nextArrival = 0;
+    this.#now = 0;
+    this.#running = 0;
+    this.#completed = 0;
+    this.#decisions = 0;
+    this.#admitArrivals();
+    this.#advance();
+    return this.#decision;
+  }
+
+  /**
+   * Answers the current decision.
+   *
+   * @param action a candidate slot in [0, candidateCount), or {@linkcode IDLE}
+   * @returns the next decision, the reward, and the episode's metrics once it ends
+   */
+  step(action: number): StepResult {
+    if (this.#node < 0) throw new RangeError("step called on a finished episode: call reset");
+    const before = this.#now;
+    this.#decisions++;
+    if (action === IDLE) {
+      if (this.#running === 0) {
+        throw new RangeError(
+          "Expected a task for the requesting node: no task is running, so it may not idle",
+        );
+      }
+      this.#declined[this.#node] = 1;
+    } else {
+      const count = Math.min(this.#pendingCount, this.options.window);
+      if (!Number.isInteger(action) || action < 0 || action >= count) {
+        throw new RangeError(`Expected action in [0, ${count}) or IDLE (-1) but found ${action}`);
+      }
+      this.#startTask(this.#node, action);
+    }
+    this.#advance();
+    const terminated = this.#node < 0;
+    return {
+      observation: this.#decision,
+      reward: -(this.#now - before),
+      terminated,
+      truncated: false,
+      info: terminated ? this.#info() : undefined,
+    };
+  }
+
+  #allocate(instance: Instance): void {
+    this.#instance = instance;
+    const n = instance.taskCount, m = instance.nodeCount;
+    const dimension = this.options.embedding?.dimension ?? 0;
+    if (this.#order.length < n) {
+      this.#order = new Int32Array(n);
+      this.#assigned = new Int32Array(n);
+      this.#start = new Float64Array(n);
+      this.#completion = new Float64Array(n);
+      this.#kindIndex = new Int8Array(n);
+      this.#pending = new Int32Array(n);
+    }
+    if (this.#embedded.length < n * dimension) this.#embedded = new Float32Array(n * dimension);
+    if (this.#nodeCount !== m) {
+      this.#nodeCount = m;
+      this.#runningTask = new Int32Array(m);
+      this.#finishAt = new Float64Array(m);
+      this.#busy = new Float64Array(m);
+      this.#declined = new Uint8Array(m);
+      this.#idleQueue = new Int32Array(m);
+      this.#freeAt = new Float64Array(m);
+      this.#otherWaiting = new Int32Array(m);
+      this.#state = new Float32Array(m * NODE_STATE_SIZE);
+    }
+  }
+
+  #encodeTasks(instance: Instance): void {
+    const embedding = this.options.embedding;
+    const tasks = instance.tasks;
+    for (let j = 0; j < instance.taskCount; j++) {
+      const task = tasks?.[j];
+      this.#kindIndex[j] = task ? KIND_SPECS[task.kind].index : -1;
+      if (embedding && embedding.dimension > 0) {
+        if (!task) throw new TypeError(`instance ${instance.name} has no task kinds to embed`);
+        embedding.encode(task.kind, task.parameter, this.#embedded, j * embedding.dimension);
+      }
+    }
+  }
+
+  #admitArrivals(): void {
+    const instance = this.#instance;
+    while (
+      this.#nextArrival < instance.taskCount &&
+      instance.arrival[this.#order[this.#nextArrival]!]! <= this.#now
+    ) {
+      this.#pending[this.#pendingCount++] = this.#order[this.#nextArrival++]!;
+    }
+  }
+
+  #startTask(node: number, slot: number): void {
+    const task = this.#pending[slot]!;
+    this.#pending.copyWithin(slot, slot + 1, this.#pendingCount);
+    this.#pendingCount--;
+    const duration = actualDuration(this.#instance, task, node);
+    this.#assigned[task] = node;
+    this.#start[task] = this.#now;
+    this.#runningTask[node] = task;
+    this.#finishAt[node] = this.#now + duration;
+    this.#busy[node]! += duration;
+    this.#running++;
+    // Remove the node from the idle queue.
+    let k = 0;
+    while (this.#idleQueue[k] !== node) k++;
+    this.#idleQueue.copyWithin(k, k + 1, this.#idleCount);
+    this.#idleCount--;
+  }
+
+  /** Moves time forward until some idle node can take a pending task, or the episode ends. */
+  #advance(): void {
+    const m = this.#nodeCount;
+    for (;;) {
+      if (this.#pendingCount > 0) {
+        let k = 0;
+        while (k < this.#idleCount && this.#declined[this.#idleQueue[k]!]) k++;
+        if (k < this.#idleCount) {
+          this.#node = this.#idleQueue[k]!;
+          this.#otherWaitingCount = 0;
+          for (let other = k + 1; other < this.#idleCount; other++) {
+            const waiting = this.#idleQueue[other]!;
+            if (!this.#declined[waiting]) this.#otherWaiting[this.#otherWaitingCount++] = waiting;
+          }
+          this.#observe();
+          return;
+        }
+      }
+      if (this.#completed === this.#instance.taskCount) {
+        this.#node = -1;
+        return;
+      }
+      let next = this.#nextArrival < this.#instance.taskCount
+        ? this.#instance.arrival[this.#order[this.#nextArrival]!]!
+        : Infinity;
+      for (let i = 0; i < m; i++) if (this.#finishAt[i]! < next) next = this.#finishAt[i]!;
+      if (next === Infinity) throw new Error("simulator stalled: nothing runs and nothing arrives");
+      this.#now = next;
+      for (let i = 0; i < m; i++) {
+        if (this.#finishAt[i] === next) {
+          this.#completion[this.#runningTask[i]!] = next;
+          this.#runningTask[i] = -1;
+          this.#finishAt[i] = Infinity;
+          this.#idleQueue[this.#idleCount++] = i;
+          this.#running--;
+          this.#completed++;
+        }
+      }
+      this.#declined.fill(0);
+      this.#admitArrivals();
+    }
+  }
+
+  /** Fills the decision's state, features, mask and expected free times. */
+  #observe(): void {
+    const instance = this.#instance;
+    const m = this.#nodeCount, now = this.#now, scale = this.options.timeScale;
+    const state = this.#state;
+    for (let i = 0; i < m; i++) {
+      const base = i * NODE_STATE_SIZE;
+      const task = this.#runningTask[i]!;
+      state[base] =
+        state[base + 1] =
+        state[base + 2] =
+        state[base + 3] =
+          0;
+      if (task < 0) {
+        state[base + 4] = 0;
+        this.#freeAt[i] = now;
+        continue;
+      }
+      const kind = this.#kindIndex[task]!;
+      if (kind >= 0) state[base + kind] = 1;
+      const expectedEnd = this.#start[task]! + instance.expected[task * m + i]!;
+      const free = expectedEnd > now ? expectedEnd : now;
+      this.#freeAt[i] = free;
+      state[base + 4] = (free - now) / scale;
+    }
+    const window = this.options.window;
+    const count = Math.min(this.#pendingCount, window);
+    const dimension = this.options.embedding?.dimension ?? 0;
+    if (dimension > 0) {
+      for (let slot = 0; slot < count; slot++) {
+        const from = this.#pending[slot]! * dimension;
+        this.#features.set(this.#embedded.subarray(from, from + dimension), slot * dimension);
+      }
+      this.#features.fill(0, count * dimension);
+    }
+    this.#mask.fill(1, 0, count);
+    this.#mask.fill(0, count, window);
+    this.#mask[window] = this.#running > 0 ? 1 : 0;
+  }
+
+  #info(): EpisodeInfo {
+    const n = this.#instance.taskCount;
+    return {
+      ...metricsOf(this.#instance, this.#completion.subarray(0, n), this.#busy),
+      decisions: this.#decisions,
+      assignedNode: this.#assigned.slice(0, n),
+      start: this.#start.slice(0, n),
+      completion: this.#completion.slice(0, n),
+    };
+  }
+}

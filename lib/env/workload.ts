@@ -1,0 +1,92 @@
+/**
+ * Workload generators: how many tasks, of which kinds, with which parameters, arriving when.
+ * Parameters come from a training or a held-out split of each kind's range, so that a
+ * learned scheduler can be evaluated on values it never saw.
+ *
+ * @module
+ */
+import { z } from "zod";
+import type { Rng } from "../random/mod.ts";
+import { KIND_SPECS, makeTask, type Task, TASK_KINDS, type TaskKind } from "../tasks/mod.ts";
+
+/** Which part of each kind's parameter range to draw from. */
+export type ParameterSplit = "train" | "heldout" | "all";
+
+/** Schema of a workload specification (also the `workload` field of experiment configs). */
+export const workloadSchema = z.object({
+  /** Fewest tasks in an episode. */
+  minTasks: z.number().int().positive(),
+  /** Most tasks in an episode. */
+  maxTasks: z.number().int().positive(),
+  /** Kinds to draw from, uniformly. */
+  kinds: z.array(z.enum(TASK_KINDS)).min(1).default([...TASK_KINDS]),
+  /** Part of each kind's range that parameters come from. */
+  split: z.enum(["train", "heldout", "all"]).default("all"),
+  /** Number of equal-width bins of the range; even bins train, odd bins are held out. */
+  bins: z.number().int().min(2).default(10),
+  /** Release times: all at 0, or a Poisson process of the given rate (tasks per second). */
+  arrivals: z.discriminatedUnion("type", [
+    z.object({ type: z.literal("batch") }),
+    z.object({ type: z.literal("poisson"), rate: z.number().positive() }),
+  ]).default({ type: "batch" }),
+}).refine((spec) => spec.minTasks <= spec.maxTasks, {
+  message: "minTasks must be <= maxTasks",
+  path: ["maxTasks"],
+});
+
+/** A workload specification. */
+export type WorkloadSpec = z.infer<typeof workloadSchema>;
+
+/** Which split a parameter value of a kind falls in, for `bins` equal-width bins. */
+export function splitOf(kind: TaskKind, parameter: number, bins: number): "train" | "heldout" {
+  const { min, max } = KIND_SPECS[kind];
+  const bin = Math.min(bins - 1, Math.max(0, Math.floor(((parameter - min) / (max - min)) * bins)));
+  return bin % 2 === 0 ? "train" : "heldout";
+}
+
+/**
+ * Draws an integer parameter of `kind` uniformly from the split's bins.
+ *
+ * @param kind the task kind
+ * @param rng the generator
+ * @param options split and bin count
+ */
+export function sampleParameter(
+  kind: TaskKind,
+  rng: Rng,
+  options: { split: ParameterSplit; bins: number },
+): number {
+  const { min, max } = KIND_SPECS[kind];
+  const { split, bins } = options;
+  for (;;) {
+    let low = min, high = max;
+    if (split !== "all") {
+      const first = split === "train" ? 0 : 1;
+      const bin = first + 2 * rng.int(Math.floor((bins - first + 1) / 2));
+      low = min + ((max - min) * bin) / bins;
+      high = min + ((max - min) * (bin + 1)) / bins;
+    }
+    const value = Math.round(rng.uniform(low, high));
+    if (split === "all" || splitOf(kind, value, bins) === split) return value;
+  }
+}
+
+/**
+ * Generates one episode's tasks, sorted by arrival.
+ *
+ * @param spec the workload specification
+ * @param rng the generator
+ * @returns tasks with ids 0..n-1 in arrival order
+ */
+export function generateTasks(spec: WorkloadSpec, rng: Rng): Task[] {
+  const count = rng.intBetween(spec.minTasks, spec.maxTasks);
+  let clock = 0;
+  const tasks: Task[] = [];
+  for (let id = 0; id < count; id++) {
+    if (spec.arrivals.type === "poisson" && id > 0) clock += rng.exponential(spec.arrivals.rate);
+    const kind = spec.kinds[rng.int(spec.kinds.length)]!;
+    const parameter = sampleParameter(kind, rng, spec);
+    tasks.push(makeTask(kind, parameter, { id, arrival: clock }));
+  }
+  return tasks;
+}

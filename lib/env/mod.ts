@@ -15,6 +15,7 @@ export type { Instance } from "./instance.ts";
 export { generateTasks, sampleParameter, splitOf, workloadSchema } from "./workload.ts";
 export type { ParameterSplit, WorkloadSpec } from "./workload.ts";
 export { metricsOf, scoreSchedule } from "./schedule.ts";
+export { loadEtc, parseEtc, parseEtcSolution } from "./etc.ts";
 export type { Schedule, ScheduleMetrics } from "./schedule.ts";
 export { IDLE, NODE_STATE_SIZE, SchedulingEnv } from "./simulator.ts";
 export type {

@@ -14,13 +14,16 @@
  * @module
  */
 import type { Embedding } from "../embedding/mod.ts";
-import { Rng } from "../random/mod.ts";
+import { hashInts, Rng } from "../random/mod.ts";
 import { KIND_SPECS, TASK_KINDS } from "../tasks/mod.ts";
 import { actualDuration, type Instance } from "./instance.ts";
 import { metricsOf, type ScheduleMetrics } from "./schedule.ts";
 
 /** The action that leaves the requesting node idle until the next event. */
 export const IDLE = -1;
+
+/** Label of the random stream that orders the nodes' first requests. */
+const NODE_ORDER_STREAM = 0x0de;
 
 /** Numbers per node in the cluster state: one-hot kind of its running task + remaining time. */
 export const NODE_STATE_SIZE = TASK_KINDS.length + 1;
@@ -105,8 +108,8 @@ export interface ResetOptions {
   instance?: Instance;
 }
 
-/** Draws an instance for an episode seed. */
-export type InstanceGenerator = (rng: Rng, seed: number) => Instance;
+/** Draws the instance of an episode seed. */
+export type InstanceGenerator = (seed: number) => Instance;
 
 /**
  * The simulator.
@@ -230,8 +233,7 @@ export class SchedulingEnv {
    * @returns the first decision
    */
   reset(options: ResetOptions): Decision {
-    const rng = new Rng(options.seed);
-    const instance = options.instance ?? this.#generate?.(rng, options.seed);
+    const instance = options.instance ?? this.#generate?.(options.seed);
     if (!instance) throw new TypeError("reset needs an instance: the env has no generator");
     if (instance.taskCount < 1) throw new RangeError("Expected at least one task but found none");
     this.#allocate(instance);
@@ -246,7 +248,9 @@ export class SchedulingEnv {
     this.#finishAt.fill(Infinity);
     this.#busy.fill(0);
     this.#declined.fill(0);
-    const nodes = rng.shuffle(Array.from({ length: m }, (_, i) => i));
+    const nodes = new Rng(hashInts(options.seed, NODE_ORDER_STREAM)).shuffle(
+      Array.from({ length: m }, (_, i) => i),
+    );
     this.#idleQueue.set(nodes);
     this.#idleCount = m;
     this.#state.fill(0);

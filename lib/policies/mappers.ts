@@ -214,11 +214,12 @@ export function mapInstance(mapper: BatchMapper, instance: Instance): Schedule {
 export class PlannedPolicy implements Policy {
   readonly name: string;
   readonly description: string;
-  readonly #mapper: BatchMapper;
+  /** The heuristic that plans. */
+  readonly mapper: BatchMapper;
 
   /** @param mapper the heuristic that plans */
   constructor(mapper: BatchMapper) {
-    this.#mapper = mapper;
+    this.mapper = mapper;
     this.name = mapper.name;
     this.description = `${mapper.description} (re-planned at every request; may wait)`;
   }
@@ -228,7 +229,7 @@ export class PlannedPolicy implements Policy {
   act(decision: Decision): number {
     let first = -1;
     const tasks = decision.candidates.subarray(0, decision.candidateCount);
-    this.#mapper.map(
+    this.mapper.map(
       {
         durations: decision.instance.expected,
         nodeCount: decision.instance.nodeCount,

@@ -1,0 +1,61 @@
+/**
+ * `./schedlab baselines --scenario NAME|FILE | --etc FILE [--episodes N] [--seed S]
+ * [--policies a,b] [--no-exact] [--json]`: every baseline and bound on a scenario or an ETC
+ * instance.
+ *
+ * @module
+ */
+import { loadEtc } from "../env/mod.ts";
+import {
+  evaluateInstance,
+  evaluateScenario,
+  type EvaluationOptions,
+  type EvaluationReport,
+  resolveScenario,
+} from "../experiment/mod.ts";
+import { baselineNames, makeBaseline } from "../policies/mod.ts";
+import { readJsonFile } from "../validation/mod.ts";
+import { scenarioSchema } from "../experiment/mod.ts";
+import { integerFlag, parseFlags, progressBar, runCommand, UsageError } from "./common.ts";
+import { reportTable } from "./table.ts";
+
+const USAGE =
+  "./schedlab baselines --scenario NAME|FILE.json | --etc FILE [--episodes N] [--seed S] [--policies a,b] [--no-exact] [--json]";
+
+/** Runs the command on its arguments; prints the report. */
+export async function baselines(args: string[]): Promise<void> {
+  const flags = parseFlags(args, {
+    scenario: { type: "string" },
+    etc: { type: "string" },
+    episodes: { type: "string" },
+    seed: { type: "string" },
+    policies: { type: "string" },
+    "no-exact": { type: "boolean" },
+    json: { type: "boolean" },
+  });
+  if ((flags.scenario === undefined) === (flags.etc === undefined)) {
+    throw new UsageError("give exactly one of --scenario and --etc");
+  }
+  const names = flags.policies?.split(",").map((name) => name.trim()) ?? baselineNames();
+  const options: EvaluationOptions = {
+    policies: names.map(makeBaseline),
+    onProgress: progressBar("baselines"),
+    ...(flags["no-exact"] ? { exactMakespan: false } : {}),
+  };
+  let report: EvaluationReport;
+  if (flags.etc !== undefined) {
+    report = await evaluateInstance(await loadEtc(flags.etc), options);
+  } else {
+    const source = flags.scenario!.endsWith(".json")
+      ? await readJsonFile(scenarioSchema, flags.scenario!, "scenario file")
+      : flags.scenario!;
+    report = await evaluateScenario(resolveScenario(source), {
+      ...options,
+      episodes: integerFlag("episodes", flags.episodes, 20, 1),
+      seed: integerFlag("seed", flags.seed, 0),
+    });
+  }
+  console.log(flags.json ? JSON.stringify(report, null, 2) : reportTable(report));
+}
+
+if (import.meta.main) await runCommand("baselines", USAGE, baselines);

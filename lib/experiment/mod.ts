@@ -1,0 +1,23 @@
+/**
+ * Scenarios, evaluation of policies against bounds, and summary statistics.
+ *
+ * @module
+ */
+export {
+  drawInstance,
+  makeEnv,
+  resolveScenario,
+  scenarioNames,
+  SCENARIOS,
+  scenarioSchema,
+} from "./scenario.ts";
+export type { Scenario, ScenarioConfig } from "./scenario.ts";
+export { evaluateInstance, evaluateScenario } from "./evaluate.ts";
+export type {
+  BoundsReport,
+  EvaluationOptions,
+  EvaluationReport,
+  PolicyResult,
+} from "./evaluate.ts";
+export { summarise, tQuantile975 } from "./stats.ts";
+export type { Summary } from "./stats.ts";

@@ -1,0 +1,122 @@
+/**
+ * Scenarios: a cluster, a calibrated duration model, a workload and the simulator's options,
+ * by name or from a validated JSON config, and the environment they make.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { type Cluster, clusterPreset, parseCluster } from "../cluster/mod.ts";
+import { type Calibration, DurationModel, SEED_CALIBRATION } from "../duration/mod.ts";
+import { embedding } from "../embedding/mod.ts";
+import {
+  buildInstance,
+  generateTasks,
+  type Instance,
+  SchedulingEnv,
+  workloadSchema,
+} from "../env/mod.ts";
+import { Rng } from "../random/mod.ts";
+import { validate } from "../validation/mod.ts";
+
+/** Schema of a scenario (also the `scenario` field of experiment configs). */
+export const scenarioSchema = z.object({
+  /** Name, for reports. */
+  name: z.string().min(1),
+  /** A cluster preset's name, or a cluster given inline. */
+  cluster: z.union([z.string(), z.unknown()]).default("seed-9"),
+  /** Standard deviation of the log-normal duration noise. */
+  noise: z.number().min(0).max(2).default(0.1),
+  /** The workload of each episode. */
+  workload: workloadSchema,
+  /** Candidate slots shown to a policy. */
+  window: z.number().int().positive().default(32),
+  /** Seconds that map to 1 in the state's remaining-time entries. */
+  timeScale: z.number().positive().default(100),
+  /** The task embedding's registry name. */
+  embedding: z.string().default("seed"),
+});
+
+/** A scenario as configured. */
+export type ScenarioConfig = z.input<typeof scenarioSchema>;
+
+/** A scenario resolved into its parts. */
+export interface Scenario {
+  /** Validated configuration. */
+  readonly config: z.output<typeof scenarioSchema>;
+  /** The cluster. */
+  readonly cluster: Cluster;
+  /** The duration model on that cluster. */
+  readonly model: DurationModel;
+}
+
+const BATCH_16_24 = { minTasks: 16, maxTasks: 24 } as const;
+
+/** Built-in scenarios. */
+export const SCENARIOS: Readonly<Record<string, ScenarioConfig>> = {
+  "seed-9": {
+    name: "seed-9",
+    workload: { ...BATCH_16_24, split: "all" },
+  },
+  "seed-9-heldout": {
+    name: "seed-9-heldout",
+    workload: { ...BATCH_16_24, split: "heldout" },
+  },
+  "seed-9-poisson": {
+    name: "seed-9-poisson",
+    workload: { ...BATCH_16_24, arrivals: { type: "poisson", rate: 0.2 } },
+  },
+};
+
+/** Names of the built-in scenarios. */
+export function scenarioNames(): string[] {
+  return Object.keys(SCENARIOS);
+}
+
+/**
+ * Resolves a scenario from a built-in name or a configuration object.
+ *
+ * @param source a name from {@linkcode scenarioNames} or a config
+ * @param calibration the duration model's calibration (default the seed's)
+ */
+export function resolveScenario(
+  source: string | unknown,
+  calibration: Calibration = SEED_CALIBRATION,
+): Scenario {
+  let raw = source;
+  if (typeof source === "string") {
+    raw = SCENARIOS[source];
+    if (!raw) {
+      throw new TypeError(
+        `Expected scenario to be one of ${scenarioNames().join(", ")} but found "${source}"`,
+      );
+    }
+  }
+  const config = validate(scenarioSchema, raw, "scenario");
+  embedding(config.embedding);
+  const cluster = typeof config.cluster === "string"
+    ? clusterPreset(config.cluster)
+    : parseCluster(config.cluster, "scenario.cluster");
+  return {
+    config,
+    cluster,
+    model: new DurationModel(calibration, cluster.nodes, { noise: config.noise }),
+  };
+}
+
+/** Draws a scenario's instance for an episode seed. */
+export function drawInstance(scenario: Scenario, seed: number): Instance {
+  const tasks = generateTasks(scenario.config.workload, new Rng(seed));
+  return buildInstance(tasks, scenario.model, {
+    name: `${scenario.config.name}#${seed}`,
+    noiseSeed: seed,
+  });
+}
+
+/** The simulator of a scenario, drawing a fresh instance per episode seed. */
+export function makeEnv(scenario: Scenario): SchedulingEnv {
+  const { window, timeScale } = scenario.config;
+  return new SchedulingEnv(
+    { window, timeScale, embedding: embedding(scenario.config.embedding) },
+    (seed) => drawInstance(scenario, seed),
+  );
+}

@@ -7,4 +7,5 @@
 export { capacity, DurationModel, SEED_CALIBRATION } from "./model.ts";
 export type { Calibration, DurationModelOptions, PowerLaw } from "./model.ts";
 export { fitCalibration, fitPowerLaw } from "./fit.ts";
+export { parseOriginalCsv } from "./measurements.ts";
 export type { DurationSample, FittedCalibration, FittedLaw } from "./fit.ts";

@@ -32,15 +32,16 @@ export interface Calibration {
 /**
  * The default calibration: least-squares fits in log space to the original system's
  * measurements on its reference node (`shared/benchmarks/seed-cluster/
- * benchmark_results_laptop-fast.csv`, warm-up rows dropped; `tests/duration/` re-fits it).
+ * benchmark_results_laptop-fast.csv`, the first, warm-up run of each kind dropped;
+ * `tests/duration/` re-fits it).
  */
 export const SEED_CALIBRATION: Calibration = {
   name: "seed-laptop-fast",
   source: "fit to shared/benchmarks/seed-cluster/benchmark_results_laptop-fast.csv",
   kinds: {
     matmul: { scale: 4.6713e-10, exponent: 3.1327 },
-    primes: { scale: 3.7494e-9, exponent: 1.4377 },
-    sort: { scale: 2.1687e-7, exponent: 1.0471 },
+    primes: { scale: 3.7333e-9, exponent: 1.4380 },
+    sort: { scale: 2.4175e-7, exponent: 1.0401 },
     fileio: { scale: 2.2190e-6, exponent: 0.99993 },
   },
 };

@@ -18,6 +18,7 @@ export { metricsOf, scoreSchedule } from "./schedule.ts";
 export { loadEtc, parseEtc, parseEtcSolution } from "./etc.ts";
 export type { Schedule, ScheduleMetrics } from "./schedule.ts";
 export { IDLE, NODE_STATE_SIZE, SchedulingEnv } from "./simulator.ts";
+export { checkDeterminism, checkEpisode } from "./check.ts";
 export type {
   Decision,
   EnvOptions,

@@ -1,0 +1,154 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import {
+  checkDeterminism,
+  checkEpisode,
+  type Decision,
+  IDLE,
+  instanceFromMatrix,
+  NODE_STATE_SIZE,
+  SchedulingEnv,
+} from "../../lib/env/mod.ts";
+import { makeEnv, resolveScenario } from "../../lib/experiment/mod.ts";
+import { Rng } from "../../lib/random/mod.ts";
+
+const matrix = (rows: number[][]) =>
+  instanceFromMatrix("tiny", Float64Array.from(rows.flat()), { taskCount: rows.length, nodeCount: rows[0]!.length });
+
+Deno.test("SchedulingEnv passes the determinism check on every built-in scenario", () => {
+  for (const name of ["seed-9", "seed-9-heldout", "seed-9-poisson"]) {
+    const env = makeEnv(resolveScenario(name));
+    for (const seed of [1, 2, 3]) checkDeterminism(env, seed, (d) => d.candidateCount - 1);
+    checkDeterminism(env, 4, (d) => (d.canIdle && d.now < 5 ? IDLE : 0));
+  }
+});
+
+Deno.test("SchedulingEnv.step() follows hand-checked schedules", () => {
+  // Node 0 is fast on task 0, node 1 on task 1; task 2 takes 5 s anywhere.
+  const instance = matrix([[2, 4], [3, 1], [5, 5]]);
+  const env = new SchedulingEnv({ window: 4, timeScale: 10 });
+  const run = (node1Idles: boolean) => {
+    let decision = env.reset({ seed: 0, instance });
+    let total = 0;
+    const requests: string[] = [];
+    for (;;) {
+      requests.push(`${decision.now}:${decision.node}`);
+      let slot = 0;
+      for (let k = 1; k < decision.candidateCount; k++) {
+        const task = decision.candidates[k]!, best = decision.candidates[slot]!;
+        if (instance.expected[task * 2 + decision.node]! < instance.expected[best * 2 + decision.node]!) slot = k;
+      }
+      const idle = node1Idles && decision.node === 1 && decision.canIdle;
+      const result = env.step(idle ? IDLE : slot);
+      total += result.reward;
+      if (result.info) {
+        checkEpisode(instance, result.info);
+        assert.equal(total, -result.info.makespan);
+        return { info: result.info, requests };
+      }
+      decision = result.observation;
+    }
+  };
+  // Greedy: both start at 0; node 1 is free at 1 and takes task 2.
+  const greedy = run(false).info;
+  assert.deepEqual(Array.from(greedy.completion), [2, 1, 6]);
+  assert.deepEqual(Array.from(greedy.assignedNode), [0, 1, 1]);
+  assert.equal(greedy.sumCompletion, 9);
+  // Node 1 declines at 1 (task 0 runs); at 2 nothing runs and node 1, idle longest, must take task 2.
+  const { info, requests } = run(true);
+  assert.deepEqual(requests.slice(2), ["1:1", "2:1"]);
+  assert.deepEqual(Array.from(info.completion), [2, 1, 7]);
+  assert.equal(info.makespan, 7);
+  assert.deepEqual(info.utilisation, [2 / 7, 6 / 7]);
+});
+
+Deno.test("SchedulingEnv counts simultaneous completions and clears a finished node's state", () => {
+  const instance = matrix([[1, 1], [1, 1], [1, 1], [1, 1]]);
+  const env = new SchedulingEnv({ window: 4, timeScale: 1 });
+  let decision: Decision = env.reset({ seed: 5, instance });
+  const seen: { now: number; state: number[] }[] = [];
+  for (;;) {
+    seen.push({ now: decision.now, state: Array.from(decision.state) });
+    const result = env.step(0);
+    if (result.info) {
+      assert.equal(result.info.makespan, 2);
+      assert.deepEqual(Array.from(result.info.completion).sort(), [1, 1, 2, 2]);
+      break;
+    }
+    decision = result.observation;
+  }
+  assert.deepEqual(seen.map((s) => s.now), [0, 0, 1, 1]);
+  // At t = 1 both nodes have just finished: the first requester sees an empty cluster.
+  assert.deepEqual(seen[2]!.state, new Array(2 * NODE_STATE_SIZE).fill(0));
+});
+
+Deno.test("SchedulingEnv refuses IDLE when nothing runs, and bad actions", () => {
+  const env = new SchedulingEnv({ window: 2, timeScale: 1 });
+  const decision = env.reset({ seed: 0, instance: matrix([[1], [2], [3]]) });
+  assert.equal(decision.canIdle, false);
+  assert.deepEqual(Array.from(decision.mask), [1, 1, 0]);
+  assert.throws(() => env.step(IDLE), /may not idle/);
+  assert.throws(() => env.step(2), /action in \[0, 2\)/);
+  assert.throws(() => env.step(0.5), RangeError);
+  env.step(0);
+  env.step(0);
+  const last = env.step(0);
+  assert.equal(last.info?.makespan, 6);
+  assert.throws(() => env.step(0), /finished episode/);
+});
+
+Deno.test("SchedulingEnv observation encodes the seed's 45 + window x 5 numbers", () => {
+  const env = makeEnv(resolveScenario("seed-9"));
+  let decision = env.reset({ seed: 9 });
+  assert.equal(decision.state.length, 45);
+  assert.equal(decision.features.length, 32 * 5);
+  assert.equal(decision.mask.length, 33);
+  decision = env.step(0).observation;
+  const busy = Array.from({ length: 9 }, (_, i) => decision.state.subarray(i * 5, i * 5 + 4))
+    .filter((oneHot) => oneHot.reduce((s, v) => s + v, 0) === 1);
+  assert.equal(busy.length, 1);
+  for (let slot = 0; slot < decision.candidateCount; slot++) {
+    const oneHot = decision.features.subarray(slot * 5, slot * 5 + 4);
+    assert.equal(oneHot.reduce((s, v) => s + v, 0), 1);
+    const p = decision.features[slot * 5 + 4]!;
+    assert.ok(p >= 0 && p <= 1);
+  }
+});
+
+const instances = fc.record({
+  n: fc.integer({ min: 1, max: 10 }),
+  m: fc.integer({ min: 1, max: 4 }),
+  seed: fc.integer({ min: 0, max: 1e6 }),
+  poisson: fc.boolean(),
+});
+
+Deno.test("SchedulingEnv invariants hold under random policies (fast-check)", () => {
+  fc.assert(
+    fc.property(instances, ({ n, m, seed, poisson }) => {
+      const rng = new Rng(seed);
+      const etc = Float64Array.from({ length: n * m }, () => rng.uniform(0.1, 10));
+      const base = instanceFromMatrix("random", etc, { taskCount: n, nodeCount: m });
+      const arrival = Float64Array.from({ length: n }, () => (poisson ? rng.uniform(0, 20) : 0));
+      const instance = { ...base, arrival, noise: 0.3, noiseSeed: seed };
+      const env = new SchedulingEnv({ window: 3, timeScale: 5 });
+      let decision = env.reset({ seed, instance });
+      const firstDecision = decision.now;
+      let clock = 0, total = 0;
+      for (;;) {
+        assert.ok(decision.now >= clock, "time never goes back");
+        clock = decision.now;
+        const idle = decision.canIdle && rng.next() < 0.3;
+        const result = env.step(idle ? IDLE : rng.int(decision.candidateCount));
+        total += result.reward;
+        if (result.info) {
+          checkEpisode(instance, result.info);
+          const elapsed = result.info.makespan - firstDecision;
+          assert.ok(Math.abs(total + elapsed) <= 1e-9 * result.info.makespan, "return = -elapsed time");
+          return;
+        }
+        decision = result.observation;
+      }
+    }),
+    { numRuns: 300 },
+  );
+});

@@ -64,6 +64,8 @@ export interface Decision {
   readonly mask: Uint8Array;
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 /** What an episode did, reported when it ends. */
 export interface EpisodeInfo extends ScheduleMetrics {
   /** Number of decisions taken. */
@@ -160,7 +162,7 @@ export class SchedulingEnv {
   #decisions = 0;
   #features: Float32Array;
   #mask: Uint8Array;
-  #decision: Decision;
+  #decision: Mutable<Decision> | undefined;
 
   /**
    * @param options window, time scale, embedding
@@ -177,48 +179,6 @@ export class SchedulingEnv {
     this.#generate = generate;
     this.#features = new Float32Array(options.window * (options.embedding?.dimension ?? 0));
     this.#mask = new Uint8Array(options.window + 1);
-    const env = this;
-    this.#decision = {
-      get now() {
-        return env.#now;
-      },
-      get node() {
-        return env.#node;
-      },
-      get instance() {
-        return env.#instance;
-      },
-      get candidates() {
-        return env.#pending;
-      },
-      get candidateCount() {
-        return Math.min(env.#pendingCount, env.options.window);
-      },
-      get pendingCount() {
-        return env.#pendingCount;
-      },
-      get canIdle() {
-        return env.#running > 0;
-      },
-      get freeAt() {
-        return env.#freeAt;
-      },
-      get otherWaiting() {
-        return env.#otherWaiting;
-      },
-      get otherWaitingCount() {
-        return env.#otherWaitingCount;
-      },
-      get state() {
-        return env.#state;
-      },
-      get features() {
-        return env.#features;
-      },
-      get mask() {
-        return env.#mask;
-      },
-    };
   }
 
   /** The instance of the current episode. */
@@ -262,7 +222,7 @@ export class SchedulingEnv {
     this.#decisions = 0;
     this.#admitArrivals();
     this.#advance();
-    return this.#decision;
+    return this.#decisionView();
   }
 
   /**
@@ -292,7 +252,7 @@ export class SchedulingEnv {
     this.#advance();
     const terminated = this.#node < 0;
     return {
-      observation: this.#decision,
+      observation: this.#decisionView(),
       reward: -(this.#now - before),
       terminated,
       truncated: false,
@@ -387,6 +347,7 @@ export class SchedulingEnv {
       }
       if (this.#completed === this.#instance.taskCount) {
         this.#node = -1;
+        this.#decisionView().node = -1;
         return;
       }
       let next = this.#nextArrival < this.#instance.taskCount
@@ -410,9 +371,21 @@ export class SchedulingEnv {
     }
   }
 
-  /** Fills the decision's state, features, mask and expected free times. */
+  /** Fills the decision: its scalars, state, features, mask and expected free times. */
   #observe(): void {
     const instance = this.#instance;
+    const decision = this.#decisionView();
+    decision.now = this.#now;
+    decision.node = this.#node;
+    decision.instance = instance;
+    decision.candidates = this.#pending;
+    decision.candidateCount = Math.min(this.#pendingCount, this.options.window);
+    decision.pendingCount = this.#pendingCount;
+    decision.canIdle = this.#running > 0;
+    decision.freeAt = this.#freeAt;
+    decision.otherWaiting = this.#otherWaiting;
+    decision.otherWaitingCount = this.#otherWaitingCount;
+    decision.state = this.#state;
     const m = this.#nodeCount, now = this.#now, scale = this.options.timeScale;
     const state = this.#state;
     for (let i = 0; i < m; i++) {
@@ -448,6 +421,25 @@ export class SchedulingEnv {
     this.#mask.fill(1, 0, count);
     this.#mask.fill(0, count, window);
     this.#mask[window] = this.#running > 0 ? 1 : 0;
+  }
+
+  /** The one decision object, created at the first decision and updated in place after. */
+  #decisionView(): Mutable<Decision> {
+    return this.#decision ??= {
+      now: this.#now,
+      node: this.#node,
+      instance: this.#instance,
+      candidates: this.#pending,
+      candidateCount: 0,
+      pendingCount: 0,
+      canIdle: false,
+      freeAt: this.#freeAt,
+      otherWaiting: this.#otherWaiting,
+      otherWaitingCount: 0,
+      state: this.#state,
+      features: this.#features,
+      mask: this.#mask,
+    };
   }
 
   #info(): EpisodeInfo {

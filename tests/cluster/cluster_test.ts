@@ -16,9 +16,18 @@ Deno.test("SEED_CLUSTER follows the original's 9-node table", () => {
 
 Deno.test("parseCluster() names the offending field", () => {
   const node = { ...SEED_CLUSTER.nodes[0]! };
-  assert.throws(() => parseCluster({ name: "c", nodes: [] }), /nodes: a cluster needs at least one node/);
-  assert.throws(() => parseCluster({ name: "c", nodes: [{ ...node, cores: -1 }] }), /nodes\.0\.cores/);
-  assert.throws(() => parseCluster({ name: "c", nodes: [{ ...node, arch: "mips" }] }), /nodes\.0\.arch/);
+  assert.throws(
+    () => parseCluster({ name: "c", nodes: [] }),
+    /nodes: a cluster needs at least one node/,
+  );
+  assert.throws(
+    () => parseCluster({ name: "c", nodes: [{ ...node, cores: -1 }] }),
+    /nodes\.0\.cores/,
+  );
+  assert.throws(
+    () => parseCluster({ name: "c", nodes: [{ ...node, arch: "mips" }] }),
+    /nodes\.0\.arch/,
+  );
   assert.throws(() => parseCluster({ name: "c", nodes: [node, node] }), /unique/);
   assert.equal(parseCluster({ name: "c", nodes: [node] }).nodes.length, 1);
 });
@@ -30,7 +39,10 @@ Deno.test("loadCluster() reads a valid file and rejects malformed JSON, naming t
     assert.deepEqual(await loadCluster(`${dir}/ok.json`), SEED_CLUSTER);
     await Deno.writeTextFile(`${dir}/bad.json`, "{ nodes: ");
     await assert.rejects(() => loadCluster(`${dir}/bad.json`), /bad\.json: not JSON/);
-    await Deno.writeTextFile(`${dir}/field.json`, JSON.stringify({ name: "x", nodes: [{ name: "a" }] }));
+    await Deno.writeTextFile(
+      `${dir}/field.json`,
+      JSON.stringify({ name: "x", nodes: [{ name: "a" }] }),
+    );
     await assert.rejects(() => loadCluster(`${dir}/field.json`), /field\.json: nodes\.0\.arch/);
   } finally {
     await Deno.remove(dir, { recursive: true });

@@ -50,11 +50,17 @@ Deno.test("DurationModel.sample() is mean-preserving log-normal noise", () => {
   }
   assert.ok(Math.abs(sum / n - 10) < 0.06, `mean ${sum / n}`);
   assert.ok(Math.abs(sumLog / n + 0.045) < 0.01);
-  assert.equal(new DurationModel(SEED_CALIBRATION, SEED_CLUSTER.nodes, { noise: 0 }).sample(3, 2), 3);
+  assert.equal(
+    new DurationModel(SEED_CALIBRATION, SEED_CLUSTER.nodes, { noise: 0 }).sample(3, 2),
+    3,
+  );
 });
 
 Deno.test("DurationModel() rejects a bad noise level or an empty cluster", () => {
-  assert.throws(() => new DurationModel(SEED_CALIBRATION, SEED_CLUSTER.nodes, { noise: -1 }), /noise/);
+  assert.throws(
+    () => new DurationModel(SEED_CALIBRATION, SEED_CLUSTER.nodes, { noise: -1 }),
+    /noise/,
+  );
   assert.throws(() => new DurationModel(SEED_CALIBRATION, []), /at least one node/);
 });
 
@@ -71,7 +77,11 @@ Deno.test("fitPowerLaw() recovers known coefficients from noisy samples of the m
 });
 
 Deno.test("fitCalibration() on the original's CSV reproduces SEED_CALIBRATION", async () => {
-  const samples = parseOriginalCsv(await Deno.readTextFile(SEED_CSV), SEED_CLUSTER.nodes, "seed CSV");
+  const samples = parseOriginalCsv(
+    await Deno.readTextFile(SEED_CSV),
+    SEED_CLUSTER.nodes,
+    "seed CSV",
+  );
   assert.equal(samples.length, 76);
   const fitted = fitCalibration(samples, { name: "refit", source: "test" });
   for (const kind of TASK_KINDS) {
@@ -85,10 +95,17 @@ Deno.test("fitCalibration() on the original's CSV reproduces SEED_CALIBRATION", 
 Deno.test("fitCalibration() and parseOriginalCsv() reject bad input, naming it", () => {
   assert.throws(() => fitCalibration([], { name: "x", source: "y" }), /kind matmul/);
   assert.throws(
-    () => fitCalibration([{ kind: "sort", parameter: 1, seconds: -1, capacity: 1 }], { name: "x", source: "y" }),
+    () =>
+      fitCalibration([{ kind: "sort", parameter: 1, seconds: -1, capacity: 1 }], {
+        name: "x",
+        source: "y",
+      }),
     /samples\[0\]\.seconds/,
   );
-  assert.throws(() => parseOriginalCsv("node,task\n", SEED_CLUSTER.nodes, "f.csv"), /f\.csv: no "parameter_value"/);
+  assert.throws(
+    () => parseOriginalCsv("node,task\n", SEED_CLUSTER.nodes, "f.csv"),
+    /f\.csv: no "parameter_value"/,
+  );
   const header = "node,task,parameter,parameter_value,execution_time,iteration";
   assert.throws(
     () => parseOriginalCsv(`${header}\nlaptop-fast,quantum,n,5,1,1`, SEED_CLUSTER.nodes, "f.csv"),

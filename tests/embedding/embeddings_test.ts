@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { embedding, embeddingNames, registerEmbedding, SEED_EMBEDDING } from "../../lib/embedding/mod.ts";
+import {
+  embedding,
+  embeddingNames,
+  registerEmbedding,
+  SEED_EMBEDDING,
+} from "../../lib/embedding/mod.ts";
 
 Deno.test("embedding('seed') is one-hot kind + linearly normalised parameter", () => {
   const out = new Float32Array(7).fill(9);

@@ -24,8 +24,14 @@ Deno.test("Min-Min and MCT reproduce Braun et al.'s published makespans on u_c_h
   const instance = await loadEtc(new URL("u_c_hihi.0", BRAUN).pathname);
   assert.equal(instance.taskCount, 512);
   assert.equal(instance.nodeCount, 16);
-  assert.equal(scoreSchedule(instance, mapInstance(MIN_MIN, instance)).makespan.toFixed(1), "8460675.0");
-  assert.equal(scoreSchedule(instance, mapInstance(MCT, instance)).makespan.toFixed(1), "11422624.5");
+  assert.equal(
+    scoreSchedule(instance, mapInstance(MIN_MIN, instance)).makespan.toFixed(1),
+    "8460675.0",
+  );
+  assert.equal(
+    scoreSchedule(instance, mapInstance(MCT, instance)).makespan.toFixed(1),
+    "11422624.5",
+  );
 });
 
 Deno.test("the best-known schedules have the makespans the benchmark lists", async () => {
@@ -35,7 +41,10 @@ Deno.test("the best-known schedules have the makespans the benchmark lists", asy
       const text = await Deno.readTextFile(new URL(`${name}.${suffix}.sol`, BRAUN));
       const makespan = scoreSchedule(instance, parseEtcSolution(text, instance, name)).makespan;
       // The README rounds to one decimal.
-      assert.ok(Math.abs(makespan - expected) <= 0.051, `${name}.${suffix}.sol: ${makespan} vs ${expected}`);
+      assert.ok(
+        Math.abs(makespan - expected) <= 0.051,
+        `${name}.${suffix}.sol: ${makespan} vs ${expected}`,
+      );
     }
   }
 });

@@ -13,7 +13,10 @@ import { makeEnv, resolveScenario } from "../../lib/experiment/mod.ts";
 import { Rng } from "../../lib/random/mod.ts";
 
 const matrix = (rows: number[][]) =>
-  instanceFromMatrix("tiny", Float64Array.from(rows.flat()), { taskCount: rows.length, nodeCount: rows[0]!.length });
+  instanceFromMatrix("tiny", Float64Array.from(rows.flat()), {
+    taskCount: rows.length,
+    nodeCount: rows[0]!.length,
+  });
 
 Deno.test("SchedulingEnv passes the determinism check on every built-in scenario", () => {
   for (const name of ["seed-9", "seed-9-heldout", "seed-9-poisson"]) {
@@ -36,7 +39,10 @@ Deno.test("SchedulingEnv.step() follows hand-checked schedules", () => {
       let slot = 0;
       for (let k = 1; k < decision.candidateCount; k++) {
         const task = decision.candidates[k]!, best = decision.candidates[slot]!;
-        if (instance.expected[task * 2 + decision.node]! < instance.expected[best * 2 + decision.node]!) slot = k;
+        if (
+          instance.expected[task * 2 + decision.node]! <
+            instance.expected[best * 2 + decision.node]!
+        ) slot = k;
       }
       const idle = node1Idles && decision.node === 1 && decision.canIdle;
       const result = env.step(idle ? IDLE : slot);
@@ -143,7 +149,10 @@ Deno.test("SchedulingEnv invariants hold under random policies (fast-check)", ()
         if (result.info) {
           checkEpisode(instance, result.info);
           const elapsed = result.info.makespan - firstDecision;
-          assert.ok(Math.abs(total + elapsed) <= 1e-9 * result.info.makespan, "return = -elapsed time");
+          assert.ok(
+            Math.abs(total + elapsed) <= 1e-9 * result.info.makespan,
+            "return = -elapsed time",
+          );
           return;
         }
         decision = result.observation;

@@ -46,5 +46,8 @@ Deno.test("generateTasks() draws counts, kinds and arrivals as specified", () =>
 Deno.test("workloadSchema rejects bad workloads, naming the field", () => {
   const error = workloadSchema.safeParse({ minTasks: 5, maxTasks: 2 }).error!;
   assert.equal(error.issues[0]!.path.join("."), "maxTasks");
-  assert.equal(workloadSchema.safeParse({ minTasks: 1, maxTasks: 2, kinds: ["gpu"] }).success, false);
+  assert.equal(
+    workloadSchema.safeParse({ minTasks: 1, maxTasks: 2, kinds: ["gpu"] }).success,
+    false,
+  );
 });

@@ -42,5 +42,7 @@ Deno.test("normaliseParameter() maps the range to [0, 1] and clips outside", () 
   assert.equal(normaliseParameter("matmul", 2625), 0.5);
   assert.equal(normaliseParameter("matmul", 10), 0);
   assert.equal(normaliseParameter("matmul", 1e6), 1);
-  assert.ok(Math.abs(logNormaliseParameter("fileio", Math.sqrt(100_000 * 2_000_000)) - 0.5) < 1e-12);
+  assert.ok(
+    Math.abs(logNormaliseParameter("fileio", Math.sqrt(100_000 * 2_000_000)) - 0.5) < 1e-12,
+  );
 });

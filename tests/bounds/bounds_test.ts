@@ -1,0 +1,111 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import {
+  makespanLowerBound,
+  makespanOptimum,
+  minSumCompletion,
+  solveAssignment,
+} from "../../lib/bounds/mod.ts";
+import { instanceFromMatrix, scoreSchedule } from "../../lib/env/mod.ts";
+import { Rng } from "../../lib/random/mod.ts";
+
+function permutations(items: number[], size: number): number[][] {
+  if (size === 0) return [[]];
+  return items.flatMap((item) =>
+    permutations(items.filter((other) => other !== item), size - 1).map((rest) => [item, ...rest])
+  );
+}
+
+function assignments(n: number, m: number): number[][] {
+  if (n === 0) return [[]];
+  return assignments(n - 1, m).flatMap((rest) => Array.from({ length: m }, (_, i) => [...rest, i]));
+}
+
+function randomInstance(seed: number, n: number, m: number) {
+  const rng = new Rng(seed);
+  const etc = Float64Array.from({ length: n * m }, () => Math.round(rng.uniform(1, 20)));
+  return instanceFromMatrix("random", etc, { taskCount: n, nodeCount: m });
+}
+
+Deno.test("solveAssignment() matches brute force on random small matrices", () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1, max: 5 }),
+      fc.integer({ min: 0, max: 2 }),
+      fc.integer(),
+      (rows, extra, seed) => {
+        const cols = rows + extra;
+        const rng = new Rng(seed);
+        const cost = Float64Array.from({ length: rows * cols }, () => rng.uniform(-5, 20));
+        const { columnOf, cost: total } = solveAssignment(cost, { rows, cols });
+        let best = Infinity;
+        for (const perm of permutations(Array.from({ length: cols }, (_, j) => j), rows)) {
+          best = Math.min(best, perm.reduce((s, col, row) => s + cost[row * cols + col]!, 0));
+        }
+        assert.ok(Math.abs(total - best) < 1e-9);
+        assert.equal(new Set(columnOf).size, rows);
+        assert.ok(
+          Math.abs(
+            Array.from(columnOf).reduce((s, col, row) => s + cost[row * cols + col]!, 0) - total,
+          ) < 1e-9,
+        );
+      },
+    ),
+    { numRuns: 200 },
+  );
+  assert.throws(() => solveAssignment(new Float64Array(6), { rows: 3, cols: 2 }), /rows <= cols/);
+});
+
+Deno.test("minSumCompletion() matches brute force and attains its value", () => {
+  for (let seed = 0; seed < 40; seed++) {
+    const n = 1 + (seed % 6), m = 1 + (seed % 3);
+    const instance = randomInstance(seed, n, m);
+    let best = Infinity;
+    for (const nodeOf of assignments(n, m)) {
+      let total = 0;
+      for (let i = 0; i < m; i++) {
+        const times = nodeOf.flatMap((
+          node,
+          j,
+        ) => (node === i ? [instance.expected[j * m + i]!] : []))
+          .sort((a, b) => a - b);
+        let clock = 0;
+        for (const time of times) total += clock += time;
+      }
+      best = Math.min(best, total);
+    }
+    const optimum = minSumCompletion(instance);
+    assert.ok(Math.abs(optimum.sumCompletion - best) < 1e-9, `seed ${seed}`);
+    assert.ok(Math.abs(scoreSchedule(instance, optimum.schedule).sumCompletion - best) < 1e-9);
+    assert.equal(
+      minSumCompletion(instance, { upperBound: best }).sumCompletion,
+      optimum.sumCompletion,
+    );
+  }
+});
+
+Deno.test("makespanOptimum() matches brute force; the LP bound lies below it", async () => {
+  for (let seed = 0; seed < 12; seed++) {
+    const n = 2 + (seed % 5), m = 1 + (seed % 3);
+    const instance = randomInstance(100 + seed, n, m);
+    let best = Infinity;
+    for (const nodeOf of assignments(n, m)) {
+      const load = new Array(m).fill(0);
+      nodeOf.forEach((node, j) => (load[node] += instance.expected[j * m + node]!));
+      best = Math.min(best, Math.max(...load));
+    }
+    const exact = await makespanOptimum(instance);
+    assert.ok(exact.optimal);
+    assert.ok(Math.abs(exact.makespan - best) < 1e-6, `seed ${seed}: ${exact.makespan} vs ${best}`);
+    const lower = await makespanLowerBound(instance);
+    assert.ok(lower <= best + 1e-9);
+  }
+});
+
+Deno.test("bounds refuse instances with release times where they assume a batch", async () => {
+  const base = randomInstance(1, 3, 2);
+  const released = { ...base, arrival: Float64Array.from([0, 1, 2]) };
+  assert.throws(() => minSumCompletion(released), /released at 0/);
+  await assert.rejects(() => makespanOptimum(released), /released at 0/);
+  assert.ok((await makespanLowerBound(released)) >= 2);
+});

@@ -1,0 +1,112 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { makespanLowerBound, makespanOptimum, minSumCompletion } from "../../lib/bounds/mod.ts";
+import { actualDurations, instanceFromMatrix, SchedulingEnv } from "../../lib/env/mod.ts";
+import {
+  evaluateInstance,
+  evaluateScenario,
+  resolveScenario,
+  summarise,
+  tQuantile975,
+} from "../../lib/experiment/mod.ts";
+import { baselineNames, makeBaseline, runEpisode } from "../../lib/policies/mod.ts";
+import { Rng } from "../../lib/random/mod.ts";
+
+Deno.test("every baseline's makespan and ΣC respect the exact optima and the LP bound (fast-check)", async () => {
+  const policies = baselineNames().map(makeBaseline);
+  await fc.assert(
+    fc.asyncProperty(
+      fc.integer({ min: 0, max: 1e6 }),
+      fc.integer({ min: 2, max: 9 }),
+      async (seed, n) => {
+        const rng = new Rng(seed);
+        const m = 1 + rng.int(4);
+        const etc = Float64Array.from({ length: n * m }, () => rng.uniform(0.5, 30));
+        const instance = {
+          ...instanceFromMatrix("p", etc, { taskCount: n, nodeCount: m }),
+          noise: 0.2,
+          noiseSeed: seed,
+        };
+        const durations = actualDurations(instance);
+        const lower = await makespanLowerBound(instance, durations);
+        const optimum = await makespanOptimum(instance, { durations });
+        const sumOptimum = minSumCompletion(instance, { durations }).sumCompletion;
+        assert.ok(lower <= optimum.makespan * (1 + 1e-9));
+        const env = new SchedulingEnv({ window: n, timeScale: 10 });
+        for (const policy of policies) {
+          const info = runEpisode(env, policy, { seed, instance });
+          assert.ok(
+            info.makespan >= optimum.makespan * (1 - 1e-9),
+            `${policy.name} beat the optimum`,
+          );
+          assert.ok(
+            info.sumCompletion >= sumOptimum * (1 - 1e-9),
+            `${policy.name} beat the ΣC optimum`,
+          );
+        }
+      },
+    ),
+    { numRuns: 25 },
+  );
+});
+
+Deno.test("evaluateScenario() compares policies on the same episodes, reproducibly", async () => {
+  const scenario = resolveScenario("seed-9");
+  const options = { episodes: 3, seed: 5, policies: ["greedy-sjf", "max-min"].map(makeBaseline) };
+  const report = await evaluateScenario(scenario, options);
+  assert.equal(report.episodes, 3);
+  assert.deepEqual(report.results.map((r) => r.policy), ["greedy-sjf", "max-min"]);
+  assert.equal(report.bounds.makespanOptimalEpisodes, 3);
+  for (const result of report.results) {
+    assert.ok(result.makespanRatio.min >= 1 - 1e-9);
+    assert.ok(result.sumCompletionRatio!.min >= 1 - 1e-9);
+  }
+  const again = await evaluateScenario(scenario, options);
+  assert.deepEqual(again.results.map((r) => r.makespan), report.results.map((r) => r.makespan));
+});
+
+Deno.test("evaluateInstance() maps batch heuristics statically and bounds the instance", async () => {
+  const instance = instanceFromMatrix("hand", Float64Array.from([1, 3, 2, 2, 4, 1]), {
+    taskCount: 3,
+    nodeCount: 2,
+  });
+  const report = await evaluateInstance(instance, {
+    policies: ["olb", "min-min"].map(makeBaseline),
+  });
+  assert.deepEqual(report.results.map((r) => r.makespan), [5, 3]);
+  assert.equal(report.bounds.makespanOptimum, 3);
+  assert.equal(report.bounds.sumCompletionOptimum, 5); // 1 on node 0, 1 then 3 on node 1
+});
+
+Deno.test("summarise() gives the t-based 95% interval", () => {
+  const summary = summarise([1, 2, 3, 4]);
+  assert.equal(summary.mean, 2.5);
+  assert.ok(Math.abs(summary.std - Math.sqrt(5 / 3)) < 1e-12);
+  assert.equal(tQuantile975(3), 3.182);
+  assert.ok(Math.abs(tQuantile975(31) - 2.040) < 0.001);
+  assert.ok(Math.abs(tQuantile975(1000) - 1.962) < 0.001);
+  assert.ok(Math.abs(tQuantile975(30) - 2.042) < 0.001);
+  assert.ok(Math.abs(summary.ci95 - 3.182 * Math.sqrt(5 / 3) / 2) < 0.02);
+  assert.throws(() => summarise([]), /at least one value/);
+});
+
+Deno.test("resolveScenario() names bad scenarios and fields", () => {
+  assert.throws(() => resolveScenario("seed-10"), /seed-9.*"seed-10"/);
+  assert.throws(
+    () => resolveScenario({ name: "x", workload: { minTasks: 0, maxTasks: 3 } }),
+    /workload\.minTasks/,
+  );
+  assert.throws(
+    () => resolveScenario({ name: "x", embedding: "bert", workload: { minTasks: 1, maxTasks: 3 } }),
+    /"bert"/,
+  );
+  assert.throws(
+    () =>
+      resolveScenario({
+        name: "x",
+        cluster: { name: "c", nodes: [] },
+        workload: { minTasks: 1, maxTasks: 3 },
+      }),
+    /scenario\.cluster: nodes/,
+  );
+});

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { hashInts, unitFloat } from "../random/mod.ts";
+import { hashPair, unitFloat } from "../random/mod.ts";
 import type { Task } from "../tasks/mod.ts";
 import type { DurationModel } from "../duration/mod.ts";
 
@@ -31,8 +31,9 @@ export interface Instance {
 
 /** A standard normal deviate that depends only on (seed, task, node) (Box-Muller). */
 export function hashedNormal(seed: number, task: number, node: number): number {
-  const u1 = (hashInts(seed, task, node, 1) + 1) / 4294967297;
-  const u2 = unitFloat(hashInts(seed, task, node, 2));
+  const pair = hashPair(hashPair(seed, task), node);
+  const u1 = (hashPair(pair, 1) + 1) / 4294967297;
+  const u2 = unitFloat(hashPair(pair, 2));
   return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
 }
 

@@ -198,8 +198,16 @@ export class SchedulingEnv {
     if (instance.taskCount < 1) throw new RangeError("Expected at least one task but found none");
     this.#allocate(instance);
     const n = instance.taskCount, m = instance.nodeCount;
-    for (let i = 0; i < n; i++) this.#order[i] = i;
-    this.#order.sort((a, b) => instance.arrival[a]! - instance.arrival[b]! || a - b);
+    let sorted = true;
+    for (let i = 0; i < n; i++) {
+      this.#order[i] = i;
+      if (i > 0 && instance.arrival[i]! < instance.arrival[i - 1]!) sorted = false;
+    }
+    if (!sorted) {
+      this.#order.subarray(0, n).sort((a, b) =>
+        instance.arrival[a]! - instance.arrival[b]! || a - b
+      );
+    }
     this.#assigned.fill(-1);
     this.#start.fill(NaN);
     this.#completion.fill(NaN);
@@ -412,9 +420,10 @@ export class SchedulingEnv {
     const count = Math.min(this.#pendingCount, window);
     const dimension = this.options.embedding?.dimension ?? 0;
     if (dimension > 0) {
+      const features = this.#features, embedded = this.#embedded;
       for (let slot = 0; slot < count; slot++) {
-        const from = this.#pending[slot]! * dimension;
-        this.#features.set(this.#embedded.subarray(from, from + dimension), slot * dimension);
+        const from = this.#pending[slot]! * dimension, to = slot * dimension;
+        for (let d = 0; d < dimension; d++) features[to + d] = embedded[from + d]!;
       }
       this.#features.fill(0, count * dimension);
     }

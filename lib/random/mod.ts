@@ -3,4 +3,4 @@
  *
  * @module
  */
-export { hashInts, mix32, Rng, unitFloat } from "./rng.ts";
+export { hashInts, hashPair, mix32, Rng, unitFloat } from "./rng.ts";

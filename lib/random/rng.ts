@@ -16,10 +16,15 @@ export function mix32(value: number): number {
   return h >>> 0;
 }
 
+/** Hashes two integers into one 32-bit value, order-sensitively (allocation-free). */
+export function hashPair(first: number, second: number): number {
+  return mix32(first ^ mix32(second + 0x7f4a7c15));
+}
+
 /** Hashes several integers into one 32-bit value, order-sensitively. */
 export function hashInts(...values: number[]): number {
   let h = 0x9e3779b9;
-  for (const value of values) h = mix32(h ^ mix32(value + 0x7f4a7c15));
+  for (const value of values) h = hashPair(h, value);
   return h;
 }
 

@@ -11,13 +11,13 @@ import {
   evaluateScenario,
   type EvaluationOptions,
   type EvaluationReport,
+  reportTable,
   resolveScenario,
 } from "../experiment/mod.ts";
 import { baselineNames, makeBaseline } from "../policies/mod.ts";
 import { readJsonFile } from "../validation/mod.ts";
 import { scenarioSchema } from "../experiment/mod.ts";
 import { integerFlag, parseFlags, progressBar, runCommand, UsageError } from "./common.ts";
-import { reportTable } from "./table.ts";
 
 const USAGE =
   "./schedlab baselines --scenario NAME|FILE.json | --etc FILE [--episodes N] [--seed S] [--policies a,b] [--no-exact] [--json]";

@@ -3,8 +3,8 @@
  *
  * @module
  */
-import type { EvaluationReport } from "../experiment/mod.ts";
-import type { Summary } from "../experiment/mod.ts";
+import type { EvaluationReport } from "./evaluate.ts";
+import type { Summary } from "./stats.ts";
 
 function meanCi(summary: Summary, digits = 1): string {
   return summary.n > 1

@@ -1,0 +1,207 @@
+/**
+ * Checkpoints: the networks' parameters and the optimizer's state in a folder, written
+ * atomically (temporary files, then renames) and verified when read.
+ *
+ * Format `schedlab-checkpoint/1`: `checkpoint.json` holds the training config, the agent's
+ * shape, the number of completed updates, the learning-curve rows so far, and the layout of
+ * `weights.bin` (name, shape, offset and length of every parameter, then of every optimizer
+ * tensor) with the SHA-256 of that file; `weights.bin` is their float32 values, little-endian.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { z } from "zod";
+import { validate } from "../validation/mod.ts";
+import { type TrainConfig, trainConfigSchema } from "./config.ts";
+import { type AgentShape, parameterLayout, type ParameterValues } from "./networks.ts";
+
+/** The format tag. */
+export const CHECKPOINT_FORMAT = "schedlab-checkpoint/1";
+
+const entrySchema = z.object({
+  name: z.string(),
+  shape: z.array(z.number().int().min(0)),
+  offset: z.number().int().min(0),
+  length: z.number().int().min(0),
+});
+
+const checkpointSchema = z.object({
+  format: z.literal(CHECKPOINT_FORMAT),
+  config: trainConfigSchema,
+  shape: z.object({
+    nodeCount: z.number().int().positive(),
+    nodeStateSize: z.number().int().positive(),
+    embeddingDim: z.number().int().min(0),
+    window: z.number().int().positive(),
+    scorerHidden: z.array(z.number().int().positive()).min(1),
+    criticHidden: z.array(z.number().int().positive()).min(1),
+  }),
+  update: z.number().int().min(0),
+  history: z.array(z.record(z.string(), z.number())),
+  parameters: z.array(entrySchema),
+  optimizer: z.array(entrySchema),
+  sha256: z.string(),
+});
+
+/** What a checkpoint holds. */
+export interface Checkpoint {
+  /** The training config. */
+  readonly config: TrainConfig;
+  /** The networks' sizes. */
+  readonly shape: AgentShape;
+  /** Updates completed. */
+  readonly update: number;
+  /** Learning-curve rows so far. */
+  readonly history: readonly Record<string, number>[];
+  /** Parameter values by name. */
+  readonly parameters: ParameterValues;
+  /** Optimizer tensors' values, in the optimizer's order. */
+  readonly optimizer: readonly { name: string; shape: number[]; values: Float32Array }[];
+}
+
+async function sha256(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", bytes);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+async function writeAtomically(path: string, data: Uint8Array): Promise<void> {
+  const temporary = `${path}.tmp-${crypto.randomUUID()}`;
+  await Deno.writeFile(temporary, data);
+  await Deno.rename(temporary, path);
+}
+
+/** Reads an optimizer's state (iteration count and moments) as named float32 arrays. */
+export async function optimizerState(optimizer: tf.Optimizer): Promise<Checkpoint["optimizer"]> {
+  const weights = await optimizer.getWeights();
+  return weights.map(({ name, tensor }) => ({
+    name,
+    shape: tensor.shape,
+    values: Float32Array.from(tensor.dataSync()),
+  }));
+}
+
+/** Restores an optimizer's state saved by {@linkcode optimizerState}. */
+export async function restoreOptimizer(
+  optimizer: tf.Optimizer,
+  state: Checkpoint["optimizer"],
+): Promise<void> {
+  await optimizer.setWeights(
+    state.map(({ name, shape, values }) => ({ name, tensor: tf.tensor(values, shape) })),
+  );
+}
+
+/**
+ * Writes a checkpoint into `dir` (created if needed); `weights.bin` first, then the JSON that
+ * names its hash, each through a temporary file and a rename.
+ */
+export async function saveCheckpoint(dir: string, checkpoint: Checkpoint): Promise<void> {
+  await Deno.mkdir(dir, { recursive: true });
+  const layout = parameterLayout(checkpoint.shape);
+  const blocks = [
+    ...layout.map((spec) => ({
+      name: spec.name,
+      shape: [...spec.shape],
+      values: checkpoint.parameters.get(spec.name)!,
+    })),
+    ...checkpoint.optimizer,
+  ];
+  let offset = 0;
+  const entries = blocks.map(({ name, shape, values }) => {
+    const entry = { name, shape, offset, length: values.length };
+    offset += values.length;
+    return entry;
+  });
+  const all = new Float32Array(offset);
+  blocks.forEach(({ values }, k) => all.set(values, entries[k]!.offset));
+  const bytes = new Uint8Array(all.buffer);
+  const meta = {
+    format: CHECKPOINT_FORMAT,
+    config: checkpoint.config,
+    shape: checkpoint.shape,
+    update: checkpoint.update,
+    history: checkpoint.history,
+    parameters: entries.slice(0, layout.length),
+    optimizer: entries.slice(layout.length),
+    sha256: await sha256(bytes),
+  };
+  await writeAtomically(`${dir}/weights.bin`, bytes);
+  await writeAtomically(
+    `${dir}/checkpoint.json`,
+    new TextEncoder().encode(JSON.stringify(meta, null, 1)),
+  );
+}
+
+/**
+ * Reads and verifies a checkpoint folder.
+ *
+ * @param dir the folder
+ * @param expected if given, the shape the caller's config implies: any difference is an error
+ */
+export async function loadCheckpoint(dir: string, expected?: AgentShape): Promise<Checkpoint> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(`${dir}/checkpoint.json`);
+  } catch (error) {
+    throw new TypeError(
+      `Invalid checkpoint ${dir}: cannot read checkpoint.json (${(error as Error).message})`,
+    );
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new TypeError(
+      `Invalid checkpoint ${dir}: checkpoint.json is not JSON (${(error as Error).message})`,
+    );
+  }
+  const meta = validate(checkpointSchema, value, `checkpoint ${dir}/checkpoint.json`);
+  const bytes = await Deno.readFile(`${dir}/weights.bin`);
+  if ((await sha256(bytes)) !== meta.sha256) {
+    throw new TypeError(
+      `Invalid checkpoint ${dir}: weights.bin does not match the SHA-256 in checkpoint.json`,
+    );
+  }
+  if (expected) {
+    for (const key of Object.keys(expected) as (keyof AgentShape)[]) {
+      if (JSON.stringify(expected[key]) !== JSON.stringify(meta.shape[key])) {
+        throw new RangeError(
+          `Checkpoint ${dir} does not match the config: ${key} is ${
+            JSON.stringify(meta.shape[key])
+          } in the checkpoint but ${JSON.stringify(expected[key])} in the config`,
+        );
+      }
+    }
+  }
+  const all = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+  const slice = (entry: z.infer<typeof entrySchema>) => {
+    const size = entry.shape.reduce((a, b) => a * b, 1);
+    if (size !== entry.length || entry.offset + entry.length > all.length) {
+      throw new TypeError(
+        `Invalid checkpoint ${dir}: entry ${entry.name} does not fit weights.bin`,
+      );
+    }
+    return all.slice(entry.offset, entry.offset + entry.length);
+  };
+  const layout = parameterLayout(meta.shape);
+  const parameters = new Map(meta.parameters.map((entry) => [entry.name, slice(entry)]));
+  for (const spec of layout) {
+    const values = parameters.get(spec.name);
+    if (!values || values.length !== spec.shape.reduce((a, b) => a * b, 1)) {
+      throw new TypeError(
+        `Invalid checkpoint ${dir}: parameter ${spec.name} is missing or of the wrong size`,
+      );
+    }
+  }
+  return {
+    config: meta.config,
+    shape: meta.shape,
+    update: meta.update,
+    history: meta.history,
+    parameters,
+    optimizer: meta.optimizer.map((entry) => ({
+      name: entry.name,
+      shape: entry.shape,
+      values: slice(entry),
+    })),
+  };
+}

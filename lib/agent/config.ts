@@ -1,0 +1,80 @@
+/**
+ * The training configuration: every hyper-parameter of the agent and of PPO, typed and
+ * validated with zod, with defaults near CleanRL's `ppo.py`.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { scenarioSchema } from "../experiment/mod.ts";
+import { readJsonFile, validate } from "../validation/mod.ts";
+
+const hidden = z.array(z.number().int().positive()).min(1);
+
+/** Schema of a training config (`experiments/<name>.json`). */
+export const trainConfigSchema = z.object({
+  /** Experiment name. */
+  name: z.string().min(1),
+  /** Seed of everything: initial weights, episodes, action sampling, minibatches. */
+  seed: z.number().int().min(0).default(0),
+  /** Scenario of the training episodes (parameters from the training split). */
+  train: scenarioSchema,
+  /** Scenario of the evaluation episodes (parameters from the held-out split). */
+  evaluate: scenarioSchema,
+  /** The allocator: hidden layer widths of the scorer (the seed's is [128]). */
+  scorerHidden: hidden.default([128]),
+  /** The critic's hidden layer widths. */
+  criticHidden: hidden.default([64, 64]),
+  /** Reward: "elapsed" (minus the time between decisions) or "final" (minus the makespan at the end). */
+  reward: z.enum(["elapsed", "final"]).default("elapsed"),
+  /** Seconds per unit of reward (rewards are divided by it). */
+  rewardScale: z.number().positive().default(100),
+  /** Number of PPO updates. */
+  updates: z.number().int().positive(),
+  /** Environments stepped in lockstep during collection. */
+  envs: z.number().int().positive().default(8),
+  /** Complete episodes each environment plays per update. */
+  episodesPerEnv: z.number().int().positive().default(4),
+  /** Passes over each batch. */
+  epochs: z.number().int().positive().default(4),
+  /** Minibatches per pass. */
+  minibatches: z.number().int().positive().default(4),
+  /** Discount per decision. */
+  gamma: z.number().min(0).max(1).default(1),
+  /** GAE lambda. */
+  gaeLambda: z.number().min(0).max(1).default(0.95),
+  /** Surrogate clipping coefficient. */
+  clip: z.number().positive().default(0.2),
+  /** Clip the value loss around the old values, with the same coefficient. */
+  clipValueLoss: z.boolean().default(true),
+  /** Entropy bonus coefficient. */
+  entropyCoef: z.number().min(0).default(0.01),
+  /** Value loss coefficient. */
+  valueCoef: z.number().min(0).default(0.5),
+  /** Global gradient norm clip. */
+  maxGradNorm: z.number().positive().default(0.5),
+  /** Adam learning rate (epsilon 1e-5). */
+  learningRate: z.number().positive().default(3e-4),
+  /** Anneal the learning rate linearly to 0 over the updates. */
+  annealLr: z.boolean().default(true),
+  /** Normalise advantages per minibatch. */
+  normaliseAdvantages: z.boolean().default(true),
+  /** Evaluate on held-out episodes every this many updates (0 = only at the end). */
+  evalEvery: z.number().int().min(0).default(10),
+  /** Episodes of each periodic evaluation. */
+  evalEpisodes: z.number().int().positive().default(32),
+  /** Episodes of the final evaluation. */
+  finalEvalEpisodes: z.number().int().positive().default(200),
+});
+
+/** A validated training config. */
+export type TrainConfig = z.output<typeof trainConfigSchema>;
+
+/** Validates a config value; errors name the field. */
+export function parseTrainConfig(value: unknown, source = "training config"): TrainConfig {
+  return validate(trainConfigSchema, value, source);
+}
+
+/** Reads and validates a training config file. */
+export function loadTrainConfig(path: string): Promise<TrainConfig> {
+  return readJsonFile(trainConfigSchema, path, "training config");
+}

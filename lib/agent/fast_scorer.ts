@@ -1,0 +1,119 @@
+/**
+ * The acting path: the scorer's forward pass in plain Float32Arrays, one decision at a time,
+ * with no framework call. The node and state terms of the first layer are computed once per
+ * decision and shared by every candidate; zero inputs (most of the one-hots) are skipped.
+ * Reloaded from the TensorFlow.js variables after every update.
+ *
+ * @module
+ */
+import type { Decision } from "../env/mod.ts";
+import { type AgentShape, type ParameterValues, scorerInputSize } from "./networks.ts";
+
+/** The scorer as plain arrays. */
+export class FastScorer {
+  readonly #shape: AgentShape;
+  readonly #weights: Float32Array[];
+  readonly #biases: Float32Array[];
+  readonly #out: Float32Array;
+  readonly #outBias: number;
+  readonly #idleBias: number;
+  readonly #shared: Float32Array;
+  readonly #activations: Float32Array[];
+
+  /**
+   * @param shape sizes
+   * @param values the parameters (e.g. `AgentNetworks.snapshot()`)
+   */
+  constructor(shape: AgentShape, values: ParameterValues) {
+    this.#shape = shape;
+    const get = (name: string) => {
+      const value = values.get(name);
+      if (!value) throw new RangeError(`Expected parameter ${name} but found none`);
+      return value;
+    };
+    this.#weights = shape.scorerHidden.map((_, layer) => get(`scorer/w${layer}`));
+    this.#biases = shape.scorerHidden.map((_, layer) => get(`scorer/b${layer}`));
+    this.#out = get("scorer/wOut");
+    this.#outBias = get("scorer/bOut")[0]!;
+    this.#idleBias = get("scorer/idle")[0]!;
+    if (this.#weights[0]!.length !== scorerInputSize(shape) * shape.scorerHidden[0]!) {
+      throw new RangeError(`Expected scorer/w0 to have ${scorerInputSize(shape)} inputs`);
+    }
+    this.#shared = new Float32Array(shape.scorerHidden[0]!);
+    this.#activations = shape.scorerHidden.map((width) => new Float32Array(width));
+  }
+
+  /**
+   * Writes the score of every slot of a decision (window candidates, then idle) into `out`,
+   * -Infinity where the mask forbids the slot.
+   */
+  score(decision: Decision, out: Float64Array): void {
+    const { nodeCount: m, nodeStateSize, embeddingDim: d, window } = this.#shape;
+    const w0 = this.#weights[0]!, width = this.#shared.length;
+    const shared = this.#shared;
+    // Node and state terms, once per decision.
+    shared.set(this.#biases[0]!);
+    const nodeRow = decision.node * width;
+    for (let j = 0; j < width; j++) shared[j]! += w0[nodeRow + j]!;
+    const state = decision.state, stateSize = m * nodeStateSize;
+    for (let k = 0; k < stateSize; k++) {
+      const x = state[k]!;
+      if (x === 0) continue;
+      const row = (m + k) * width;
+      for (let j = 0; j < width; j++) shared[j]! += x * w0[row + j]!;
+    }
+    const taskBase = m + stateSize, features = decision.features, mask = decision.mask;
+    const first = this.#activations[0]!;
+    for (let slot = 0; slot <= window; slot++) {
+      if (!mask[slot]) {
+        out[slot] = -Infinity;
+        continue;
+      }
+      first.set(shared);
+      if (slot < window) {
+        for (let e = 0; e < d; e++) {
+          const x = features[slot * d + e]!;
+          if (x === 0) continue;
+          const row = (taskBase + e) * width;
+          for (let j = 0; j < width; j++) first[j]! += x * w0[row + j]!;
+        }
+      }
+      for (let j = 0; j < width; j++) if (first[j]! < 0) first[j] = 0;
+      out[slot] = this.#tail() + (slot === window ? this.#idleBias : 0);
+    }
+  }
+
+  /** Hidden layers after the first, then the output, from the first layer's activations. */
+  #tail(): number {
+    let input = this.#activations[0]!;
+    for (let layer = 1; layer < this.#weights.length; layer++) {
+      const weights = this.#weights[layer]!, output = this.#activations[layer]!;
+      const width = output.length;
+      output.set(this.#biases[layer]!);
+      for (let i = 0; i < input.length; i++) {
+        const x = input[i]!;
+        if (x === 0) continue;
+        const row = i * width;
+        for (let j = 0; j < width; j++) output[j]! += x * weights[row + j]!;
+      }
+      for (let j = 0; j < width; j++) if (output[j]! < 0) output[j] = 0;
+      input = output;
+    }
+    let score = this.#outBias;
+    for (let i = 0; i < input.length; i++) score += input[i]! * this.#out[i]!;
+    return score;
+  }
+}
+
+/**
+ * Turns scores into log-probabilities in place (masked slots stay -Infinity): the masked
+ * softmax of the policy.
+ */
+export function logSoftmaxInPlace(scores: Float64Array): void {
+  let max = -Infinity;
+  for (const score of scores) if (score > max) max = score;
+  let total = 0;
+  for (const score of scores) if (score !== -Infinity) total += Math.exp(score - max);
+  const logTotal = max + Math.log(total);
+  for (let i = 0; i < scores.length; i++) scores[i] = scores[i]! - logTotal;
+}

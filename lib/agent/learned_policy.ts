@@ -1,0 +1,82 @@
+/**
+ * The learned allocator behind the same `Policy` interface as every baseline.
+ *
+ * @module
+ */
+import { type Decision, IDLE } from "../env/mod.ts";
+import type { Policy } from "../policies/mod.ts";
+import { Rng } from "../random/mod.ts";
+import { FastScorer, logSoftmaxInPlace } from "./fast_scorer.ts";
+import type { AgentShape, ParameterValues } from "./networks.ts";
+
+/** How the learned policy picks among its probabilities. */
+export type ActionMode = "greedy" | "sample";
+
+/** A trained scorer acting greedily (the most probable slot) or by sampling its softmax. */
+export class LearnedPolicy implements Policy {
+  readonly name: string;
+  readonly description: string;
+  readonly #scorer: FastScorer;
+  readonly #logits: Float64Array;
+  readonly #mode: ActionMode;
+  readonly #window: number;
+  #rng = new Rng(0);
+
+  /**
+   * @param shape the networks' sizes
+   * @param values the parameters
+   * @param options name and action mode (default greedy)
+   */
+  constructor(
+    shape: AgentShape,
+    values: ParameterValues,
+    options: { name?: string; mode?: ActionMode } = {},
+  ) {
+    this.#scorer = new FastScorer(shape, values);
+    this.#logits = new Float64Array(shape.window + 1);
+    this.#mode = options.mode ?? "greedy";
+    this.#window = shape.window;
+    this.name = options.name ?? "ppo";
+    this.description = `PPO allocator (${this.#mode}), scorer ${shape.scorerHidden.join("-")}`;
+  }
+
+  reset(seed: number): void {
+    this.#rng = new Rng(seed);
+  }
+
+  act(decision: Decision): number {
+    const slot = this.#mode === "greedy"
+      ? this.greedySlot(decision)
+      : this.sampleSlot(decision, this.#rng).slot;
+    return slot === this.#window ? IDLE : slot;
+  }
+
+  /** Log-probabilities of every slot of the decision (idle last), in a reused array. */
+  logProbabilities(decision: Decision): Float64Array {
+    this.#scorer.score(decision, this.#logits);
+    logSoftmaxInPlace(this.#logits);
+    return this.#logits;
+  }
+
+  /** The most probable slot (ties: the earliest). */
+  greedySlot(decision: Decision): number {
+    this.#scorer.score(decision, this.#logits);
+    let best = 0;
+    for (let slot = 1; slot < this.#logits.length; slot++) {
+      if (this.#logits[slot]! > this.#logits[best]!) best = slot;
+    }
+    return best;
+  }
+
+  /** A slot drawn from the policy, with its log-probability. */
+  sampleSlot(decision: Decision, rng: Rng): { slot: number; logProbability: number } {
+    const logits = this.logProbabilities(decision);
+    let u = rng.next(), slot = 0;
+    for (; slot < logits.length - 1; slot++) {
+      u -= Math.exp(logits[slot]!);
+      if (u < 0) break;
+    }
+    while (logits[slot] === -Infinity) slot--; // rounding at the tail: last allowed slot
+    return { slot, logProbability: logits[slot]! };
+  }
+}

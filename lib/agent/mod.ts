@@ -1,0 +1,38 @@
+/**
+ * The learned allocator: the seed's scorer and a critic in TensorFlow.js (wasm), the
+ * Float32Array acting path, PPO, checkpoints, and the training loop.
+ *
+ * @module
+ */
+export { initTensorflow } from "./backend.ts";
+export { loadTrainConfig, parseTrainConfig, trainConfigSchema } from "./config.ts";
+export type { TrainConfig } from "./config.ts";
+export { orthogonal } from "./init.ts";
+export {
+  AgentNetworks,
+  criticInputs,
+  criticInputSize,
+  initialParameters,
+  parameterLayout,
+  scorerInputSize,
+} from "./networks.ts";
+export type { AgentShape, DecisionBatch, ParameterSpec, ParameterValues } from "./networks.ts";
+export { FastScorer, logSoftmaxInPlace } from "./fast_scorer.ts";
+export { LearnedPolicy } from "./learned_policy.ts";
+export type { ActionMode } from "./learned_policy.ts";
+export { collectRollout } from "./rollout.ts";
+export type { RewardOptions, Rollout } from "./rollout.ts";
+export { AnnealedAdam, generalisedAdvantages, ppoLoss, ppoUpdate, rolloutValues } from "./ppo.ts";
+export type { LossInputs, LossTerms, UpdateDiagnostics } from "./ppo.ts";
+export {
+  CHECKPOINT_FORMAT,
+  loadCheckpoint,
+  optimizerState,
+  restoreOptimizer,
+  saveCheckpoint,
+} from "./checkpoint.ts";
+export type { Checkpoint } from "./checkpoint.ts";
+export { agentShape, CURVE_COLUMNS, liveTensors, meanMakespan, Trainer } from "./train.ts";
+export type { CurveRow } from "./train.ts";
+export { checkpointFolder, evaluateLearned, loadLearnedPolicy, trainRun } from "./run.ts";
+export type { TrainRunOptions } from "./run.ts";

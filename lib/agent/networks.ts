@@ -1,0 +1,235 @@
+/**
+ * The allocator (scorer) and the critic.
+ *
+ * The scorer is the seed's MLP: input = requesting node one-hot (m) + cluster state (5m) +
+ * task embedding (d) — 9 + 45 + 5 = 59 on the seed's cluster — then hidden ReLU layers (the
+ * seed's [128]) and one score. Each decision scores every candidate of the window plus the
+ * "stay idle" action, which is scored as a candidate with an all-zero embedding plus a learned
+ * bias; the policy is the masked softmax of the scores. The first layer splits exactly:
+ * W·[node; state; task] = W_node[node] + W_state·state + W_task·task, so the node and state
+ * terms are computed once per decision and shared by its candidates.
+ *
+ * The critic reads the requesting node, the cluster state, the mean embedding of the
+ * candidates and the fraction of the window in use, through tanh layers.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { Rng } from "../random/mod.ts";
+import { orthogonal } from "./init.ts";
+
+/** Sizes of the agent's inputs and layers. */
+export interface AgentShape {
+  /** Nodes m (the one-hot's length). */
+  readonly nodeCount: number;
+  /** Numbers per node in the cluster state. */
+  readonly nodeStateSize: number;
+  /** Task embedding dimension d. */
+  readonly embeddingDim: number;
+  /** Candidate slots; the idle action is slot `window`. */
+  readonly window: number;
+  /** Hidden widths of the scorer. */
+  readonly scorerHidden: readonly number[];
+  /** Hidden widths of the critic. */
+  readonly criticHidden: readonly number[];
+}
+
+/** Length of the scorer's input (59 for the seed's cluster and embedding). */
+export function scorerInputSize(shape: AgentShape): number {
+  return shape.nodeCount * (1 + shape.nodeStateSize) + shape.embeddingDim;
+}
+
+/** Length of the critic's input. */
+export function criticInputSize(shape: AgentShape): number {
+  return scorerInputSize(shape) + 1;
+}
+
+/** A named parameter's shape, in the order of {@linkcode parameterLayout}. */
+export interface ParameterSpec {
+  /** Name, e.g. `scorer/w0`. */
+  readonly name: string;
+  /** Shape (row-major). */
+  readonly shape: readonly number[];
+  /** Orthogonal gain for matrices; biases start at 0. */
+  readonly gain: number;
+}
+
+function mlpLayout(
+  prefix: string,
+  input: number,
+  hidden: readonly number[],
+  outputGain: number,
+): ParameterSpec[] {
+  const specs: ParameterSpec[] = [];
+  let width = input;
+  hidden.forEach((size, layer) => {
+    specs.push({ name: `${prefix}/w${layer}`, shape: [width, size], gain: Math.SQRT2 });
+    specs.push({ name: `${prefix}/b${layer}`, shape: [size], gain: 0 });
+    width = size;
+  });
+  specs.push({ name: `${prefix}/wOut`, shape: [width, 1], gain: outputGain });
+  specs.push({ name: `${prefix}/bOut`, shape: [1], gain: 0 });
+  return specs;
+}
+
+/** Every parameter of the agent, in a fixed order (the checkpoint's order). */
+export function parameterLayout(shape: AgentShape): ParameterSpec[] {
+  return [
+    ...mlpLayout("scorer", scorerInputSize(shape), shape.scorerHidden, 0.01),
+    { name: "scorer/idle", shape: [1], gain: 0 },
+    ...mlpLayout("critic", criticInputSize(shape), shape.criticHidden, 1),
+  ];
+}
+
+/** Parameter values by name. */
+export type ParameterValues = ReadonlyMap<string, Float32Array>;
+
+/** Seeded initial values: orthogonal matrices (gain √2 hidden, 0.01 scorer out, 1 critic out), zero biases. */
+export function initialParameters(shape: AgentShape, rng: Rng): Map<string, Float32Array> {
+  return new Map(
+    parameterLayout(shape).map((spec) => {
+      const [rows, cols] = spec.shape;
+      const values = cols === undefined
+        ? new Float32Array(rows!)
+        : orthogonal(rows!, cols, spec.gain, rng);
+      return [spec.name, values];
+    }),
+  );
+}
+
+/** A batch of decisions, as the networks read them. */
+export interface DecisionBatch {
+  /** Batch size B. */
+  readonly size: number;
+  /** Requesting node of each decision, [B]. */
+  readonly node: Int32Array;
+  /** Cluster states, [B, nodeCount * nodeStateSize]. */
+  readonly state: Float32Array;
+  /** Candidate embeddings, [B, window, d]. */
+  readonly features: Float32Array;
+  /** 1 where a slot (window candidates then idle) is allowed, [B, window + 1]. */
+  readonly mask: Uint8Array;
+}
+
+/** The networks as TensorFlow.js variables, for batched forward passes and gradients. */
+export class AgentNetworks {
+  /** Sizes. */
+  readonly shape: AgentShape;
+  /** The variables by name. */
+  readonly variables: ReadonlyMap<string, tf.Variable>;
+  readonly #idleSlot: tf.Tensor;
+
+  /**
+   * @param shape sizes
+   * @param values initial values of every parameter of {@linkcode parameterLayout}
+   */
+  constructor(shape: AgentShape, values: ParameterValues) {
+    this.shape = shape;
+    this.variables = new Map(
+      parameterLayout(shape).map((spec) => {
+        const value = values.get(spec.name);
+        const size = spec.shape.reduce((a, b) => a * b, 1);
+        if (!value || value.length !== size) {
+          throw new RangeError(
+            `Expected parameter ${spec.name} of shape [${spec.shape}] (${size} values) but found ${
+              value?.length ?? "none"
+            }`,
+          );
+        }
+        return [spec.name, tf.variable(tf.tensor(value, [...spec.shape]), true, spec.name)];
+      }),
+    );
+    const idle = new Float32Array(shape.window + 1);
+    idle[shape.window] = 1;
+    this.#idleSlot = tf.keep(tf.tensor1d(idle));
+  }
+
+  #v(name: string): tf.Variable {
+    return this.variables.get(name)!;
+  }
+
+  /** Scores of every slot, [B, window + 1], masked slots at -1e9. Call inside `tf.tidy`. */
+  scores(batch: DecisionBatch): tf.Tensor2D {
+    const { nodeCount: m, nodeStateSize, embeddingDim: d, window, scorerHidden } = this.shape;
+    const slots = window + 1, stateSize = m * nodeStateSize, b = batch.size;
+    const w0 = this.#v("scorer/w0");
+    const nodeOneHot = tf.oneHot(tf.tensor1d(batch.node, "int32"), m).toFloat();
+    const state = tf.tensor2d(batch.state, [b, stateSize]);
+    const width = scorerHidden[0]!;
+    // Node and state terms, once per decision: [B, 1, width].
+    const shared = tf.matMul(nodeOneHot, w0.slice([0, 0], [m, -1]))
+      .add(tf.matMul(state, w0.slice([m, 0], [stateSize, -1])))
+      .add(this.#v("scorer/b0"))
+      .expandDims(1);
+    // Task term per slot (the idle slot's embedding is all zeros), broadcast onto the shared term.
+    let hidden: tf.Tensor = shared;
+    if (d > 0) {
+      const features = tf.tensor3d(batch.features, [b, window, d]).pad([[0, 0], [0, 1], [0, 0]]);
+      const task = tf.matMul(features.reshape([b * slots, d]), w0.slice([m + stateSize, 0], [d, -1]));
+      hidden = task.reshape([b, slots, width]).add(shared);
+    } else {
+      hidden = shared.add(tf.zeros([b, slots, width]));
+    }
+    hidden = hidden.relu().reshape([b * slots, width]);
+    for (let layer = 1; layer < scorerHidden.length; layer++) {
+      hidden = tf.matMul(hidden, this.#v(`scorer/w${layer}`)).add(this.#v(`scorer/b${layer}`))
+        .relu();
+    }
+    const raw = tf.matMul(hidden, this.#v("scorer/wOut")).add(this.#v("scorer/bOut")).reshape([
+      b,
+      slots,
+    ]);
+    const withIdle = raw.add(this.#idleSlot.mul(this.#v("scorer/idle")));
+    const mask = tf.tensor2d(Float32Array.from(batch.mask), [b, slots]);
+    return withIdle.add(mask.sub(1).mul(1e9)) as tf.Tensor2D;
+  }
+
+  /** Values of critic inputs [B, criticInputSize], as [B]. Call inside `tf.tidy`. */
+  values(inputs: Float32Array, size: number): tf.Tensor1D {
+    let hidden: tf.Tensor = tf.tensor2d(inputs, [size, criticInputSize(this.shape)]);
+    this.shape.criticHidden.forEach((_, layer) => {
+      hidden = tf.matMul(hidden, this.#v(`critic/w${layer}`)).add(this.#v(`critic/b${layer}`))
+        .tanh();
+    });
+    return tf.matMul(hidden, this.#v("critic/wOut")).add(this.#v("critic/bOut")).reshape([size]);
+  }
+
+  /** The current values of every parameter, copied out of TensorFlow.js. */
+  snapshot(): Map<string, Float32Array> {
+    return new Map(
+      [...this.variables].map(([name, variable]) => [name, variable.dataSync() as Float32Array]),
+    );
+  }
+
+  /** Frees the variables. */
+  dispose(): void {
+    for (const variable of this.variables.values()) variable.dispose();
+    this.#idleSlot.dispose();
+  }
+}
+
+/**
+ * Critic inputs of a batch, [B, criticInputSize]: node one-hot, state, mean embedding of the
+ * candidates in the window, and the fraction of the window they fill.
+ */
+export function criticInputs(shape: AgentShape, batch: DecisionBatch): Float32Array {
+  const { nodeCount: m, nodeStateSize, embeddingDim: d, window } = shape;
+  const stateSize = m * nodeStateSize, width = criticInputSize(shape);
+  const out = new Float32Array(batch.size * width);
+  for (let i = 0; i < batch.size; i++) {
+    const row = i * width;
+    out[row + batch.node[i]!] = 1;
+    out.set(batch.state.subarray(i * stateSize, (i + 1) * stateSize), row + m);
+    let count = 0;
+    for (let slot = 0; slot < window; slot++) {
+      if (!batch.mask[i * (window + 1) + slot]) continue;
+      count++;
+      for (let k = 0; k < d; k++) {
+        out[row + m + stateSize + k]! += batch.features[(i * window + slot) * d + k]!;
+      }
+    }
+    for (let k = 0; k < d; k++) out[row + m + stateSize + k]! /= Math.max(1, count);
+    out[row + width - 1] = count / window;
+  }
+  return out;
+}

@@ -1,0 +1,281 @@
+/**
+ * Proximal Policy Optimization (Schulman et al. 2017) with the details that make it work
+ * (Huang et al., "The 37 implementation details of PPO", 2022): GAE(λ), per-minibatch
+ * advantage normalisation, the clipped surrogate, a clipped value loss, an entropy bonus,
+ * global gradient-norm clipping, Adam with ε = 1e-5 and a linearly annealed learning rate.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { Rng } from "../random/mod.ts";
+import type { TrainConfig } from "./config.ts";
+import { type AgentNetworks, criticInputs, type DecisionBatch } from "./networks.ts";
+import type { Rollout } from "./rollout.ts";
+
+/**
+ * Generalised advantage estimation over complete episodes:
+ *   δ_t = r_t + γ V(s_{t+1}) − V(s_t),  A_t = δ_t + γλ A_{t+1},  with V = A = 0 after the end;
+ *   returns R_t = A_t + V(s_t) are the value targets.
+ *
+ * @param reward rewards per step
+ * @param value value estimates per step
+ * @param next index of each step's successor in its episode, -1 after the last (> own index)
+ * @param options γ and λ
+ */
+export function generalisedAdvantages(
+  reward: Float32Array,
+  value: Float32Array,
+  next: Int32Array,
+  options: { gamma: number; lambda: number },
+): { advantages: Float32Array; returns: Float32Array } {
+  const n = reward.length;
+  const advantages = new Float32Array(n), returns = new Float32Array(n);
+  for (let t = n - 1; t >= 0; t--) {
+    const successor = next[t]!;
+    const nextValue = successor < 0 ? 0 : value[successor]!;
+    const nextAdvantage = successor < 0 ? 0 : advantages[successor]!;
+    const delta = reward[t]! + options.gamma * nextValue - value[t]!;
+    advantages[t] = delta + options.gamma * options.lambda * nextAdvantage;
+    returns[t] = advantages[t]! + value[t]!;
+  }
+  return { advantages, returns };
+}
+
+/** Adam whose learning rate can be annealed between steps. */
+export class AnnealedAdam extends tf.AdamOptimizer {
+  /** @param learningRate the initial rate */
+  constructor(learningRate: number) {
+    super(learningRate, 0.9, 0.999, 1e-5);
+  }
+
+  /** Sets the rate used by the next `applyGradients`. */
+  setLearningRate(rate: number): void {
+    this.learningRate = rate;
+  }
+}
+
+/** What one update did, averaged over its minibatches (CleanRL's logged diagnostics). */
+export interface UpdateDiagnostics {
+  /** Clipped surrogate loss. */
+  readonly policyLoss: number;
+  /** Value loss (0.5 * squared error, clipped). */
+  readonly valueLoss: number;
+  /** Mean entropy of the policy. */
+  readonly entropy: number;
+  /** Approximate KL divergence, mean of (r - 1) - log r. */
+  readonly approxKl: number;
+  /** Fraction of samples whose ratio left [1 - clip, 1 + clip]. */
+  readonly clipFraction: number;
+  /** 1 - Var(returns - values) / Var(returns), on the batch before the update. */
+  readonly explainedVariance: number;
+  /** Global gradient norm before clipping. */
+  readonly gradientNorm: number;
+}
+
+/** The PPO loss terms of one minibatch. */
+export interface LossInputs {
+  /** Scores of every slot, [B, S], masked slots very negative. */
+  readonly scores: tf.Tensor2D;
+  /** Values, [B]. */
+  readonly values: tf.Tensor1D;
+  /** Chosen slots, [B]. */
+  readonly actions: Int32Array;
+  /** Log-probabilities under the acting policy, [B]. */
+  readonly oldLogProbabilities: Float32Array;
+  /** Advantages (already normalised if wanted), [B]. */
+  readonly advantages: Float32Array;
+  /** Value targets, [B]. */
+  readonly returns: Float32Array;
+  /** Values at collection, [B]. */
+  readonly oldValues: Float32Array;
+}
+
+/** The loss tensors of {@linkcode ppoLoss}. */
+export interface LossTerms {
+  readonly total: tf.Scalar;
+  readonly policy: tf.Scalar;
+  readonly value: tf.Scalar;
+  readonly entropy: tf.Scalar;
+  readonly approxKl: tf.Scalar;
+  readonly clipFraction: tf.Scalar;
+}
+
+/**
+ * The PPO objective on a minibatch (call inside a tidy or gradient scope):
+ *   policy  = mean(max(-A r, -A clip(r, 1 - ε, 1 + ε))),  r = π(a|s) / π_old(a|s)
+ *   value   = 0.5 mean(max((V - R)², (V_old + clip(V - V_old, -ε, ε) - R)²))  (or unclipped)
+ *   total   = policy - c_H entropy + c_V value
+ */
+export function ppoLoss(
+  inputs: LossInputs,
+  options: Pick<TrainConfig, "clip" | "clipValueLoss" | "entropyCoef" | "valueCoef">,
+): LossTerms {
+  const { scores, values } = inputs;
+  const slots = scores.shape[1];
+  const logProbabilities = tf.logSoftmax(scores);
+  const chosen = tf.oneHot(tf.tensor1d(inputs.actions, "int32"), slots).toFloat();
+  const logProbability = logProbabilities.mul(chosen).sum(1);
+  const logRatio = logProbability.sub(tf.tensor1d(inputs.oldLogProbabilities));
+  const ratio = logRatio.exp();
+  const advantages = tf.tensor1d(inputs.advantages);
+  const clip = options.clip;
+  const policy = tf.maximum(
+    advantages.neg().mul(ratio),
+    advantages.neg().mul(ratio.clipByValue(1 - clip, 1 + clip)),
+  ).mean() as tf.Scalar;
+  const returns = tf.tensor1d(inputs.returns);
+  const unclipped = values.sub(returns).square();
+  let valueError: tf.Tensor = unclipped;
+  if (options.clipValueLoss) {
+    const oldValues = tf.tensor1d(inputs.oldValues);
+    const clipped = oldValues.add(values.sub(oldValues).clipByValue(-clip, clip)).sub(returns)
+      .square();
+    valueError = tf.maximum(unclipped, clipped);
+  }
+  const value = valueError.mean().mul(0.5) as tf.Scalar;
+  // Masked slots have probability exp(-1e9) = 0 and contribute 0 * (-1e9) = 0.
+  const entropy = logProbabilities.exp().mul(logProbabilities).sum(1).neg().mean() as tf.Scalar;
+  const total = policy.sub(entropy.mul(options.entropyCoef)).add(
+    value.mul(options.valueCoef),
+  ) as tf.Scalar;
+  return {
+    total,
+    policy,
+    value,
+    entropy,
+    approxKl: ratio.sub(1).sub(logRatio).mean() as tf.Scalar,
+    clipFraction: ratio.sub(1).abs().greater(clip).toFloat().mean() as tf.Scalar,
+  };
+}
+
+function gather(
+  rollout: Rollout,
+  indices: ArrayLike<number>,
+  sizes: { state: number; features: number; slots: number },
+): DecisionBatch {
+  const b = indices.length;
+  const state = new Float32Array(b * sizes.state);
+  const features = new Float32Array(b * sizes.features);
+  const mask = new Uint8Array(b * sizes.slots);
+  const node = new Int32Array(b);
+  for (let k = 0; k < b; k++) {
+    const i = indices[k]!;
+    node[k] = rollout.node[i]!;
+    state.set(rollout.state.subarray(i * sizes.state, (i + 1) * sizes.state), k * sizes.state);
+    features.set(
+      rollout.features.subarray(i * sizes.features, (i + 1) * sizes.features),
+      k * sizes.features,
+    );
+    mask.set(rollout.mask.subarray(i * sizes.slots, (i + 1) * sizes.slots), k * sizes.slots);
+  }
+  return { size: b, node, state, features, mask };
+}
+
+function pick(source: Float32Array, indices: ArrayLike<number>): Float32Array {
+  return Float32Array.from({ length: indices.length }, (_, k) => source[indices[k]!]!);
+}
+
+function normalise(values: Float32Array): Float32Array {
+  const n = values.length;
+  const mean = values.reduce((s, v) => s + v, 0) / n;
+  const std = Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / Math.max(1, n - 1));
+  return values.map((v) => (v - mean) / (std + 1e-8));
+}
+
+/** Values of every step of a rollout by the critic, batched. */
+export function rolloutValues(networks: AgentNetworks, rollout: Rollout): Float32Array {
+  return tf.tidy(() =>
+    networks.values(criticInputs(networks.shape, rollout), rollout.size).dataSync() as Float32Array
+  );
+}
+
+/**
+ * One PPO update: `epochs` passes over the rollout in `minibatches` shuffled minibatches.
+ *
+ * @param networks the actor and critic
+ * @param optimizer the optimizer (its learning rate set by the caller)
+ * @param rollout the experience
+ * @param options the config and the minibatch shuffling generator
+ */
+export function ppoUpdate(
+  networks: AgentNetworks,
+  optimizer: tf.Optimizer,
+  rollout: Rollout,
+  options: { config: TrainConfig; rng: Rng },
+): UpdateDiagnostics {
+  const { config, rng } = options;
+  const shape = networks.shape;
+  const oldValues = rolloutValues(networks, rollout);
+  const { advantages, returns } = generalisedAdvantages(rollout.reward, oldValues, rollout.next, {
+    gamma: config.gamma,
+    lambda: config.gaeLambda,
+  });
+  const sizes = {
+    state: shape.nodeCount * shape.nodeStateSize,
+    features: shape.window * shape.embeddingDim,
+    slots: shape.window + 1,
+  };
+  const variables = [...networks.variables.values()];
+  const sums = { policy: 0, value: 0, entropy: 0, approxKl: 0, clipFraction: 0, gradientNorm: 0 };
+  let count = 0;
+  const n = rollout.size;
+  const minibatchSize = Math.ceil(n / config.minibatches);
+  for (let epoch = 0; epoch < config.epochs; epoch++) {
+    const order = rng.shuffle(Array.from({ length: n }, (_, i) => i));
+    for (let start = 0; start < n; start += minibatchSize) {
+      const indices = order.slice(start, start + minibatchSize);
+      const batch = gather(rollout, indices, sizes);
+      const minibatchAdvantages = pick(advantages, indices);
+      const terms = tf.tidy(() => {
+        let diagnostics: tf.Scalar[] = [];
+        const { grads } = tf.variableGrads(() => {
+          const loss = ppoLoss({
+            scores: networks.scores(batch),
+            values: networks.values(criticInputs(shape, batch), batch.size),
+            actions: Int32Array.from(indices, (i) => rollout.action[i]!),
+            oldLogProbabilities: pick(rollout.logProbability, indices),
+            advantages: config.normaliseAdvantages
+              ? normalise(minibatchAdvantages)
+              : minibatchAdvantages,
+            returns: pick(returns, indices),
+            oldValues: pick(oldValues, indices),
+          }, config);
+          // variableGrads frees everything but the loss: keep the diagnostics, freed below.
+          diagnostics = [loss.policy, loss.value, loss.entropy, loss.approxKl, loss.clipFraction]
+            .map(tf.keep);
+          return loss.total;
+        }, variables);
+        const norm = tf.sqrt(tf.addN(Object.values(grads).map((g) => g.square().sum())));
+        const scale = tf.minimum(1, tf.scalar(config.maxGradNorm).div(norm.add(1e-6)));
+        optimizer.applyGradients(
+          Object.fromEntries(Object.entries(grads).map(([name, g]) => [name, g.mul(scale)])),
+        );
+        const numbers = [...diagnostics, norm].map((t) => t.dataSync()[0]!);
+        tf.dispose(diagnostics);
+        return numbers;
+      });
+      sums.policy += terms[0]!;
+      sums.value += terms[1]!;
+      sums.entropy += terms[2]!;
+      sums.approxKl += terms[3]!;
+      sums.clipFraction += terms[4]!;
+      sums.gradientNorm += terms[5]!;
+      count++;
+    }
+  }
+  let residual = 0, total = 0;
+  const meanReturn = returns.reduce((s, v) => s + v, 0) / n;
+  for (let i = 0; i < n; i++) {
+    residual += (returns[i]! - oldValues[i]!) ** 2;
+    total += (returns[i]! - meanReturn) ** 2;
+  }
+  return {
+    policyLoss: sums.policy / count,
+    valueLoss: sums.value / count,
+    entropy: sums.entropy / count,
+    approxKl: sums.approxKl / count,
+    clipFraction: sums.clipFraction / count,
+    explainedVariance: total > 0 ? 1 - residual / total : 0,
+    gradientNorm: sums.gradientNorm / count,
+  };
+}

@@ -1,0 +1,218 @@
+/**
+ * The training loop: collect complete episodes with the fast path, update with PPO in
+ * TensorFlow.js, reload the fast path, log the diagnostics, evaluate on held-out parameters
+ * now and then, checkpoint at the end. Every random draw of update u derives from (seed, u),
+ * so a run resumed from a checkpoint continues exactly as if uninterrupted.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { NODE_STATE_SIZE, type SchedulingEnv } from "../env/mod.ts";
+import { embedding } from "../embedding/mod.ts";
+import { makeEnv, resolveScenario, type Scenario } from "../experiment/mod.ts";
+import { makeBaseline, type Policy, runEpisode } from "../policies/mod.ts";
+import { hashInts, Rng } from "../random/mod.ts";
+import { initTensorflow } from "./backend.ts";
+import {
+  type Checkpoint,
+  loadCheckpoint,
+  optimizerState,
+  restoreOptimizer,
+  saveCheckpoint,
+} from "./checkpoint.ts";
+import type { TrainConfig } from "./config.ts";
+import { LearnedPolicy } from "./learned_policy.ts";
+import { AgentNetworks, type AgentShape, initialParameters } from "./networks.ts";
+import { AnnealedAdam, ppoUpdate } from "./ppo.ts";
+import { collectRollout } from "./rollout.ts";
+
+/** Random streams of an update, hashed with (seed, update). */
+const STREAM = { init: 1, episodes: 2, actions: 3, minibatches: 4, evaluation: 5 } as const;
+
+/** The columns of the learning curve. */
+export const CURVE_COLUMNS = [
+  "update",
+  "steps",
+  "episodes",
+  "trainMakespan",
+  "trainReturn",
+  "evalMakespan",
+  "bestBaselineMakespan",
+  "policyLoss",
+  "valueLoss",
+  "entropy",
+  "approxKl",
+  "clipFraction",
+  "explainedVariance",
+  "gradientNorm",
+  "learningRate",
+  "stepsPerSecond",
+  "updateMs",
+] as const;
+
+/** One row of the learning curve. */
+export type CurveRow = Record<typeof CURVE_COLUMNS[number], number>;
+
+/** The agent's sizes implied by a config's training scenario. */
+export function agentShape(config: TrainConfig): AgentShape {
+  const scenario = resolveScenario(config.train);
+  return {
+    nodeCount: scenario.cluster.nodes.length,
+    nodeStateSize: NODE_STATE_SIZE,
+    embeddingDim: embedding(scenario.config.embedding).dimension,
+    window: scenario.config.window,
+    scorerHidden: config.scorerHidden,
+    criticHidden: config.criticHidden,
+  };
+}
+
+/** Greedy mean makespan of `policy` over fixed evaluation episodes. */
+export function meanMakespan(env: SchedulingEnv, policy: Policy, seeds: readonly number[]): number {
+  return seeds.reduce((sum, seed) => sum + runEpisode(env, policy, { seed }).makespan, 0) /
+    seeds.length;
+}
+
+/** A training session: networks, optimizer and progress, ready to run updates. */
+export class Trainer {
+  /** The config. */
+  readonly config: TrainConfig;
+  /** The networks' sizes. */
+  readonly shape: AgentShape;
+  /** The networks. */
+  readonly networks: AgentNetworks;
+  /** Learning-curve rows so far. */
+  readonly history: CurveRow[];
+  readonly #optimizer: AnnealedAdam;
+  readonly #envs: SchedulingEnv[];
+  readonly #evalEnv: SchedulingEnv;
+  readonly #evalSeeds: number[];
+  #bestBaseline: number | undefined;
+  #update: number;
+
+  private constructor(config: TrainConfig, shape: AgentShape, checkpoint?: Checkpoint) {
+    this.config = config;
+    this.shape = shape;
+    const train: Scenario = resolveScenario(config.train);
+    const parameters = checkpoint?.parameters ??
+      initialParameters(shape, new Rng(hashInts(config.seed, STREAM.init)));
+    this.networks = new AgentNetworks(shape, parameters);
+    this.#optimizer = new AnnealedAdam(config.learningRate);
+    this.#envs = Array.from({ length: config.envs }, () => makeEnv(train));
+    this.#evalEnv = makeEnv(resolveScenario(config.evaluate));
+    this.#evalSeeds = Array.from(
+      { length: config.evalEpisodes },
+      (_, e) => hashInts(config.seed, STREAM.evaluation, e),
+    );
+    this.history = (checkpoint?.history ?? []) as CurveRow[];
+    this.#update = checkpoint?.update ?? 0;
+  }
+
+  /** A fresh session for a config. */
+  static async create(config: TrainConfig): Promise<Trainer> {
+    await initTensorflow();
+    return new Trainer(config, agentShape(config));
+  }
+
+  /**
+   * A session resumed from a checkpoint folder; with `config`, it must describe the same
+   * networks (its `updates` may extend the run).
+   */
+  static async resume(dir: string, config?: TrainConfig): Promise<Trainer> {
+    await initTensorflow();
+    const expected = config ? agentShape(config) : undefined;
+    const checkpoint = await loadCheckpoint(dir, expected);
+    const trainer = new Trainer(config ?? checkpoint.config, checkpoint.shape, checkpoint);
+    if (checkpoint.optimizer.length > 0) {
+      await restoreOptimizer(trainer.#optimizer, checkpoint.optimizer);
+    }
+    return trainer;
+  }
+
+  /** Updates completed. */
+  get update(): number {
+    return this.#update;
+  }
+
+  /** The current greedy policy (fast path). */
+  policy(name = "ppo"): LearnedPolicy {
+    return new LearnedPolicy(this.shape, this.networks.snapshot(), { name });
+  }
+
+  /** Runs one update and returns its learning-curve row. */
+  step(): CurveRow {
+    const config = this.config, u = this.#update;
+    const learningRate = config.annealLr
+      ? config.learningRate * (1 - u / config.updates)
+      : config.learningRate;
+    this.#optimizer.setLearningRate(learningRate);
+    const actor = new LearnedPolicy(this.shape, this.networks.snapshot(), { mode: "sample" });
+    const started = performance.now();
+    const rollout = collectRollout(this.#envs, actor, {
+      shape: this.shape,
+      episodesPerEnv: config.episodesPerEnv,
+      episodeSeed: (env, episode) => hashInts(config.seed, STREAM.episodes, u, env, episode),
+      rng: new Rng(hashInts(config.seed, STREAM.actions, u)),
+      reward: config.reward,
+      rewardScale: config.rewardScale,
+    });
+    const collected = performance.now();
+    const diagnostics = ppoUpdate(this.networks, this.#optimizer, rollout, {
+      config,
+      rng: new Rng(hashInts(config.seed, STREAM.minibatches, u)),
+    });
+    const updated = performance.now();
+    this.#update++;
+    const last = this.history.at(-1);
+    const evaluate = config.evalEvery > 0 &&
+      (this.#update % config.evalEvery === 0 || this.#update === config.updates);
+    const mean = (values: number[]) => values.reduce((s, v) => s + v, 0) / values.length;
+    const row: CurveRow = {
+      update: this.#update,
+      steps: (last?.steps ?? 0) + rollout.size,
+      episodes: (last?.episodes ?? 0) + rollout.makespans.length,
+      trainMakespan: mean(rollout.makespans),
+      trainReturn: mean(rollout.returns),
+      evalMakespan: evaluate ? meanMakespan(this.#evalEnv, this.policy(), this.#evalSeeds) : NaN,
+      bestBaselineMakespan: this.bestBaselineMakespan(),
+      ...diagnostics,
+      learningRate,
+      stepsPerSecond: rollout.size / ((collected - started) / 1000),
+      updateMs: updated - collected,
+    };
+    this.history.push(row);
+    return row;
+  }
+
+  /** The best of the original's baselines and Max-Min on the evaluation episodes (computed once). */
+  bestBaselineMakespan(): number {
+    this.#bestBaseline ??= Math.min(
+      ...["greedy-sjf", "greedy-matching", "max-min", "earliest-finish-pull"].map((name) =>
+        meanMakespan(this.#evalEnv, makeBaseline(name), this.#evalSeeds)
+      ),
+    );
+    return this.#bestBaseline;
+  }
+
+  /** Writes a checkpoint of the current state. */
+  async save(dir: string): Promise<void> {
+    await saveCheckpoint(dir, {
+      config: this.config,
+      shape: this.shape,
+      update: this.#update,
+      history: this.history,
+      parameters: this.networks.snapshot(),
+      optimizer: await optimizerState(this.#optimizer),
+    });
+  }
+
+  /** Frees the tensors. */
+  dispose(): void {
+    this.networks.dispose();
+    this.#optimizer.dispose();
+  }
+}
+
+/** Number of live tensors (for leak checks). */
+export function liveTensors(): number {
+  return tf.memory().numTensors;
+}

@@ -1,0 +1,58 @@
+/**
+ * `./schedlab train --config FILE [--out DIR] [--resume DIR] [--updates N]`: trains the PPO
+ * allocator, with a progress line per update; Ctrl-C stops after the current update and still
+ * writes the checkpoint and the evaluation.
+ *
+ * @module
+ */
+import { loadTrainConfig, trainRun } from "../agent/mod.ts";
+import { reportTable } from "../experiment/mod.ts";
+import { integerFlag, parseFlags, progressBar, runCommand, UsageError } from "./common.ts";
+
+const USAGE =
+  "./schedlab train --config experiments/NAME.json [--out DIR] [--resume DIR] [--updates N]";
+
+if (import.meta.main) {
+  await runCommand("train", USAGE, async (args) => {
+    const flags = parseFlags(args, {
+      config: { type: "string" },
+      out: { type: "string" },
+      resume: { type: "string" },
+      updates: { type: "string" },
+    });
+    if (flags.config === undefined) throw new UsageError("--config is required");
+    const loaded = await loadTrainConfig(flags.config);
+    const config = { ...loaded, updates: integerFlag("updates", flags.updates, loaded.updates, 1) };
+    const out = flags.out ?? `results/${config.name}`;
+    let stop = false;
+    const onInterrupt = () => {
+      stop = true;
+      console.error("\nschedlab train: stopping after this update (Ctrl-C again to abort)");
+      Deno.removeSignalListener("SIGINT", onInterrupt);
+    };
+    Deno.addSignalListener("SIGINT", onInterrupt);
+    const started = performance.now();
+    const report = await trainRun(config, {
+      out,
+      ...(flags.resume ? { resume: flags.resume } : {}),
+      shouldStop: () => stop,
+      onUpdate: (row) => {
+        const eval_ = Number.isNaN(row.evalMakespan)
+          ? ""
+          : ` | held-out ${row.evalMakespan.toFixed(1)} s`;
+        const line = `update ${row.update}/${config.updates} | ${row.steps} steps | ${
+          (row.stepsPerSecond / 1000).toFixed(0)
+        }k steps/s | train makespan ${row.trainMakespan.toFixed(1)} s${eval_} | best baseline ${
+          row.bestBaselineMakespan.toFixed(1)
+        } s | ${((performance.now() - started) / 1000).toFixed(0)} s`;
+        console.error(line);
+      },
+      onEvaluation: progressBar("evaluation"),
+    });
+    Deno.removeSignalListener("SIGINT", onInterrupt);
+    console.log(reportTable(report));
+    console.log(
+      `\nrun folder: ${out} (checkpoint, learning_curve.csv, evaluation.md, manifest.json)`,
+    );
+  });
+}

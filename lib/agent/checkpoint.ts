@@ -4,15 +4,16 @@
  *
  * Format `schedlab-checkpoint/1`: `checkpoint.json` holds the training config, the agent's
  * shape, the number of completed updates, the learning-curve rows so far, and the layout of
- * `weights.bin` (name, shape, offset and length of every parameter, then of every optimizer
- * tensor) with the SHA-256 of that file; `weights.bin` is their float32 values, little-endian.
+ * `weights.bin` (name, shape, offset and length of every parameter, then of Adam's step count
+ * and moments) with the SHA-256 of that file; `weights.bin` is their float32 values,
+ * little-endian.
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
 import { validate } from "../validation/mod.ts";
 import { type TrainConfig, trainConfigSchema } from "./config.ts";
+import type { AdamState } from "./adam.ts";
 import { type AgentShape, parameterLayout, type ParameterValues } from "./networks.ts";
 
 /** The format tag. */
@@ -37,7 +38,8 @@ const checkpointSchema = z.object({
     criticHidden: z.array(z.number().int().positive()).min(1),
   }),
   update: z.number().int().min(0),
-  history: z.array(z.record(z.string(), z.number())),
+  // JSON writes NaN (a metric not measured at that update) as null.
+  history: z.array(z.record(z.string(), z.number().nullable().transform((value) => value ?? NaN))),
   parameters: z.array(entrySchema),
   optimizer: z.array(entrySchema),
   sha256: z.string(),
@@ -55,8 +57,8 @@ export interface Checkpoint {
   readonly history: readonly Record<string, number>[];
   /** Parameter values by name. */
   readonly parameters: ParameterValues;
-  /** Optimizer tensors' values, in the optimizer's order. */
-  readonly optimizer: readonly { name: string; shape: number[]; values: Float32Array }[];
+  /** Adam's state: step count and moments, in the parameters' order. */
+  readonly optimizer: AdamState;
 }
 
 async function sha256(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
@@ -70,24 +72,24 @@ async function writeAtomically(path: string, data: Uint8Array): Promise<void> {
   await Deno.rename(temporary, path);
 }
 
-/** Reads an optimizer's state (iteration count and moments) as named float32 arrays. */
-export async function optimizerState(optimizer: tf.Optimizer): Promise<Checkpoint["optimizer"]> {
-  const weights = await optimizer.getWeights();
-  return weights.map(({ name, tensor }) => ({
-    name,
-    shape: tensor.shape,
-    values: Float32Array.from(tensor.dataSync()),
-  }));
-}
-
-/** Restores an optimizer's state saved by {@linkcode optimizerState}. */
-export async function restoreOptimizer(
-  optimizer: tf.Optimizer,
-  state: Checkpoint["optimizer"],
-): Promise<void> {
-  await optimizer.setWeights(
-    state.map(({ name, shape, values }) => ({ name, tensor: tf.tensor(values, shape) })),
-  );
+function optimizerFrom(
+  entries: { name: string; values: Float32Array }[],
+  layout: readonly { name: string }[],
+  dir: string,
+): AdamState {
+  const byName = new Map(entries.map((entry) => [entry.name, entry.values]));
+  const get = (name: string) => {
+    const values = byName.get(name);
+    if (!values) {
+      throw new TypeError(`Invalid checkpoint ${dir}: optimizer entry ${name} is missing`);
+    }
+    return values;
+  };
+  return {
+    step: get("adam/step")[0]!,
+    m: layout.map((spec) => get(`adam/m/${spec.name}`)),
+    v: layout.map((spec) => get(`adam/v/${spec.name}`)),
+  };
 }
 
 /**
@@ -97,13 +99,18 @@ export async function restoreOptimizer(
 export async function saveCheckpoint(dir: string, checkpoint: Checkpoint): Promise<void> {
   await Deno.mkdir(dir, { recursive: true });
   const layout = parameterLayout(checkpoint.shape);
-  const blocks = [
-    ...layout.map((spec) => ({
-      name: spec.name,
+  const { step, m, v } = checkpoint.optimizer;
+  const named = (prefix: string, values: (name: string, i: number) => Float32Array) =>
+    layout.map((spec, i) => ({
+      name: `${prefix}${spec.name}`,
       shape: [...spec.shape],
-      values: checkpoint.parameters.get(spec.name)!,
-    })),
-    ...checkpoint.optimizer,
+      values: values(spec.name, i),
+    }));
+  const blocks = [
+    ...named("", (name) => checkpoint.parameters.get(name)!),
+    { name: "adam/step", shape: [1], values: Float32Array.of(step) },
+    ...named("adam/m/", (_, i) => m[i]!),
+    ...named("adam/v/", (_, i) => v[i]!),
   ];
   let offset = 0;
   const entries = blocks.map(({ name, shape, values }) => {
@@ -198,10 +205,10 @@ export async function loadCheckpoint(dir: string, expected?: AgentShape): Promis
     update: meta.update,
     history: meta.history,
     parameters,
-    optimizer: meta.optimizer.map((entry) => ({
-      name: entry.name,
-      shape: entry.shape,
-      values: slice(entry),
-    })),
+    optimizer: optimizerFrom(
+      meta.optimizer.map((entry) => ({ name: entry.name, values: slice(entry) })),
+      layout,
+      dir,
+    ),
   };
 }

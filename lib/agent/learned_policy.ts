@@ -58,13 +58,18 @@ export class LearnedPolicy implements Policy {
     return this.#logits;
   }
 
-  /** The most probable slot (ties: the earliest). */
+  /**
+   * The greedy action of the policy read as two stages, wait or work, then which task: idle
+   * when P(idle) > 1/2, else the most probable task (ties: the earliest slot). Plain argmax
+   * over all slots would idle whenever the idle action beats each task alone, even when the
+   * policy means to work.
+   */
   greedySlot(decision: Decision): number {
-    this.#scorer.score(decision, this.#logits);
+    const logits = this.logProbabilities(decision);
+    const idle = this.#window;
+    if (logits[idle]! > Math.log(0.5)) return idle;
     let best = 0;
-    for (let slot = 1; slot < this.#logits.length; slot++) {
-      if (this.#logits[slot]! > this.#logits[best]!) best = slot;
-    }
+    for (let slot = 1; slot < idle; slot++) if (logits[slot]! > logits[best]!) best = slot;
     return best;
   }
 

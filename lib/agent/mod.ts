@@ -22,15 +22,11 @@ export { LearnedPolicy } from "./learned_policy.ts";
 export type { ActionMode } from "./learned_policy.ts";
 export { collectRollout } from "./rollout.ts";
 export type { RewardOptions, Rollout } from "./rollout.ts";
-export { AnnealedAdam, generalisedAdvantages, ppoLoss, ppoUpdate, rolloutValues } from "./ppo.ts";
+export { generalisedAdvantages, ppoLoss, ppoUpdate, rolloutValues } from "./ppo.ts";
+export { Adam } from "./adam.ts";
+export type { AdamState } from "./adam.ts";
 export type { LossInputs, LossTerms, UpdateDiagnostics } from "./ppo.ts";
-export {
-  CHECKPOINT_FORMAT,
-  loadCheckpoint,
-  optimizerState,
-  restoreOptimizer,
-  saveCheckpoint,
-} from "./checkpoint.ts";
+export { CHECKPOINT_FORMAT, loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
 export type { Checkpoint } from "./checkpoint.ts";
 export { agentShape, CURVE_COLUMNS, liveTensors, meanMakespan, Trainer } from "./train.ts";
 export type { CurveRow } from "./train.ts";

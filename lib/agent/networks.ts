@@ -111,6 +111,8 @@ export interface DecisionBatch {
   readonly mask: Uint8Array;
 }
 
+let networkCount = 0;
+
 /** The networks as TensorFlow.js variables, for batched forward passes and gradients. */
 export class AgentNetworks {
   /** Sizes. */
@@ -136,9 +138,12 @@ export class AgentNetworks {
             }`,
           );
         }
-        return [spec.name, tf.variable(tf.tensor(value, [...spec.shape]), true, spec.name)];
+        // TensorFlow.js variable names are global: suffix them so that networks can coexist.
+        const unique = `${spec.name}#${networkCount}`;
+        return [spec.name, tf.variable(tf.tensor(value, [...spec.shape]), true, unique)];
       }),
     );
+    networkCount++;
     const idle = new Float32Array(shape.window + 1);
     idle[shape.window] = 1;
     this.#idleSlot = tf.keep(tf.tensor1d(idle));
@@ -165,7 +170,10 @@ export class AgentNetworks {
     let hidden: tf.Tensor = shared;
     if (d > 0) {
       const features = tf.tensor3d(batch.features, [b, window, d]).pad([[0, 0], [0, 1], [0, 0]]);
-      const task = tf.matMul(features.reshape([b * slots, d]), w0.slice([m + stateSize, 0], [d, -1]));
+      const task = tf.matMul(
+        features.reshape([b * slots, d]),
+        w0.slice([m + stateSize, 0], [d, -1]),
+      );
       hidden = task.reshape([b, slots, width]).add(shared);
     } else {
       hidden = shared.add(tf.zeros([b, slots, width]));

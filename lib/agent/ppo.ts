@@ -2,12 +2,14 @@
  * Proximal Policy Optimization (Schulman et al. 2017) with the details that make it work
  * (Huang et al., "The 37 implementation details of PPO", 2022): GAE(λ), per-minibatch
  * advantage normalisation, the clipped surrogate, a clipped value loss, an entropy bonus,
- * global gradient-norm clipping, Adam with ε = 1e-5 and a linearly annealed learning rate.
+ * global gradient-norm clipping (the optimizer, Adam with ε = 1e-5 and an annealed learning
+ * rate, is in adam.ts).
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
 import type { Rng } from "../random/mod.ts";
+import type { Adam } from "./adam.ts";
 import type { TrainConfig } from "./config.ts";
 import { type AgentNetworks, criticInputs, type DecisionBatch } from "./networks.ts";
 import type { Rollout } from "./rollout.ts";
@@ -39,19 +41,6 @@ export function generalisedAdvantages(
     returns[t] = advantages[t]! + value[t]!;
   }
   return { advantages, returns };
-}
-
-/** Adam whose learning rate can be annealed between steps. */
-export class AnnealedAdam extends tf.AdamOptimizer {
-  /** @param learningRate the initial rate */
-  constructor(learningRate: number) {
-    super(learningRate, 0.9, 0.999, 1e-5);
-  }
-
-  /** Sets the rate used by the next `applyGradients`. */
-  setLearningRate(rate: number): void {
-    this.learningRate = rate;
-  }
 }
 
 /** What one update did, averaged over its minibatches (CleanRL's logged diagnostics). */
@@ -199,7 +188,7 @@ export function rolloutValues(networks: AgentNetworks, rollout: Rollout): Float3
  */
 export function ppoUpdate(
   networks: AgentNetworks,
-  optimizer: tf.Optimizer,
+  optimizer: Adam,
   rollout: Rollout,
   options: { config: TrainConfig; rng: Rng },
 ): UpdateDiagnostics {
@@ -247,9 +236,7 @@ export function ppoUpdate(
         }, variables);
         const norm = tf.sqrt(tf.addN(Object.values(grads).map((g) => g.square().sum())));
         const scale = tf.minimum(1, tf.scalar(config.maxGradNorm).div(norm.add(1e-6)));
-        optimizer.applyGradients(
-          Object.fromEntries(Object.entries(grads).map(([name, g]) => [name, g.mul(scale)])),
-        );
+        optimizer.apply(variables.map((variable) => grads[variable.name]!.mul(scale)));
         const numbers = [...diagnostics, norm].map((t) => t.dataSync()[0]!);
         tf.dispose(diagnostics);
         return numbers;

@@ -13,17 +13,12 @@ import { makeEnv, resolveScenario, type Scenario } from "../experiment/mod.ts";
 import { makeBaseline, type Policy, runEpisode } from "../policies/mod.ts";
 import { hashInts, Rng } from "../random/mod.ts";
 import { initTensorflow } from "./backend.ts";
-import {
-  type Checkpoint,
-  loadCheckpoint,
-  optimizerState,
-  restoreOptimizer,
-  saveCheckpoint,
-} from "./checkpoint.ts";
+import { type Checkpoint, loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
 import type { TrainConfig } from "./config.ts";
 import { LearnedPolicy } from "./learned_policy.ts";
 import { AgentNetworks, type AgentShape, initialParameters } from "./networks.ts";
-import { AnnealedAdam, ppoUpdate } from "./ppo.ts";
+import { ppoUpdate } from "./ppo.ts";
+import { Adam } from "./adam.ts";
 import { collectRollout } from "./rollout.ts";
 
 /** Random streams of an update, hashed with (seed, update). */
@@ -82,7 +77,7 @@ export class Trainer {
   readonly networks: AgentNetworks;
   /** Learning-curve rows so far. */
   readonly history: CurveRow[];
-  readonly #optimizer: AnnealedAdam;
+  readonly #optimizer: Adam;
   readonly #envs: SchedulingEnv[];
   readonly #evalEnv: SchedulingEnv;
   readonly #evalSeeds: number[];
@@ -96,7 +91,10 @@ export class Trainer {
     const parameters = checkpoint?.parameters ??
       initialParameters(shape, new Rng(hashInts(config.seed, STREAM.init)));
     this.networks = new AgentNetworks(shape, parameters);
-    this.#optimizer = new AnnealedAdam(config.learningRate);
+    this.#optimizer = new Adam([...this.networks.variables.values()], {
+      learningRate: config.learningRate,
+    });
+    if (checkpoint) this.#optimizer.restore(checkpoint.optimizer);
     this.#envs = Array.from({ length: config.envs }, () => makeEnv(train));
     this.#evalEnv = makeEnv(resolveScenario(config.evaluate));
     this.#evalSeeds = Array.from(
@@ -121,11 +119,7 @@ export class Trainer {
     await initTensorflow();
     const expected = config ? agentShape(config) : undefined;
     const checkpoint = await loadCheckpoint(dir, expected);
-    const trainer = new Trainer(config ?? checkpoint.config, checkpoint.shape, checkpoint);
-    if (checkpoint.optimizer.length > 0) {
-      await restoreOptimizer(trainer.#optimizer, checkpoint.optimizer);
-    }
-    return trainer;
+    return new Trainer(config ?? checkpoint.config, checkpoint.shape, checkpoint);
   }
 
   /** Updates completed. */
@@ -144,7 +138,7 @@ export class Trainer {
     const learningRate = config.annealLr
       ? config.learningRate * (1 - u / config.updates)
       : config.learningRate;
-    this.#optimizer.setLearningRate(learningRate);
+    this.#optimizer.learningRate = learningRate;
     const actor = new LearnedPolicy(this.shape, this.networks.snapshot(), { mode: "sample" });
     const started = performance.now();
     const rollout = collectRollout(this.#envs, actor, {
@@ -194,14 +188,14 @@ export class Trainer {
   }
 
   /** Writes a checkpoint of the current state. */
-  async save(dir: string): Promise<void> {
-    await saveCheckpoint(dir, {
+  save(dir: string): Promise<void> {
+    return saveCheckpoint(dir, {
       config: this.config,
       shape: this.shape,
       update: this.#update,
       history: this.history,
       parameters: this.networks.snapshot(),
-      optimizer: await optimizerState(this.#optimizer),
+      optimizer: this.#optimizer.state(),
     });
   }
 

@@ -55,7 +55,7 @@ export async function writeManifest(
   await Deno.writeTextFile(`${dir}/manifest.json`, JSON.stringify(full, null, 2) + "\n");
 }
 
-/** Writes rows of numbers as CSV with the given columns. */
+/** Writes rows of numbers as CSV with the given columns; NaN (not measured) is left empty. */
 export async function writeCsv(
   path: string,
   columns: readonly string[],
@@ -63,7 +63,7 @@ export async function writeCsv(
 ): Promise<void> {
   const lines = [
     columns.join(","),
-    ...rows.map((row) => columns.map((c) => row[c] ?? "").join(",")),
+    ...rows.map((row) => columns.map((c) => (Number.isNaN(row[c] ?? NaN) ? "" : row[c])).join(",")),
   ];
   await Deno.writeTextFile(path, lines.join("\n") + "\n");
 }

@@ -1,0 +1,102 @@
+/**
+ * The learned allocator's speed on the seed's 9 nodes (window 24, 5-d embedding): acting with
+ * the Float32Array fast path vs through TensorFlow.js-wasm on the same 256 decisions,
+ * experience collection (environment steps per iteration = the rollout's size, printed), and
+ * one PPO update. Run with `./schedlab bench`.
+ */
+import * as tf from "@tensorflow/tfjs";
+import {
+  AgentNetworks,
+  collectRollout,
+  FastScorer,
+  initialParameters,
+  initTensorflow,
+  LearnedPolicy,
+  parseTrainConfig,
+  Trainer,
+} from "../lib/agent/mod.ts";
+import { type Decision, IDLE } from "../lib/env/mod.ts";
+import { makeEnv, resolveScenario } from "../lib/experiment/mod.ts";
+import { Rng } from "../lib/random/mod.ts";
+
+await initTensorflow();
+const config = parseTrainConfig(
+  JSON.parse(await Deno.readTextFile(new URL("../experiments/headline.json", import.meta.url))),
+);
+const trainer = await Trainer.create({ ...config, evalEvery: 0 });
+const shape = trainer.shape;
+const env = makeEnv(resolveScenario(config.train));
+const decisions: Decision[] = [];
+const rng = new Rng(1);
+let decision = env.reset({ seed: 1 });
+while (decisions.length < 256) {
+  decisions.push({
+    ...decision,
+    state: decision.state.slice(),
+    features: decision.features.slice(),
+    mask: decision.mask.slice(),
+  });
+  const result = env.step(
+    decision.canIdle && rng.next() < 0.2 ? IDLE : rng.int(decision.candidateCount),
+  );
+  decision = result.info ? env.reset({ seed: decisions.length }) : result.observation;
+}
+const networks = new AgentNetworks(shape, initialParameters(shape, new Rng(2)));
+const fast = new FastScorer(shape, networks.snapshot());
+const scores = new Float64Array(shape.window + 1);
+
+Deno.bench("act: fast path, 256 decisions", { group: "act", baseline: true }, () => {
+  for (const d of decisions) fast.score(d, scores);
+});
+
+Deno.bench("act: tfjs-wasm, 256 decisions one at a time", { group: "act" }, () => {
+  for (const d of decisions) {
+    tf.tidy(() =>
+      networks.scores({
+        size: 1,
+        node: Int32Array.of(d.node),
+        state: d.state,
+        features: d.features,
+        mask: d.mask,
+      }).dataSync()
+    );
+  }
+});
+
+const envs = Array.from({ length: config.envs }, () => makeEnv(resolveScenario(config.train)));
+const actor = new LearnedPolicy(shape, trainer.networks.snapshot(), { mode: "sample" });
+let seed = 0;
+const probe = collectRollout(envs, actor, {
+  shape,
+  episodesPerEnv: config.episodesPerEnv,
+  episodeSeed: (e, k) => e * 1000 + k,
+  rng: new Rng(0),
+  reward: "elapsed",
+  rewardScale: 100,
+});
+console.log(
+  `collection: one iteration = ${config.envs} envs x ${config.episodesPerEnv} episodes ≈ ${probe.size} environment steps`,
+);
+
+Deno.bench(
+  `collect: ${config.envs} envs x ${config.episodesPerEnv} episodes (≈${probe.size} steps)`,
+  { group: "train" },
+  () => {
+    seed++;
+    collectRollout(envs, actor, {
+      shape,
+      episodesPerEnv: config.episodesPerEnv,
+      episodeSeed: (e, k) => seed * 100_000 + e * 1000 + k,
+      rng: new Rng(seed),
+      reward: "elapsed",
+      rewardScale: 100,
+    });
+  },
+);
+
+Deno.bench("one training update: collection + PPO update (4 epochs x 4 minibatches)", {
+  group: "train",
+  n: 10,
+}, () => {
+  trainer.step();
+});

@@ -9,8 +9,9 @@
  * W·[node; state; task] = W_node[node] + W_state·state + W_task·task, so the node and state
  * terms are computed once per decision and shared by its candidates.
  *
- * The critic reads the requesting node, the cluster state, the mean embedding of the
- * candidates and the fraction of the window in use, through tanh layers.
+ * The critic reads the requesting node, the cluster state, the mean and the element-wise
+ * maximum of the candidates' embeddings (the largest pending task matters most to the
+ * makespan) and the fraction of the window in use, through tanh layers.
  *
  * @module
  */
@@ -39,9 +40,9 @@ export function scorerInputSize(shape: AgentShape): number {
   return shape.nodeCount * (1 + shape.nodeStateSize) + shape.embeddingDim;
 }
 
-/** Length of the critic's input. */
+/** Length of the critic's input: the scorer's, a second (max-pooled) embedding, and 1. */
 export function criticInputSize(shape: AgentShape): number {
-  return scorerInputSize(shape) + 1;
+  return scorerInputSize(shape) + shape.embeddingDim + 1;
 }
 
 /** A named parameter's shape, in the order of {@linkcode parameterLayout}. */
@@ -217,26 +218,28 @@ export class AgentNetworks {
 }
 
 /**
- * Critic inputs of a batch, [B, criticInputSize]: node one-hot, state, mean embedding of the
- * candidates in the window, and the fraction of the window they fill.
+ * Critic inputs of a batch, [B, criticInputSize]: node one-hot, state, mean and maximum of the
+ * candidates' embeddings, and the fraction of the window they fill.
  */
 export function criticInputs(shape: AgentShape, batch: DecisionBatch): Float32Array {
   const { nodeCount: m, nodeStateSize, embeddingDim: d, window } = shape;
   const stateSize = m * nodeStateSize, width = criticInputSize(shape);
   const out = new Float32Array(batch.size * width);
   for (let i = 0; i < batch.size; i++) {
-    const row = i * width;
+    const row = i * width, mean = row + m + stateSize, max = mean + d;
     out[row + batch.node[i]!] = 1;
     out.set(batch.state.subarray(i * stateSize, (i + 1) * stateSize), row + m);
     let count = 0;
     for (let slot = 0; slot < window; slot++) {
       if (!batch.mask[i * (window + 1) + slot]) continue;
-      count++;
       for (let k = 0; k < d; k++) {
-        out[row + m + stateSize + k]! += batch.features[(i * window + slot) * d + k]!;
+        const x = batch.features[(i * window + slot) * d + k]!;
+        out[mean + k]! += x;
+        out[max + k] = count === 0 ? x : Math.max(out[max + k]!, x);
       }
+      count++;
     }
-    for (let k = 0; k < d; k++) out[row + m + stateSize + k]! /= Math.max(1, count);
+    for (let k = 0; k < d; k++) out[mean + k]! /= Math.max(1, count);
     out[row + width - 1] = count / window;
   }
   return out;

@@ -33,6 +33,11 @@ export interface PolicyResult {
   readonly sumCompletionRatio: Summary | null;
   /** Wall-clock seconds the policy took over all episodes. */
   readonly seconds: number;
+  /** Per episode, in episode order: makespan and its ratio to the episode's bound. */
+  readonly perEpisode: {
+    readonly makespan: readonly number[];
+    readonly makespanRatio: readonly number[];
+  };
 }
 
 /** The bounds, averaged over episodes. */
@@ -43,6 +48,8 @@ export interface BoundsReport {
   readonly makespanOptimum: number | null;
   /** Episodes whose MILP was proved optimal. */
   readonly makespanOptimalEpisodes: number;
+  /** Per episode: the makespan bound the ratios use (the optimum where proved, else the LP bound). */
+  readonly makespanBounds: readonly number[];
   /** Mean exact optimum of the sum of completion times (batch instances only). */
   readonly sumCompletionOptimum: number | null;
   /** Wall-clock seconds spent on bounds. */
@@ -116,6 +123,7 @@ function report(
   const results = policies.map((policy, p) => {
     const own = runs.map((episode) => episode[p]!);
     const makespanSummary = summarise(own.map((r) => r.makespan));
+    const ratios = own.map((r, e) => r.makespan / (bounds[e]!.optimum ?? bounds[e]!.lower));
     const sumCompletionSummary = summarise(own.map((r) => r.sumCompletion));
     const sumRatios = own.flatMap((r, e) => {
       const optimum = bounds[e]!.sumCompletion;
@@ -128,11 +136,10 @@ function report(
       makespanSummary,
       sumCompletionSummary,
       meanCompletionSummary: summarise(own.map((r) => r.meanCompletion)),
-      makespanRatio: summarise(
-        own.map((r, e) => r.makespan / (bounds[e]!.optimum ?? bounds[e]!.lower)),
-      ),
+      makespanRatio: summarise(ratios),
       sumCompletionRatio: sumRatios.length ? summarise(sumRatios) : null,
       seconds: seconds[p]!,
+      perEpisode: { makespan: own.map((r) => r.makespan), makespanRatio: ratios },
     };
   });
   const mean = (values: number[]) => values.reduce((s, v) => s + v, 0) / values.length;
@@ -147,6 +154,7 @@ function report(
       makespanLowerBound: mean(bounds.map((b) => b.lower)),
       makespanOptimum: optima.length === bounds.length ? mean(optima) : null,
       makespanOptimalEpisodes: optima.length,
+      makespanBounds: bounds.map((b) => b.optimum ?? b.lower),
       sumCompletionOptimum: sums.length === bounds.length ? mean(sums) : null,
       seconds: boundSeconds,
     },

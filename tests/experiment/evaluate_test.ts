@@ -57,7 +57,14 @@ Deno.test("evaluateScenario() compares policies on the same episodes, reproducib
   assert.equal(report.episodes, 3);
   assert.deepEqual(report.results.map((r) => r.policy), ["greedy-sjf", "max-min"]);
   assert.equal(report.bounds.makespanOptimalEpisodes, 3);
+  assert.equal(report.bounds.makespanBounds.length, 3);
   for (const result of report.results) {
+    assert.equal(result.perEpisode.makespan.length, 3);
+    result.perEpisode.makespanRatio.forEach((ratio, e) =>
+      assert.ok(
+        Math.abs(ratio * report.bounds.makespanBounds[e]! - result.perEpisode.makespan[e]!) < 1e-9,
+      )
+    );
     assert.ok(result.makespanRatio.min >= 1 - 1e-9);
     assert.ok(result.sumCompletionRatio!.min >= 1 - 1e-9);
   }

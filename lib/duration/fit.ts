@@ -97,3 +97,32 @@ export function fitCalibration(
   })) as Record<TaskKind, FittedLaw>;
   return { ...options, kinds };
 }
+
+/**
+ * Leave-one-parameter-out cross-validation of a kind's power law: for each distinct parameter
+ * value, fit on the others and compare the prediction with the mean measured time at that
+ * value.
+ *
+ * @returns the mean absolute percentage error on held-out parameter values (0.05 = 5%)
+ */
+export function crossValidatedMape(samples: readonly DurationSample[]): number {
+  const values = [...new Set(samples.map((s) => s.parameter))];
+  if (values.length < 3) {
+    throw new RangeError(
+      `Expected at least 3 distinct parameters to cross-validate but found ${values.length}`,
+    );
+  }
+  let total = 0;
+  for (const heldOut of values) {
+    const train = samples.filter((s) => s.parameter !== heldOut);
+    const test = samples.filter((s) => s.parameter === heldOut);
+    const law = fitPowerLaw(
+      train.map((s) => s.parameter),
+      train.map((s) => s.seconds * s.capacity),
+    );
+    const measured = test.reduce((sum, s) => sum + s.seconds * s.capacity, 0) / test.length;
+    const predicted = law.scale * heldOut ** law.exponent;
+    total += Math.abs(predicted - measured) / measured;
+  }
+  return total / values.length;
+}

@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { type Cluster, clusterPreset, parseCluster } from "../cluster/mod.ts";
-import { type Calibration, DurationModel, SEED_CALIBRATION } from "../duration/mod.ts";
+import { DurationModel, loadCalibrationSync, SEED_CALIBRATION } from "../duration/mod.ts";
 import { embedding } from "../embedding/mod.ts";
 import {
   buildInstance,
@@ -24,6 +24,8 @@ export const scenarioSchema = z.object({
   name: z.string().min(1),
   /** A cluster preset's name, or a cluster given inline. */
   cluster: z.union([z.string(), z.unknown()]).default("seed-9"),
+  /** The duration model's calibration: "seed" (the original's measurements) or a calibration file's path. */
+  calibration: z.string().default("seed"),
   /** Standard deviation of the log-normal duration noise. */
   noise: z.number().min(0).max(2).default(0.1),
   /** The workload of each episode. */
@@ -76,12 +78,8 @@ export function scenarioNames(): string[] {
  * Resolves a scenario from a built-in name or a configuration object.
  *
  * @param source a name from {@linkcode scenarioNames} or a config
- * @param calibration the duration model's calibration (default the seed's)
  */
-export function resolveScenario(
-  source: string | unknown,
-  calibration: Calibration = SEED_CALIBRATION,
-): Scenario {
+export function resolveScenario(source: string | unknown): Scenario {
   let raw = source;
   if (typeof source === "string") {
     raw = SCENARIOS[source];
@@ -96,6 +94,9 @@ export function resolveScenario(
   const cluster = typeof config.cluster === "string"
     ? clusterPreset(config.cluster)
     : parseCluster(config.cluster, "scenario.cluster");
+  const calibration = config.calibration === "seed"
+    ? SEED_CALIBRATION
+    : loadCalibrationSync(config.calibration);
   return {
     config,
     cluster,

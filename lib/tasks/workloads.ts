@@ -27,6 +27,8 @@ export interface WorkloadOptions {
   seed?: number;
   /** Folder in which file I/O makes its temporary folder; default the system's. */
   tempDir?: string;
+  /** Workers for the matrix product; default none (this thread). */
+  pool?: MatmulPool;
 }
 
 /** Block size of the file I/O workload, as in the original (4 KiB). */
@@ -34,12 +36,15 @@ export const FILE_BLOCK_BYTES = 4096;
 /** Blocks in the file I/O workload's file at most (64 MiB; the original used a 6 GB file). */
 export const FILE_MAX_BLOCKS = 16_384;
 
-/** Multiplies two random n x n matrices (i-k-j loop order); returns the product's trace. */
-export function multiplyMatrices(n: number, rng: Rng): number {
-  const a = new Float64Array(n * n).map(() => rng.next());
-  const b = new Float64Array(n * n).map(() => rng.next());
-  const c = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
+/** Computes rows [from, to) of c = a·b for n x n row-major matrices (i-k-j loop order). */
+export function multiplyRows(
+  a: Float64Array,
+  b: Float64Array,
+  c: Float64Array,
+  n: number,
+  rows: { from: number; to: number },
+): void {
+  for (let i = rows.from; i < rows.to; i++) {
     const row = i * n;
     for (let k = 0; k < n; k++) {
       const aik = a[row + k]!;
@@ -47,9 +52,62 @@ export function multiplyMatrices(n: number, rng: Rng): number {
       for (let j = 0; j < n; j++) c[row + j]! += aik * b[bRow + j]!;
     }
   }
-  let trace = 0;
-  for (let i = 0; i < n; i++) trace += c[i * n + i]!;
-  return trace;
+}
+
+function trace(c: Float64Array, n: number): number {
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += c[i * n + i]!;
+  return sum;
+}
+
+/** Multiplies two random n x n matrices on this thread; returns the product's trace. */
+export function multiplyMatrices(n: number, rng: Rng): number {
+  const a = new Float64Array(n * n).map(() => rng.next());
+  const b = new Float64Array(n * n).map(() => rng.next());
+  const c = new Float64Array(n * n);
+  multiplyRows(a, b, c, n, { from: 0, to: n });
+  return trace(c, n);
+}
+
+/**
+ * Deno workers that compute the matrix product in bands of rows, in shared memory. Creating a
+ * worker is slow (about a second inside another worker), so a pool is made once and reused.
+ */
+export class MatmulPool {
+  readonly #workers: Worker[];
+
+  /** @param threads number of workers (>= 1) */
+  constructor(threads: number) {
+    if (!Number.isInteger(threads) || threads < 1) {
+      throw new RangeError(`Expected threads to be an integer >= 1 but found ${threads}`);
+    }
+    const url = new URL("./matmul_worker.ts", import.meta.url);
+    this.#workers = Array.from({ length: threads }, () => new Worker(url, { type: "module" }));
+  }
+
+  /** Multiplies two random n x n matrices; returns the product's trace. */
+  async multiply(n: number, rng: Rng): Promise<number> {
+    const shared = () => new Float64Array(new SharedArrayBuffer(n * n * 8));
+    const a = shared(), b = shared(), c = shared();
+    for (let i = 0; i < n * n; i++) a[i] = rng.next();
+    for (let i = 0; i < n * n; i++) b[i] = rng.next();
+    const threads = this.#workers.length;
+    await Promise.all(this.#workers.map((worker, t) => {
+      const rows = { from: Math.floor((n * t) / threads), to: Math.floor((n * (t + 1)) / threads) };
+      return new Promise<void>((resolve, reject) => {
+        worker.onmessage = () => resolve();
+        worker.onerror = (event) =>
+          reject(new Error(`matrix worker ${t} failed: ${event.message}`));
+        worker.postMessage({ a: a.buffer, b: b.buffer, c: c.buffer, n, rows });
+      });
+    }));
+    return trace(c, n);
+  }
+
+  /** Stops the workers. */
+  close(): void {
+    for (const worker of this.#workers) worker.terminate();
+  }
 }
 
 /** Counts the primes <= limit by trial division with odd divisors (work ~ limit^1.5). */
@@ -140,7 +198,14 @@ export async function runWorkload(
   const idle = { bytesRead: 0, bytesWritten: 0 };
   switch (task.kind) {
     case "matmul":
-      return { kind, parameter, checksum: multiplyMatrices(size, rng), ...idle };
+      return {
+        kind,
+        parameter,
+        checksum: options.pool
+          ? await options.pool.multiply(size, rng)
+          : multiplyMatrices(size, rng),
+        ...idle,
+      };
     case "primes":
       return { kind, parameter, checksum: countPrimes(size), ...idle };
     case "sort":

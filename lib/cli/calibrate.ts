@@ -1,0 +1,59 @@
+/**
+ * `./schedlab calibrate --profile FILE [--name NAME] [--out FILE] [--json]`: fits the duration
+ * model to a profile, reports per kind the exponent, R², held-out MAPE and noise, and writes
+ * the calibration file a scenario can name.
+ *
+ * @module
+ */
+import { saveCalibration } from "../duration/mod.ts";
+import { markdownTable } from "../experiment/mod.ts";
+import { calibrate, parseProfile } from "../profile/mod.ts";
+import { TASK_KINDS } from "../tasks/mod.ts";
+import { parseFlags, runCommand, UsageError } from "./common.ts";
+
+const USAGE = "./schedlab calibrate --profile FILE [--name NAME] [--out FILE] [--json]";
+
+if (import.meta.main) {
+  await runCommand("calibrate", USAGE, async (args) => {
+    const flags = parseFlags(args, {
+      profile: { type: "string" },
+      name: { type: "string" },
+      out: { type: "string" },
+      json: { type: "boolean" },
+    });
+    if (flags.profile === undefined) throw new UsageError("--profile is required");
+    const samples = parseProfile(await Deno.readTextFile(flags.profile), flags.profile);
+    const name = flags.name ?? "measured";
+    const report = calibrate(samples, { name, source: `fit to ${flags.profile}` });
+    const out = flags.out ?? `results/calibration/${name}.json`;
+    await saveCalibration(out, report.calibration);
+    if (flags.json) {
+      console.log(JSON.stringify({ ...report, file: out }, null, 2));
+      return;
+    }
+    const rows = TASK_KINDS.map((kind) => {
+      const law = report.calibration.kinds[kind];
+      return [
+        kind,
+        law.exponent.toFixed(3),
+        law.scale.toExponential(3),
+        law.r2.toFixed(4),
+        `${(law.mape * 100).toFixed(1)}%`,
+        law.sigma.toFixed(3),
+        String(law.count),
+      ];
+    });
+    console.log(
+      markdownTable(
+        ["kind", "exponent", "scale (s)", "R²", "held-out MAPE", "noise σ", "samples"],
+        rows,
+      ),
+    );
+    const ratio = (value: number | null) => (value === null ? "n/a" : `${value.toFixed(2)}x`);
+    console.log(
+      `\nmatrix product, 1 vs 2 workers: ${ratio(report.matmulSpeedupTwoThreads)} faster with 2`,
+    );
+    console.log(`file I/O, disk vs tmpfs: ${ratio(report.fileioDiskOverTmpfs)} slower on disk`);
+    console.log(`calibration written to ${out}`);
+  });
+}

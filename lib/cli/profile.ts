@@ -1,0 +1,65 @@
+/**
+ * `./schedlab profile [--budget SECONDS] [--out FILE] [--points N] [--repetitions N]
+ * [--kinds a,b] [--seed S]`: times the real workloads over a parameter grid, appending every
+ * sample to a CSV; the budget, or Ctrl-C, stops it and keeps what was measured.
+ *
+ * @module
+ */
+import { profile } from "../profile/mod.ts";
+import { isTaskKind, type TaskKind } from "../tasks/mod.ts";
+import { integerFlag, parseFlags, runCommand, UsageError } from "./common.ts";
+
+const USAGE =
+  "./schedlab profile [--budget SECONDS] [--out FILE] [--points N] [--repetitions N] [--kinds a,b] [--seed S]";
+
+if (import.meta.main) {
+  await runCommand("profile", USAGE, async (args) => {
+    const flags = parseFlags(args, {
+      budget: { type: "string" },
+      out: { type: "string" },
+      points: { type: "string" },
+      repetitions: { type: "string" },
+      kinds: { type: "string" },
+      seed: { type: "string" },
+    });
+    const kinds = flags.kinds?.split(",").map((kind) => {
+      if (!isTaskKind(kind)) throw new UsageError(`--kinds: unknown task kind "${kind}"`);
+      return kind as TaskKind;
+    });
+    const out = flags.out ?? "results/profile/profile.csv";
+    await Deno.mkdir(out.includes("/") ? out.slice(0, out.lastIndexOf("/")) : ".", {
+      recursive: true,
+    });
+    const controller = new AbortController();
+    const interrupt = () => {
+      console.error("\nschedlab profile: interrupted; the samples measured so far are kept");
+      controller.abort();
+    };
+    Deno.addSignalListener("SIGINT", interrupt);
+    const started = performance.now();
+    const { samples, complete } = await profile({
+      out,
+      budgetSeconds: integerFlag("budget", flags.budget, 300, 1),
+      points: integerFlag("points", flags.points, 8, 3),
+      repetitions: integerFlag("repetitions", flags.repetitions, 3, 1),
+      seed: integerFlag("seed", flags.seed, 0),
+      ...(kinds ? { kinds } : {}),
+      signal: controller.signal,
+      onSample: (sample, done, total) => {
+        const elapsed = ((performance.now() - started) / 1000).toFixed(0);
+        console.error(
+          `[${done}/${total}] ${sample.kind} ${sample.parameter} (threads ${sample.threads}, ${sample.storage}) ${
+            sample.wallSeconds.toFixed(3)
+          } s | ${elapsed} s`,
+        );
+      },
+    });
+    Deno.removeSignalListener("SIGINT", interrupt);
+    console.log(
+      `${samples.length} samples appended to ${out}${
+        complete ? "" : " (stopped early: budget or interrupt)"
+      }`,
+    );
+    if (controller.signal.aborted) Deno.exit(130);
+  });
+}

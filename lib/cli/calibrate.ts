@@ -5,13 +5,34 @@
  *
  * @module
  */
-import { saveCalibration } from "../duration/mod.ts";
+import { SEED_CLUSTER } from "../cluster/mod.ts";
+import { fitCalibration, parseOriginalCsv, saveCalibration } from "../duration/mod.ts";
 import { markdownTable } from "../experiment/mod.ts";
 import { calibrate, parseProfile } from "../profile/mod.ts";
-import { TASK_KINDS } from "../tasks/mod.ts";
+import { TASK_KINDS, type TaskKind } from "../tasks/mod.ts";
 import { parseFlags, runCommand, UsageError } from "./common.ts";
 
-const USAGE = "./schedlab calibrate --profile FILE [--name NAME] [--out FILE] [--json]";
+const USAGE =
+  "./schedlab calibrate --profile FILE [--name NAME] [--out FILE] [--reference CSV] [--json]";
+
+/** The original system's measurements on its reference node, for the exponents' comparison. */
+const ORIGINAL_CSV = "../shared/benchmarks/seed-cluster/benchmark_results_laptop-fast.csv";
+
+async function originalExponents(path: string): Promise<Record<TaskKind, number> | null> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch {
+    return null;
+  }
+  const fitted = fitCalibration(parseOriginalCsv(text, SEED_CLUSTER.nodes, path), {
+    name: "original",
+    source: path,
+  });
+  return Object.fromEntries(
+    TASK_KINDS.map((kind) => [kind, fitted.kinds[kind].exponent]),
+  ) as Record<TaskKind, number>;
+}
 
 if (import.meta.main) {
   await runCommand("calibrate", USAGE, async (args) => {
@@ -19,6 +40,7 @@ if (import.meta.main) {
       profile: { type: "string" },
       name: { type: "string" },
       out: { type: "string" },
+      reference: { type: "string" },
       json: { type: "boolean" },
     });
     if (flags.profile === undefined) throw new UsageError("--profile is required");
@@ -27,8 +49,9 @@ if (import.meta.main) {
     const report = calibrate(samples, { name, source: `fit to ${flags.profile}` });
     const out = flags.out ?? `results/calibration/${name}.json`;
     await saveCalibration(out, report.calibration);
+    const original = await originalExponents(flags.reference ?? ORIGINAL_CSV);
     if (flags.json) {
-      console.log(JSON.stringify({ ...report, file: out }, null, 2));
+      console.log(JSON.stringify({ ...report, originalExponents: original, file: out }, null, 2));
       return;
     }
     const rows = TASK_KINDS.map((kind) => {
@@ -36,6 +59,7 @@ if (import.meta.main) {
       return [
         kind,
         law.exponent.toFixed(3),
+        original ? original[kind].toFixed(3) : "n/a",
         law.scale.toExponential(3),
         law.r2.toFixed(4),
         `${(law.mape * 100).toFixed(1)}%`,
@@ -45,7 +69,16 @@ if (import.meta.main) {
     });
     console.log(
       markdownTable(
-        ["kind", "exponent", "scale (s)", "R²", "held-out MAPE", "noise σ", "samples"],
+        [
+          "kind",
+          "exponent",
+          "original's exponent",
+          "scale (s)",
+          "R²",
+          "held-out MAPE",
+          "noise σ",
+          "samples",
+        ],
         rows,
       ),
     );

@@ -15,3 +15,5 @@ export {
 export type { ProfileOptions, ProfilePlanEntry, ProfileSample } from "./profiler.ts";
 export { calibrate, modelSamples } from "./calibrate.ts";
 export type { CalibratedLaw, CalibrationReport } from "./calibrate.ts";
+export { drawLocalTasks, listMakespan, listOrder, localCluster, simToReal } from "./sim_to_real.ts";
+export type { SimToRealResult } from "./sim_to_real.ts";

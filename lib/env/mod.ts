@@ -12,7 +12,7 @@ export {
   instanceFromMatrix,
 } from "./instance.ts";
 export type { Instance } from "./instance.ts";
-export { generateTasks, sampleParameter, splitOf, workloadSchema } from "./workload.ts";
+export { binOf, generateTasks, sampleParameter, splitOf, workloadSchema } from "./workload.ts";
 export type { ParameterSplit, WorkloadSpec } from "./workload.ts";
 export { metricsOf, scoreSchedule } from "./schedule.ts";
 export { loadEtc, parseEtc, parseEtcSolution } from "./etc.ts";

@@ -24,6 +24,8 @@ export const workloadSchema = z.object({
   split: z.enum(["train", "heldout", "all"]).default("all"),
   /** Number of equal-width bins of the range; even bins train, odd bins are held out. */
   bins: z.number().int().min(2).default(10),
+  /** Draw every parameter from this one bin instead (parameter sweeps); overrides `split`. */
+  bin: z.number().int().min(0).optional(),
   /** Release times: all at 0, or a Poisson process of the given rate (tasks per second). */
   arrivals: z.discriminatedUnion("type", [
     z.object({ type: z.literal("batch") }),
@@ -32,42 +34,49 @@ export const workloadSchema = z.object({
 }).refine((spec) => spec.minTasks <= spec.maxTasks, {
   message: "minTasks must be <= maxTasks",
   path: ["maxTasks"],
+}).refine((spec) => spec.bin === undefined || spec.bin < spec.bins, {
+  message: "bin must be < bins",
+  path: ["bin"],
 });
 
 /** A workload specification. */
 export type WorkloadSpec = z.infer<typeof workloadSchema>;
 
+/** The bin (0-based, of `bins` equal-width bins of the kind's range) a parameter falls in. */
+export function binOf(kind: TaskKind, parameter: number, bins: number): number {
+  const { min, max } = KIND_SPECS[kind];
+  return Math.min(bins - 1, Math.max(0, Math.floor(((parameter - min) / (max - min)) * bins)));
+}
+
 /** Which split a parameter value of a kind falls in, for `bins` equal-width bins. */
 export function splitOf(kind: TaskKind, parameter: number, bins: number): "train" | "heldout" {
-  const { min, max } = KIND_SPECS[kind];
-  const bin = Math.min(bins - 1, Math.max(0, Math.floor(((parameter - min) / (max - min)) * bins)));
-  return bin % 2 === 0 ? "train" : "heldout";
+  return binOf(kind, parameter, bins) % 2 === 0 ? "train" : "heldout";
 }
 
 /**
- * Draws an integer parameter of `kind` uniformly from the split's bins.
+ * Draws an integer parameter of `kind` uniformly from the split's bins, or from one bin.
  *
  * @param kind the task kind
  * @param rng the generator
- * @param options split and bin count
+ * @param options split, bin count, and optionally the one bin to draw from
  */
 export function sampleParameter(
   kind: TaskKind,
   rng: Rng,
-  options: { split: ParameterSplit; bins: number },
+  options: { split: ParameterSplit; bins: number; bin?: number | undefined },
 ): number {
   const { min, max } = KIND_SPECS[kind];
   const { split, bins } = options;
   for (;;) {
-    let low = min, high = max;
-    if (split !== "all") {
+    let bin = options.bin;
+    if (bin === undefined && split !== "all") {
       const first = split === "train" ? 0 : 1;
-      const bin = first + 2 * rng.int(Math.floor((bins - first + 1) / 2));
-      low = min + ((max - min) * bin) / bins;
-      high = min + ((max - min) * (bin + 1)) / bins;
+      bin = first + 2 * rng.int(Math.floor((bins - first + 1) / 2));
     }
+    const low = bin === undefined ? min : min + ((max - min) * bin) / bins;
+    const high = bin === undefined ? max : min + ((max - min) * (bin + 1)) / bins;
     const value = Math.round(rng.uniform(low, high));
-    if (split === "all" || splitOf(kind, value, bins) === split) return value;
+    if (bin === undefined || binOf(kind, value, bins) === bin) return value;
   }
 }
 

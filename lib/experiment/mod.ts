@@ -24,3 +24,6 @@ export { gitCommit, writeCsv, writeManifest } from "./manifest.ts";
 export type { Manifest } from "./manifest.ts";
 export type { Summary } from "./stats.ts";
 export { markdownTable, reportTable } from "./table.ts";
+export { interquartileMean, performanceProfile, stratifiedBootstrap } from "./robust.ts";
+export { parameterSweep } from "./sweep.ts";
+export type { SweepPoint } from "./sweep.ts";

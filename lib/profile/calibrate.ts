@@ -4,8 +4,7 @@
  * parameter values per kind, plus what the profile says about thread scaling (matrix product
  * on 1 vs 2 workers) and storage (file I/O on disk vs tmpfs).
  *
- * The fitted scale is in seconds on one CPU of the profiling machine: the matrix product's
- * samples count as `threads` CPUs, file I/O uses its disk samples.
+ * The fitted scale is in seconds on one CPU of the profiling machine.
  *
  * @module
  */
@@ -57,16 +56,15 @@ function medianRatio(
   return ratios[Math.floor(ratios.length / 2)]!;
 }
 
-/** The samples the model is fitted on: matrix products at every thread count, file I/O on disk. */
+/**
+ * The samples the model is fitted on: single-worker runs (the model's capacity, not the fit,
+ * accounts for a node's cores; the 2-worker runs measure how well that holds) and file I/O on
+ * disk.
+ */
 export function modelSamples(samples: readonly ProfileSample[]): DurationSample[] {
   return samples
-    .filter((s) => s.kind !== "fileio" || s.storage !== "tmpfs")
-    .map((s) => ({
-      kind: s.kind,
-      parameter: s.parameter,
-      seconds: s.wallSeconds,
-      capacity: s.kind === "matmul" ? s.threads : 1,
-    }));
+    .filter((s) => s.threads === 1 && (s.kind !== "fileio" || s.storage !== "tmpfs"))
+    .map((s) => ({ kind: s.kind, parameter: s.parameter, seconds: s.wallSeconds, capacity: 1 }));
 }
 
 /**

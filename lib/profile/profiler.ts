@@ -44,10 +44,10 @@ export const PROFILE_COLUMNS = [
  * JavaScript): geometric, from a fraction of a second's work to a few seconds.
  */
 export const PROFILE_GRIDS: Readonly<Record<TaskKind, { min: number; max: number }>> = {
-  matmul: { min: 64, max: 640 },
-  primes: { min: 50_000, max: 2_000_000 },
-  sort: { min: 200_000, max: 8_000_000 },
-  fileio: { min: 2_000, max: 100_000 },
+  matmul: { min: 128, max: 1024 },
+  primes: { min: 200_000, max: 5_000_000 },
+  sort: { min: 500_000, max: 10_000_000 },
+  fileio: { min: 10_000, max: 300_000 },
 };
 
 /** `count` integers spaced geometrically from min to max. */

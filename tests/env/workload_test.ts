@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { generateTasks, sampleParameter, splitOf, workloadSchema } from "../../lib/env/mod.ts";
+import {
+  binOf,
+  generateTasks,
+  sampleParameter,
+  splitOf,
+  workloadSchema,
+} from "../../lib/env/mod.ts";
 import { Rng } from "../../lib/random/mod.ts";
 import { KIND_SPECS, TASK_KINDS } from "../../lib/tasks/mod.ts";
 
@@ -49,5 +55,25 @@ Deno.test("workloadSchema rejects bad workloads, naming the field", () => {
   assert.equal(
     workloadSchema.safeParse({ minTasks: 1, maxTasks: 2, kinds: ["gpu"] }).success,
     false,
+  );
+});
+
+Deno.test("sampleParameter() with a bin draws only from that bin", () => {
+  const rng = new Rng(8);
+  for (const kind of TASK_KINDS) {
+    for (let bin = 0; bin < 10; bin++) {
+      for (let i = 0; i < 10; i++) {
+        assert.equal(
+          binOf(kind, sampleParameter(kind, rng, { split: "train", bins: 10, bin }), 10),
+          bin,
+        );
+      }
+    }
+  }
+  assert.equal(
+    workloadSchema.safeParse({ minTasks: 1, maxTasks: 2, bin: 10 }).error!.issues[0]!.path.join(
+      ".",
+    ),
+    "bin",
   );
 });

@@ -49,6 +49,7 @@ Deno.test("calibrate() recovers the exponents and scales of synthetic noisy samp
       for (let repetition = 0; repetition < 3; repetition++) {
         const threads = kind === "matmul" ? 1 + (repetition % 2) : 1;
         const seconds = scale * parameter ** exponent / threads * Math.exp(0.05 * rng.normal());
+        // Two-worker runs are measured too but not fitted: their speed-up is reported.
         samples.push({
           kind,
           parameter,

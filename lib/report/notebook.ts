@@ -1,0 +1,82 @@
+/**
+ * What a notebook needs from the library: its parameters (defaults overridden from the
+ * `SCHEDLAB_PARAMS` environment variable, as `./schedlab notebooks` sets it: the small
+ * equivalent of papermill) and rich display on the Deno kernel.
+ *
+ * @module
+ */
+import type * as dfd from "danfojs";
+import type { Figure } from "./figures.ts";
+import { frameMarkdown } from "./table.ts";
+
+/** The environment variable that carries parameter overrides as a JSON object. */
+export const PARAMS_VARIABLE = "SCHEDLAB_PARAMS";
+
+/**
+ * The notebook's parameters: `defaults`, with the overrides of `SCHEDLAB_PARAMS` applied. An
+ * unknown name or a value of another type than its default is an error naming it.
+ */
+export function notebookParams<T extends Record<string, unknown>>(defaults: T): T {
+  const text = Deno.env.get(PARAMS_VARIABLE);
+  if (!text) return defaults;
+  let overrides: unknown;
+  try {
+    overrides = JSON.parse(text);
+  } catch (error) {
+    throw new TypeError(`${PARAMS_VARIABLE} is not JSON: ${(error as Error).message}`);
+  }
+  if (typeof overrides !== "object" || overrides === null || Array.isArray(overrides)) {
+    throw new TypeError(`${PARAMS_VARIABLE} must be a JSON object`);
+  }
+  for (const [name, value] of Object.entries(overrides)) {
+    if (!(name in defaults)) {
+      throw new TypeError(
+        `${PARAMS_VARIABLE}: unknown parameter "${name}" (known: ${
+          Object.keys(defaults).join(", ")
+        })`,
+      );
+    }
+    const expected = Array.isArray(defaults[name]) ? "array" : typeof defaults[name];
+    const found = Array.isArray(value) ? "array" : typeof value;
+    if (expected !== found) {
+      throw new TypeError(`${PARAMS_VARIABLE}: ${name} must be a ${expected} but is a ${found}`);
+    }
+  }
+  return { ...defaults, ...overrides as Partial<T> };
+}
+
+function jupyter() {
+  // deno-lint-ignore no-explicit-any
+  return (Deno as any).jupyter as {
+    display(bundle: Record<string, unknown>, options: { raw: boolean }): Promise<void>;
+  } | undefined;
+}
+
+/** Shows a figure: the plotly bundle, with its PNG as the fallback for viewers without plotly. */
+export async function showFigure(figure: Figure, png?: string): Promise<void> {
+  const bundle: Record<string, unknown> = {
+    "application/vnd.plotly.v1+json": figure,
+    "text/plain": "[plotly figure]",
+  };
+  if (png) {
+    const bytes = await Deno.readFile(png);
+    let binary = "";
+    for (const byte of bytes) binary += String.fromCharCode(byte);
+    const base64 = btoa(binary);
+    bundle["image/png"] = base64;
+    bundle["text/html"] =
+      `<img alt="figure" src="data:image/png;base64,${base64}" style="max-width:100%">`;
+  }
+  await jupyter()?.display(bundle, { raw: true });
+}
+
+/** Shows a table (DataFrame or markdown text). */
+export async function showTable(table: dfd.DataFrame | string, digits = 3): Promise<void> {
+  const markdown = typeof table === "string" ? table : frameMarkdown(table, digits);
+  await jupyter()?.display({ "text/markdown": markdown, "text/plain": markdown }, { raw: true });
+}
+
+/** Shows markdown text. */
+export async function showMarkdown(markdown: string): Promise<void> {
+  await jupyter()?.display({ "text/markdown": markdown, "text/plain": markdown }, { raw: true });
+}

@@ -1,0 +1,112 @@
+/**
+ * Figures as files: standalone HTML with plotly.js inlined (opens offline), and PNG or SVG
+ * rendered by Debian's headless Chromium through puppeteer-core, one page reused for every
+ * figure with `Plotly.toImage`.
+ *
+ * @module
+ */
+import puppeteer, { type Browser, type Page } from "puppeteer-core";
+import type { Figure } from "./figures.ts";
+
+let plotlySource: string | undefined;
+
+/** The minified plotly.js bundle from the npm package. */
+export async function plotlyBundle(): Promise<string> {
+  plotlySource ??= await Deno.readTextFile(new URL(import.meta.resolve("plotly.js-dist-min")));
+  return plotlySource;
+}
+
+/** A standalone HTML page showing the figure (plotly.js inlined, no network). */
+export async function figureHtml(figure: Figure, title: string): Promise<string> {
+  const escapedTitle = title.replace(
+    /[<>&]/g,
+    (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;" }[c]!),
+  );
+  return `<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>${escapedTitle}</title>
+<script>${await plotlyBundle()}</script></head>
+<body style="margin:0"><div id="figure" style="width:100vw;height:100vh"></div>
+<script>Plotly.newPlot("figure", ${JSON.stringify(figure.data)}, ${
+    JSON.stringify(figure.layout)
+  }, {responsive: true});</script>
+</body></html>
+`;
+}
+
+/** Where Debian puts Chromium; override with SCHEDLAB_CHROMIUM. */
+export function chromiumPath(): string {
+  return Deno.env.get("SCHEDLAB_CHROMIUM") ?? "/usr/bin/chromium";
+}
+
+/** Renders figures to images with one headless Chromium page; `close()` when done. */
+export class FigureRenderer {
+  readonly #browser: Browser;
+  readonly #page: Page;
+  readonly #profile: string;
+
+  private constructor(browser: Browser, page: Page, profile: string) {
+    this.#browser = browser;
+    this.#page = page;
+    this.#profile = profile;
+  }
+
+  /** Starts Chromium (flags that work on this workplace's machines) and loads plotly.js. */
+  static async start(): Promise<FigureRenderer> {
+    const profile = await Deno.makeTempDir({ prefix: "schedlab-chromium-" });
+    const browser = await puppeteer.launch({
+      executablePath: chromiumPath(),
+      headless: true,
+      userDataDir: profile,
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    });
+    const page = await browser.newPage();
+    await page.setContent(
+      `<html><head><script>${await plotlyBundle()}</script></head><body></body></html>`,
+    );
+    return new FigureRenderer(browser, page, profile);
+  }
+
+  /** Renders a figure and writes it to `path` (PNG, or SVG when the path ends in .svg). */
+  async write(
+    figure: Figure,
+    path: string,
+    size: { width: number; height: number } = { width: 960, height: 560 },
+  ): Promise<void> {
+    const format = path.endsWith(".svg") ? "svg" : "png";
+    const url = await this.#page.evaluate(
+      // deno-lint-ignore no-explicit-any
+      (data, layout, format, width, height) =>
+        (globalThis as any).Plotly.toImage({ data, layout }, {
+          format,
+          width,
+          height,
+          scale: format === "png" ? 2 : 1,
+        }),
+      figure.data as unknown as Record<string, unknown>[],
+      figure.layout,
+      format,
+      size.width,
+      size.height,
+    ) as string;
+    const [, payload = ""] = url.split(",", 2);
+    if (format === "png") {
+      await Deno.writeFile(path, Uint8Array.from(atob(payload), (c) => c.charCodeAt(0)));
+    } else {
+      await Deno.writeTextFile(path, decodeURIComponent(payload));
+    }
+  }
+
+  /** Stops Chromium and removes its profile folder. */
+  async close(): Promise<void> {
+    await this.#browser.close();
+    await Deno.remove(this.#profile, { recursive: true });
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * A results folder: what an experiment writes (tables as CSV and markdown, figures as
+ * standalone HTML and PNG, JSON) and its manifest (run, parameters, seed, commit, versions,
+ * wall times, every file with its SHA-256).
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import type * as dfd from "danfojs";
+import { gitCommit } from "../experiment/mod.ts";
+import type { Figure } from "./figures.ts";
+import { figureHtml, FigureRenderer } from "./render.ts";
+import { frameCsv, frameMarkdown } from "./table.ts";
+
+async function sha256(path: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", await Deno.readFile(path));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Writes an experiment's outputs into one folder and, at the end, its manifest. */
+export class ResultsFolder {
+  /** The folder. */
+  readonly dir: string;
+  readonly #run: string;
+  readonly #parameters: unknown;
+  readonly #seed: number;
+  readonly #files = new Set<string>();
+  readonly #started = performance.now();
+  readonly #timings: Record<string, number> = {};
+  #renderer: FigureRenderer | undefined;
+
+  private constructor(dir: string, run: string, parameters: unknown, seed: number) {
+    this.dir = dir;
+    this.#run = run;
+    this.#parameters = parameters;
+    this.#seed = seed;
+  }
+
+  /** Creates (or reuses) the folder. */
+  static async open(
+    dir: string,
+    options: { run: string; parameters: unknown; seed: number },
+  ): Promise<ResultsFolder> {
+    await Deno.mkdir(dir, { recursive: true });
+    return new ResultsFolder(dir, options.run, options.parameters, options.seed);
+  }
+
+  /** Records the wall time of a named phase. */
+  async time<T>(phase: string, work: () => Promise<T> | T): Promise<T> {
+    const start = performance.now();
+    try {
+      return await work();
+    } finally {
+      this.#timings[phase] = (this.#timings[phase] ?? 0) + (performance.now() - start) / 1000;
+    }
+  }
+
+  /** Writes `name.csv` and `name.md`; returns the markdown. */
+  async table(name: string, frame: dfd.DataFrame, digits = 3): Promise<string> {
+    const markdown = frameMarkdown(frame, digits);
+    await this.#write(`${name}.csv`, frameCsv(frame));
+    await this.#write(`${name}.md`, markdown + "\n");
+    return markdown;
+  }
+
+  /** Writes `name.html` (standalone) and `name.png` (headless Chromium); returns the PNG's path. */
+  async figure(
+    name: string,
+    figure: Figure,
+    size?: { width: number; height: number },
+  ): Promise<string> {
+    await this.#write(`${name}.html`, await figureHtml(figure, name));
+    this.#renderer ??= await FigureRenderer.start();
+    const png = `${this.dir}/${name}.png`;
+    await this.#renderer.write(figure, png, size);
+    this.#files.add(`${name}.png`);
+    return png;
+  }
+
+  /** Writes `name.json`. */
+  async json(name: string, value: unknown): Promise<void> {
+    await this.#write(`${name}.json`, JSON.stringify(value, null, 2) + "\n");
+  }
+
+  async #write(file: string, text: string): Promise<void> {
+    await Deno.writeTextFile(`${this.dir}/${file}`, text);
+    this.#files.add(file);
+  }
+
+  /** Writes `manifest.json` and stops the renderer; returns the manifest. */
+  async finish(): Promise<Record<string, unknown>> {
+    await this.#renderer?.close();
+    this.#renderer = undefined;
+    const files = await Promise.all(
+      [...this.#files].sort().map(async (file) => ({
+        file,
+        sha256: await sha256(`${this.dir}/${file}`),
+      })),
+    );
+    const manifest = {
+      run: this.#run,
+      parameters: this.#parameters,
+      seed: this.#seed,
+      commit: await gitCommit(),
+      versions: {
+        deno: Deno.version.deno,
+        typescript: Deno.version.typescript,
+        tfjs: tf.version.tfjs,
+      },
+      timings: { ...this.#timings, totalSeconds: (performance.now() - this.#started) / 1000 },
+      files,
+      finishedAt: new Date().toISOString(),
+    };
+    await Deno.writeTextFile(`${this.dir}/manifest.json`, JSON.stringify(manifest, null, 2) + "\n");
+    return manifest;
+  }
+}

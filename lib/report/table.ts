@@ -1,0 +1,57 @@
+/**
+ * Tables of results as danfojs DataFrames, written as CSV and markdown.
+ *
+ * @module
+ */
+import * as dfd from "danfojs";
+import {
+  type EvaluationReport,
+  interquartileMean,
+  markdownTable,
+  stratifiedBootstrap,
+} from "../experiment/mod.ts";
+import { Rng } from "../random/mod.ts";
+
+/** A DataFrame of an evaluation: one row per policy, best makespan first. */
+export function evaluationFrame(report: EvaluationReport, seed = 0): dfd.DataFrame {
+  const rng = new Rng(seed);
+  const rows = [...report.results].sort((a, b) => a.makespan - b.makespan).map((result) => {
+    const iqm = stratifiedBootstrap([result.perEpisode.makespanRatio], interquartileMean, {
+      rng,
+      resamples: 1000,
+    });
+    return {
+      policy: result.policy,
+      makespan: result.makespanSummary.mean,
+      makespan_ci95: result.makespanSummary.ci95,
+      ratio_to_bound: result.makespanRatio.mean,
+      ratio_ci95: result.makespanRatio.ci95,
+      ratio_iqm: iqm.estimate,
+      ratio_iqm_low: iqm.lower,
+      ratio_iqm_high: iqm.upper,
+      mean_completion: result.meanCompletionSummary.mean,
+      mean_completion_ci95: result.meanCompletionSummary.ci95,
+      sum_completion_ratio: result.sumCompletionRatio?.mean ?? NaN,
+    };
+  });
+  return new dfd.DataFrame(rows);
+}
+
+/** The frame as a markdown table, numbers with `digits` decimals. */
+export function frameMarkdown(frame: dfd.DataFrame, digits = 3): string {
+  const columns = frame.columns;
+  const rows = (frame.values as unknown[][]).map((row) =>
+    row.map((
+      cell,
+    ) => (typeof cell === "number"
+      ? (Number.isNaN(cell) ? "-" : cell.toFixed(digits))
+      : String(cell))
+    )
+  );
+  return markdownTable(columns, rows);
+}
+
+/** The frame as CSV text. */
+export function frameCsv(frame: dfd.DataFrame): string {
+  return dfd.toCSV(frame) as string;
+}

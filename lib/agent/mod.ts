@@ -30,5 +30,12 @@ export { CHECKPOINT_FORMAT, loadCheckpoint, saveCheckpoint } from "./checkpoint.
 export type { Checkpoint } from "./checkpoint.ts";
 export { agentShape, CURVE_COLUMNS, liveTensors, meanMakespan, Trainer } from "./train.ts";
 export type { CurveRow } from "./train.ts";
-export { checkpointFolder, evaluateLearned, loadLearnedPolicy, trainRun } from "./run.ts";
-export type { TrainRunOptions } from "./run.ts";
+export {
+  checkpointFolder,
+  evaluateLearned,
+  loadLearnedPolicy,
+  readLearningCurve,
+  trainRun,
+  trainSeeds,
+} from "./run.ts";
+export type { TrainRunOptions, TrainRunResult } from "./run.ts";

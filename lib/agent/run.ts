@@ -39,10 +39,22 @@ export interface TrainRunOptions {
   resume?: string;
   /** Called after every update. */
   onUpdate?: (row: CurveRow, trainer: Trainer) => void;
+  /** Name of the trained policy in reports (default "ppo"). */
+  name?: string;
   /** Called during the final evaluation. */
   onEvaluation?: (done: number, total: number) => void;
   /** Asked after each update; true stops the run early (it is still checkpointed). */
   shouldStop?: () => boolean;
+  /** Evaluate beside every baseline at the end (default true). */
+  evaluate?: boolean;
+}
+
+/** What a training run leaves: the greedy policy and, if evaluated, its held-out report. */
+export interface TrainRunResult {
+  /** The trained policy (fast path). */
+  readonly policy: LearnedPolicy;
+  /** The final evaluation on held-out parameters, unless skipped. */
+  readonly heldout: EvaluationReport | null;
 }
 
 /** Evaluates a checkpoint's policy beside every baseline on a scenario. */
@@ -63,7 +75,7 @@ export function evaluateLearned(
 export async function trainRun(
   config: TrainConfig,
   options: TrainRunOptions,
-): Promise<EvaluationReport> {
+): Promise<TrainRunResult> {
   const started = performance.now();
   await Deno.mkdir(options.out, { recursive: true });
   const trainer = options.resume
@@ -72,12 +84,34 @@ export async function trainRun(
   await Deno.writeTextFile(`${options.out}/config.json`, JSON.stringify(config, null, 2) + "\n");
   try {
     while (trainer.update < config.updates && !options.shouldStop?.()) {
-      options.onUpdate?.(trainer.step(), trainer);
+      const row = trainer.step();
+      options.onUpdate?.(row, trainer);
     }
     const trained = performance.now();
     await trainer.save(`${options.out}/checkpoint`);
     await writeCsv(`${options.out}/learning_curve.csv`, CURVE_COLUMNS, trainer.history);
-    const policy = trainer.policy();
+    const policy = trainer.policy(options.name ?? "ppo");
+    const files = [
+      "config.json",
+      "learning_curve.csv",
+      "checkpoint/checkpoint.json",
+      "checkpoint/weights.bin",
+    ];
+    const commit = await gitCommit();
+    const manifest = (evaluateSeconds: number) =>
+      writeManifest(options.out, {
+        run: `train ${config.name}`,
+        seed: config.seed,
+        config,
+        commit,
+        versions: { deno: Deno.version.deno, tfjs: tf.version.tfjs, backend: tf.getBackend() },
+        timings: { trainSeconds: (trained - started) / 1000, evaluateSeconds },
+        files,
+      });
+    if (options.evaluate === false) {
+      await manifest(0);
+      return { policy, heldout: null };
+    }
     const heldout = await evaluateLearned(policy, config.evaluate, {
       episodes: config.finalEvalEpisodes,
       seed: config.seed + 1,
@@ -97,26 +131,9 @@ export async function trainRun(
         reportTable(heldout)
       }\n\n# Training parameters\n\n${reportTable(training)}\n`,
     );
-    await writeManifest(options.out, {
-      run: `train ${config.name}`,
-      seed: config.seed,
-      config,
-      commit: await gitCommit(),
-      versions: { deno: Deno.version.deno, tfjs: tf.version.tfjs, backend: tf.getBackend() },
-      timings: {
-        trainSeconds: (trained - started) / 1000,
-        evaluateSeconds: (performance.now() - trained) / 1000,
-      },
-      files: [
-        "config.json",
-        "learning_curve.csv",
-        "checkpoint/checkpoint.json",
-        "checkpoint/weights.bin",
-        "evaluation.json",
-        "evaluation.md",
-      ],
-    });
-    return heldout;
+    files.push("evaluation.json", "evaluation.md");
+    await manifest((performance.now() - trained) / 1000);
+    return { policy, heldout };
   } finally {
     trainer.dispose();
   }
@@ -131,4 +148,39 @@ export async function loadLearnedPolicy(
     policy: new LearnedPolicy(checkpoint.shape, checkpoint.parameters),
     config: checkpoint.config,
   };
+}
+
+/**
+ * Trains `seeds` runs of a config (seeds config.seed, config.seed + 1, ...) into
+ * `out/seed-K/`, without the per-run evaluation; returns their policies, named ppo-sK.
+ */
+export async function trainSeeds(
+  config: TrainConfig,
+  options: { seeds: number; updates: number; out: string },
+): Promise<LearnedPolicy[]> {
+  const policies: LearnedPolicy[] = [];
+  for (let k = 0; k < options.seeds; k++) {
+    const { policy } = await trainRun(
+      { ...config, seed: config.seed + k, updates: options.updates },
+      { out: `${options.out}/seed-${k}`, evaluate: false, name: `ppo-s${k}` },
+    );
+    policies.push(policy);
+  }
+  return policies;
+}
+
+/** Reads a run folder's `learning_curve.csv` (empty cells are NaN). */
+export async function readLearningCurve(dir: string): Promise<CurveRow[]> {
+  const lines = (await Deno.readTextFile(`${dir}/learning_curve.csv`)).trim().split("\n");
+  const header = lines[0]!.split(",");
+  const missing = CURVE_COLUMNS.filter((column) => !header.includes(column));
+  if (missing.length) {
+    throw new TypeError(`Invalid learning curve ${dir}: missing columns ${missing.join(", ")}`);
+  }
+  return lines.slice(1).map((line) => {
+    const cells = line.split(",");
+    return Object.fromEntries(
+      header.map((column, i) => [column, cells[i] === "" ? NaN : Number(cells[i])]),
+    ) as CurveRow;
+  });
 }

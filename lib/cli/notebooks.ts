@@ -16,7 +16,7 @@ const USAGE = "./schedlab notebooks [--smoke] [NAME...]";
 /** Registers the Deno kernel with Jupyter, pointing at this Deno. */
 export async function installKernel(): Promise<void> {
   const output = await new Deno.Command(Deno.execPath(), {
-    args: ["jupyter", "--install"],
+    args: ["jupyter", "--install", "--force"],
     stdout: "null",
     stderr: "piped",
   })

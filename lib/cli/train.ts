@@ -32,7 +32,7 @@ if (import.meta.main) {
     };
     Deno.addSignalListener("SIGINT", onInterrupt);
     const started = performance.now();
-    const report = await trainRun(config, {
+    const { heldout } = await trainRun(config, {
       out,
       ...(flags.resume ? { resume: flags.resume } : {}),
       shouldStop: () => stop,
@@ -50,7 +50,7 @@ if (import.meta.main) {
       onEvaluation: progressBar("evaluation"),
     });
     Deno.removeSignalListener("SIGINT", onInterrupt);
-    console.log(reportTable(report));
+    if (heldout) console.log(reportTable(heldout));
     console.log(
       `\nrun folder: ${out} (checkpoint, learning_curve.csv, evaluation.md, manifest.json)`,
     );

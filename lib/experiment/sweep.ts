@@ -25,10 +25,10 @@ export interface SweepPoint {
 }
 
 /**
- * Runs the sweep.
+ * Runs the sweep over the bins of the scenario's workload (the training split's bins).
  *
  * @param base the scenario whose workload is narrowed to each bin in turn
- * @param options policies, episodes per bin, seed, number of bins, progress
+ * @param options policies, episodes per bin, seed, progress
  */
 export async function parameterSweep(
   base: ScenarioConfig,
@@ -36,16 +36,16 @@ export async function parameterSweep(
     policies: readonly Policy[];
     episodes: number;
     seed: number;
-    bins: number;
     onProgress?: (done: number, total: number) => void;
   },
 ): Promise<SweepPoint[]> {
   const points: SweepPoint[] = [];
-  for (let bin = 0; bin < options.bins; bin++) {
+  const bins = resolveScenario(base).config.workload.bins;
+  for (let bin = 0; bin < bins; bin++) {
     const scenario = resolveScenario({
       ...base,
       name: `${base.name}-bin${bin}`,
-      workload: { ...base.workload, bins: options.bins, bin },
+      workload: { ...base.workload, bin },
     });
     const report = await evaluateScenario(scenario, {
       policies: options.policies,
@@ -55,13 +55,13 @@ export async function parameterSweep(
     for (const result of report.results) {
       points.push({
         bin,
-        centre: (bin + 0.5) / options.bins,
+        centre: (bin + 0.5) / bins,
         split: bin % 2 === 0 ? "train" : "heldout",
         policy: result.policy,
         ratio: result.makespanRatio,
       });
     }
-    options.onProgress?.(bin + 1, options.bins);
+    options.onProgress?.(bin + 1, bins);
   }
   return points;
 }

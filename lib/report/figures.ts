@@ -28,7 +28,7 @@ function layout(
     xaxis: { title: { text: xTitle }, automargin: true },
     yaxis: { title: { text: yTitle }, automargin: true, rangemode: "tozero" },
     margin: { l: 70, r: 30, t: 60, b: 70 },
-    legend: { orientation: "h", y: -0.2 },
+    legend: { orientation: "v", x: 1.02, xanchor: "left", y: 1, yanchor: "top" },
     template: "plotly_white",
     ...extra,
   };
@@ -75,6 +75,7 @@ export function barChart(options: {
     data,
     layout: layout(options.title, options.xTitle, options.yTitle, {
       xaxis: { title: { text: options.xTitle }, tickangle: -35, automargin: true },
+      margin: { l: 70, r: 30, t: 90, b: 150 },
     }),
   };
 }
@@ -113,6 +114,8 @@ export function lineChart(options: {
   xTitle: string;
   yTitle: string;
   logX?: boolean;
+  /** Draw the lines as steps (e.g. performance profiles). */
+  steps?: boolean;
 }): Figure {
   const data: Record<string, unknown>[] = [];
   options.series.forEach((series, i) => {
@@ -137,7 +140,12 @@ export function lineChart(options: {
       name: series.name,
       x: series.x,
       y: series.y,
-      line: { color, width: 2, ...(series.dash ? { dash: series.dash } : {}) },
+      line: {
+        color,
+        width: 2,
+        ...(series.dash ? { dash: series.dash } : {}),
+        ...(options.steps ? { shape: "hv" } : {}),
+      },
     });
   });
   const xs = options.series.flatMap((s) => s.x);
@@ -184,6 +192,7 @@ export function ganttChart(
       x: bars.map((bar) => bar.end - bar.start),
       base: bars.map((bar) => bar.start),
       text: bars.map((bar) => bar.label),
+      textposition: "none",
       hovertemplate: "%{text}<br>%{base:.1f}–%{x:.1f} s<extra></extra>",
       marker: { color: PALETTE[i % PALETTE.length], line: { color: "white", width: 1 } },
     };

@@ -1,7 +1,8 @@
 /**
  * What a notebook needs from the library: its parameters (defaults overridden from the
  * `SCHEDLAB_PARAMS` environment variable, as `./schedlab notebooks` sets it: the small
- * equivalent of papermill) and rich display on the Deno kernel.
+ * equivalent of papermill) and rich display on the Deno kernel. Notebooks run in
+ * `notebooks/`, so their paths (and imports) start with `../`.
  *
  * @module
  */

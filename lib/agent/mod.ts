@@ -39,3 +39,5 @@ export {
   trainSeeds,
 } from "./run.ts";
 export type { TrainRunOptions, TrainRunResult } from "./run.ts";
+export { adaptationStudy, profilingCost } from "./adapt.ts";
+export type { AdaptationCurves, AdaptationOptions } from "./adapt.ts";

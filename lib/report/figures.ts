@@ -136,7 +136,7 @@ export function lineChart(options: {
     }
     data.push({
       type: "scatter",
-      mode: "lines",
+      mode: series.x.length < 30 ? "lines+markers" : "lines",
       name: series.name,
       x: series.x,
       y: series.y,

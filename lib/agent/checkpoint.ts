@@ -33,6 +33,7 @@ const checkpointSchema = z.object({
     nodeCount: z.number().int().positive(),
     nodeStateSize: z.number().int().positive(),
     embeddingDim: z.number().int().min(0),
+    learnedDim: z.number().int().positive().optional(),
     window: z.number().int().positive(),
     scorerHidden: z.array(z.number().int().positive()).min(1),
     criticHidden: z.array(z.number().int().positive()).min(1),

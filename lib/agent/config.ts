@@ -22,6 +22,8 @@ export const trainConfigSchema = z.object({
   evaluate: scenarioSchema,
   /** The allocator: hidden layer widths of the scorer (the seed's is [128]). */
   scorerHidden: hidden.default([128]),
+  /** A learned task embedding of this size on top of the scenario's features (the embedding ablation); none by default. */
+  learnedEmbedding: z.number().int().positive().optional(),
   /** The critic's hidden layer widths. */
   criticHidden: hidden.default([64, 64]),
   /** Reward: "elapsed" (minus the time between decisions) or "final" (minus the makespan at the end). */

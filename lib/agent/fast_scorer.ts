@@ -7,7 +7,12 @@
  * @module
  */
 import type { Decision } from "../env/mod.ts";
-import { type AgentShape, type ParameterValues, scorerInputSize } from "./networks.ts";
+import {
+  type AgentShape,
+  type ParameterValues,
+  scorerInputSize,
+  taskInputSize,
+} from "./networks.ts";
 
 /** The scorer as plain arrays. */
 export class FastScorer {
@@ -19,6 +24,7 @@ export class FastScorer {
   readonly #idleBias: number;
   readonly #shared: Float32Array;
   readonly #activations: Float32Array[];
+  readonly #embed: { w: Float32Array; b: Float32Array; out: Float32Array } | undefined;
 
   /**
    * @param shape sizes
@@ -39,6 +45,11 @@ export class FastScorer {
     if (this.#weights[0]!.length !== scorerInputSize(shape) * shape.scorerHidden[0]!) {
       throw new RangeError(`Expected scorer/w0 to have ${scorerInputSize(shape)} inputs`);
     }
+    this.#embed = shape.learnedDim === undefined ? undefined : {
+      w: get("scorer/embed/w"),
+      b: get("scorer/embed/b"),
+      out: new Float32Array(shape.learnedDim),
+    };
     this.#shared = new Float32Array(shape.scorerHidden[0]!);
     this.#activations = shape.scorerHidden.map((width) => new Float32Array(width));
   }
@@ -70,9 +81,10 @@ export class FastScorer {
         continue;
       }
       first.set(shared);
-      if (slot < window) {
-        for (let e = 0; e < d; e++) {
-          const x = features[slot * d + e]!;
+      if (slot < window && d > 0) {
+        const task = this.#taskInput(features.subarray(slot * d, (slot + 1) * d));
+        for (let e = 0; e < task.length; e++) {
+          const x = task[e]!;
           if (x === 0) continue;
           const row = (taskBase + e) * width;
           for (let j = 0; j < width; j++) first[j]! += x * w0[row + j]!;
@@ -81,6 +93,21 @@ export class FastScorer {
       for (let j = 0; j < width; j++) if (first[j]! < 0) first[j] = 0;
       out[slot] = this.#tail() + (slot === window ? this.#idleBias : 0);
     }
+  }
+
+  /** A candidate's input to the first layer: its features, or their learned embedding. */
+  #taskInput(features: Float32Array): Float32Array {
+    const embed = this.#embed;
+    if (!embed) return features;
+    const size = embed.out.length;
+    embed.out.set(embed.b);
+    for (let i = 0; i < features.length; i++) {
+      const x = features[i]!;
+      if (x === 0) continue;
+      for (let j = 0; j < size; j++) embed.out[j]! += x * embed.w[i * size + j]!;
+    }
+    for (let j = 0; j < size; j++) embed.out[j] = Math.tanh(embed.out[j]!);
+    return embed.out;
   }
 
   /** Hidden layers after the first, then the output, from the first layer's activations. */

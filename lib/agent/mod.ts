@@ -15,6 +15,7 @@ export {
   initialParameters,
   parameterLayout,
   scorerInputSize,
+  taskInputSize,
 } from "./networks.ts";
 export type { AgentShape, DecisionBatch, ParameterSpec, ParameterValues } from "./networks.ts";
 export { FastScorer, logSoftmaxInPlace } from "./fast_scorer.ts";
@@ -41,3 +42,5 @@ export {
 export type { TrainRunOptions, TrainRunResult } from "./run.ts";
 export { adaptationStudy, profilingCost } from "./adapt.ts";
 export type { AdaptationCurves, AdaptationOptions } from "./adapt.ts";
+export { EMBEDDING_VARIANTS, embeddingAblation, variantConfig } from "./ablation.ts";
+export type { EmbeddingVariant, VariantResult } from "./ablation.ts";

@@ -25,8 +25,13 @@ export interface AgentShape {
   readonly nodeCount: number;
   /** Numbers per node in the cluster state. */
   readonly nodeStateSize: number;
-  /** Task embedding dimension d. */
+  /** Length of the task features the environment gives (the registered embedding's dimension). */
   readonly embeddingDim: number;
+  /**
+   * If set, a learned embedding: the features pass through tanh(x·W_e + b_e) to this many
+   * numbers, trained with the scorer, before the scorer's first layer.
+   */
+  readonly learnedDim?: number | undefined;
   /** Candidate slots; the idle action is slot `window`. */
   readonly window: number;
   /** Hidden widths of the scorer. */
@@ -35,9 +40,14 @@ export interface AgentShape {
   readonly criticHidden: readonly number[];
 }
 
+/** Length of the task embedding the scorer reads: the learned one's, else the features'. */
+export function taskInputSize(shape: AgentShape): number {
+  return shape.learnedDim ?? shape.embeddingDim;
+}
+
 /** Length of the scorer's input (59 for the seed's cluster and embedding). */
 export function scorerInputSize(shape: AgentShape): number {
-  return shape.nodeCount * (1 + shape.nodeStateSize) + shape.embeddingDim;
+  return shape.nodeCount * (1 + shape.nodeStateSize) + taskInputSize(shape);
 }
 
 /** Length of the critic's input: the scorer's, a second (max-pooled) embedding, and 1. */
@@ -75,7 +85,12 @@ function mlpLayout(
 
 /** Every parameter of the agent, in a fixed order (the checkpoint's order). */
 export function parameterLayout(shape: AgentShape): ParameterSpec[] {
+  const learned: ParameterSpec[] = shape.learnedDim === undefined ? [] : [
+    { name: "scorer/embed/w", shape: [shape.embeddingDim, shape.learnedDim], gain: 1 },
+    { name: "scorer/embed/b", shape: [shape.learnedDim], gain: 0 },
+  ];
   return [
+    ...learned,
     ...mlpLayout("scorer", scorerInputSize(shape), shape.scorerHidden, 0.01),
     { name: "scorer/idle", shape: [1], gain: 0 },
     ...mlpLayout("critic", criticInputSize(shape), shape.criticHidden, 1),
@@ -158,6 +173,7 @@ export class AgentNetworks {
   scores(batch: DecisionBatch): tf.Tensor2D {
     const { nodeCount: m, nodeStateSize, embeddingDim: d, window, scorerHidden } = this.shape;
     const slots = window + 1, stateSize = m * nodeStateSize, b = batch.size;
+    const t = taskInputSize(this.shape);
     const w0 = this.#v("scorer/w0");
     const nodeOneHot = tf.oneHot(tf.tensor1d(batch.node, "int32"), m).toFloat();
     const state = tf.tensor2d(batch.state, [b, stateSize]);
@@ -170,10 +186,15 @@ export class AgentNetworks {
     // Task term per slot (the idle slot's embedding is all zeros), broadcast onto the shared term.
     let hidden: tf.Tensor = shared;
     if (d > 0) {
-      const features = tf.tensor3d(batch.features, [b, window, d]).pad([[0, 0], [0, 1], [0, 0]]);
+      let embedded: tf.Tensor = tf.tensor2d(batch.features, [b * window, d]);
+      if (this.shape.learnedDim !== undefined) {
+        embedded = tf.matMul(embedded, this.#v("scorer/embed/w")).add(this.#v("scorer/embed/b"))
+          .tanh();
+      }
+      const features = embedded.reshape([b, window, t]).pad([[0, 0], [0, 1], [0, 0]]);
       const task = tf.matMul(
-        features.reshape([b * slots, d]),
-        w0.slice([m + stateSize, 0], [d, -1]),
+        features.reshape([b * slots, t]),
+        w0.slice([m + stateSize, 0], [t, -1]),
       );
       hidden = task.reshape([b, slots, width]).add(shared);
     } else {

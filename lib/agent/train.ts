@@ -55,6 +55,7 @@ export function agentShape(config: TrainConfig): AgentShape {
     nodeCount: scenario.cluster.nodes.length,
     nodeStateSize: NODE_STATE_SIZE,
     embeddingDim: embedding(scenario.config.embedding).dimension,
+    learnedDim: config.learnedEmbedding,
     window: scenario.config.window,
     scorerHidden: config.scorerHidden,
     criticHidden: config.criticHidden,

@@ -39,7 +39,10 @@ export function barChart(options: {
   title: string;
   categories: readonly string[];
   values: readonly number[];
+  /** Error bar above each value (and below, unless `errorsBelow` is given). */
   errors?: readonly number[];
+  /** Error bar below each value, for asymmetric intervals. */
+  errorsBelow?: readonly number[];
   xTitle: string;
   yTitle: string;
   highlight?: readonly string[];
@@ -56,7 +59,14 @@ export function barChart(options: {
     marker: { color: colors },
     ...(options.errors
       ? {
-        error_y: { type: "data", array: options.errors, visible: true, thickness: 1.5, width: 4 },
+        error_y: {
+          type: "data",
+          array: options.errors,
+          ...(options.errorsBelow ? { symmetric: false, arrayminus: options.errorsBelow } : {}),
+          visible: true,
+          thickness: 1.5,
+          width: 4,
+        },
       }
       : {}),
     showlegend: false,

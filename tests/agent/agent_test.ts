@@ -75,9 +75,14 @@ Deno.test("orthogonal() gives orthonormal columns times the gain", () => {
   }
 });
 
-for (const scorerHidden of [[128], [128, 128]]) {
-  Deno.test(`FastScorer equals the TensorFlow.js forward within 1e-5 (scorer ${scorerHidden.join("-")})`, () => {
-    const shape = { ...SEED_SHAPE, scorerHidden };
+for (
+  const [scorerHidden, learnedDim] of [[[128], undefined], [[128, 128], undefined], [
+    [128],
+    8,
+  ]] as const
+) {
+  Deno.test(`FastScorer equals the TensorFlow.js forward within 1e-5 (scorer ${scorerHidden.join("-")}, learned embedding ${learnedDim ?? "none"})`, () => {
+    const shape: AgentShape = { ...SEED_SHAPE, scorerHidden, learnedDim };
     const parameters = initialParameters(shape, new Rng(7));
     // Larger output weights so that the scores are not all near zero.
     parameters.get("scorer/wOut")!.forEach((_, i, a) => (a[i] = Math.sin(i)));

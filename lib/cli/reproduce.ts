@@ -1,70 +1,47 @@
 /**
- * `./schedlab reproduce [--train] [--episodes N] [--seed S]`: the main job. Evaluates the
- * committed headline checkpoint (`results/headline/checkpoint`, PPO trained on the seed's 9
- * nodes) beside every baseline and bound on held-out task parameters, prints the table and
- * writes it to `results/reproduce/`. With `--train`, first retrains the headline from scratch
- * (experiments/headline.json, about 10 minutes on one core).
+ * `./schedlab reproduce [--full] [--episodes N]`: the main job. Executes the headline notebook
+ * (`notebooks/02_headline.ipynb`) headless: by default it evaluates the committed checkpoint
+ * (`results/headline`) beside every baseline and bound on held-out task parameters, in a few
+ * minutes; `--full` first trains five seeds from scratch (`experiments/headline.json`, about
+ * ten minutes each on one core). Writes `results/02_headline/` (table as CSV and markdown,
+ * figures as HTML and PNG, manifest) and the executed notebook in `results/notebooks/`.
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs";
-import { evaluateLearned, loadLearnedPolicy, loadTrainConfig, trainRun } from "../agent/mod.ts";
-import { gitCommit, reportTable, writeManifest } from "../experiment/mod.ts";
-import { integerFlag, parseFlags, progressBar, runCommand } from "./common.ts";
+import { executeNotebook, installKernel } from "./notebooks.ts";
+import { integerFlag, parseFlags, runCommand } from "./common.ts";
 
-const USAGE = "./schedlab reproduce [--train] [--episodes N] [--seed S]";
-const HEADLINE = "experiments/headline.json";
-const RUN = "results/headline";
-const OUT = "results/reproduce";
+const USAGE = "./schedlab reproduce [--full] [--episodes N]";
 
 if (import.meta.main) {
   await runCommand("reproduce", USAGE, async (args) => {
-    const flags = parseFlags(args, {
-      train: { type: "boolean" },
-      episodes: { type: "string" },
-      seed: { type: "string" },
-    });
-    const started = performance.now();
-    if (flags.train) {
-      const config = await loadTrainConfig(HEADLINE);
-      await trainRun(config, {
-        out: RUN,
-        onUpdate: (row) => {
-          if (row.update % 50 === 0) {
-            console.error(
-              `update ${row.update}/${config.updates}: train makespan ${
-                row.trainMakespan.toFixed(1)
-              } s`,
-            );
-          }
-        },
-      });
+    const flags = parseFlags(args, { full: { type: "boolean" }, episodes: { type: "string" } });
+    const params: Record<string, unknown> = flags.full ? { trainSeeds: 5 } : {};
+    if (flags.episodes !== undefined) {
+      params.episodes = integerFlag("episodes", flags.episodes, 200, 1);
     }
-    const { policy, config } = await loadLearnedPolicy(RUN);
-    const episodes = integerFlag("episodes", flags.episodes, config.finalEvalEpisodes, 1);
-    const seed = integerFlag("seed", flags.seed, config.seed + 1);
-    const report = await evaluateLearned(policy, config.evaluate, {
-      episodes,
-      seed,
-      onProgress: progressBar("reproduce"),
+    await installKernel();
+    await Deno.mkdir("results/notebooks", { recursive: true });
+    console.error(`reproduce: executing notebooks/02_headline.ipynb ${JSON.stringify(params)}`);
+    const result = await executeNotebook("notebooks/02_headline.ipynb", {
+      outDir: "results/notebooks",
+      params,
     });
-    const table = reportTable(report);
-    await Deno.mkdir(OUT, { recursive: true });
-    await Deno.writeTextFile(`${OUT}/evaluation.json`, JSON.stringify(report, null, 2) + "\n");
-    await Deno.writeTextFile(
-      `${OUT}/evaluation.md`,
-      `# PPO vs baselines, held-out parameters\n\n${table}\n`,
-    );
-    await writeManifest(OUT, {
-      run: `reproduce${flags.train ? " --train" : ""}`,
-      seed,
-      config: { headline: config, episodes },
-      commit: await gitCommit(),
-      versions: { deno: Deno.version.deno, tfjs: tf.version.tfjs },
-      timings: { seconds: (performance.now() - started) / 1000 },
-      files: ["evaluation.json", "evaluation.md"],
-    });
-    console.log(table);
-    console.log(`\nwritten: ${OUT}/evaluation.md, ${OUT}/evaluation.json, ${OUT}/manifest.json`);
+    if (!result.ok) throw new Error(`the headline notebook failed:\n${result.log}`);
+    console.log(await Deno.readTextFile("results/02_headline/headline.md"));
+    console.log(`\nheadline (${result.seconds.toFixed(0)} s):`);
+    for (
+      const file of [
+        "headline.md",
+        "headline.csv",
+        "headline_makespan.png",
+        "headline_makespan.html",
+        "headline_profile.png",
+        "manifest.json",
+      ]
+    ) {
+      console.log(`  results/02_headline/${file}`);
+    }
+    console.log("  results/notebooks/02_headline.ipynb (executed, with outputs)");
   });
 }

@@ -37,18 +37,20 @@ export function evaluationFrame(report: EvaluationReport, seed = 0): dfd.DataFra
   return new dfd.DataFrame(rows);
 }
 
+/** A number as a table shows it: "-" for NaN, integers as such, tiny values in exponent form. */
+export function formatNumber(value: number, digits: number): string {
+  if (Number.isNaN(value)) return "-";
+  if (Number.isInteger(value)) return String(value);
+  if (Math.abs(value) < 10 ** -digits) return value.toExponential(digits);
+  return value.toFixed(digits);
+}
+
 /** The frame as a markdown table, numbers with `digits` decimals. */
 export function frameMarkdown(frame: dfd.DataFrame, digits = 3): string {
-  const columns = frame.columns;
   const rows = (frame.values as unknown[][]).map((row) =>
-    row.map((
-      cell,
-    ) => (typeof cell === "number"
-      ? (Number.isNaN(cell) ? "-" : cell.toFixed(digits))
-      : String(cell))
-    )
+    row.map((cell) => (typeof cell === "number" ? formatNumber(cell, digits) : String(cell)))
   );
-  return markdownTable(columns, rows);
+  return markdownTable(frame.columns, rows);
 }
 
 /** The frame as CSV text. */

@@ -142,10 +142,11 @@ export async function trainRun(
 /** Loads a checkpoint's greedy policy (and its config) for evaluation; needs no TensorFlow.js. */
 export async function loadLearnedPolicy(
   dir: string,
+  name = "ppo",
 ): Promise<{ policy: LearnedPolicy; config: TrainConfig }> {
   const checkpoint = await loadCheckpoint(await checkpointFolder(dir));
   return {
-    policy: new LearnedPolicy(checkpoint.shape, checkpoint.parameters),
+    policy: new LearnedPolicy(checkpoint.shape, checkpoint.parameters, { name }),
     config: checkpoint.config,
   };
 }

@@ -16,7 +16,8 @@ const USAGE = "./schedlab reproduce [--full] [--episodes N]";
 if (import.meta.main) {
   await runCommand("reproduce", USAGE, async (args) => {
     const flags = parseFlags(args, { full: { type: "boolean" }, episodes: { type: "string" } });
-    const params: Record<string, unknown> = flags.full ? { trainSeeds: 5 } : {};
+    // The notebook's defaults are the full run; the small budget evaluates the committed checkpoint.
+    const params: Record<string, unknown> = flags.full ? {} : { trainSeeds: 0 };
     if (flags.episodes !== undefined) {
       params.episodes = integerFlag("episodes", flags.episodes, 200, 1);
     }

@@ -5,17 +5,14 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs";
 import {
   evaluateScenario,
   type EvaluationReport,
-  gitCommit,
   reportTable,
   resolveScenario,
-  writeCsv,
-  writeManifest,
 } from "../experiment/mod.ts";
 import { baselineNames, makeBaseline } from "../policies/mod.ts";
+import { ResultsFolder } from "../report/results.ts";
 import { loadCheckpoint } from "./checkpoint.ts";
 import type { TrainConfig } from "./config.ts";
 import { LearnedPolicy } from "./learned_policy.ts";
@@ -76,63 +73,50 @@ export async function trainRun(
   config: TrainConfig,
   options: TrainRunOptions,
 ): Promise<TrainRunResult> {
-  const started = performance.now();
-  await Deno.mkdir(options.out, { recursive: true });
+  const results = await ResultsFolder.open(options.out, {
+    run: `train ${config.name}`,
+    parameters: config,
+    seed: config.seed,
+  });
   const trainer = options.resume
     ? await Trainer.resume(await checkpointFolder(options.resume), config)
     : await Trainer.create(config);
-  await Deno.writeTextFile(`${options.out}/config.json`, JSON.stringify(config, null, 2) + "\n");
+  await results.json("config", config);
   try {
-    while (trainer.update < config.updates && !options.shouldStop?.()) {
-      const row = trainer.step();
-      options.onUpdate?.(row, trainer);
-    }
-    const trained = performance.now();
+    await results.time("trainSeconds", () => {
+      while (trainer.update < config.updates && !options.shouldStop?.()) {
+        const row = trainer.step();
+        options.onUpdate?.(row, trainer);
+      }
+    });
     await trainer.save(`${options.out}/checkpoint`);
-    await writeCsv(`${options.out}/learning_curve.csv`, CURVE_COLUMNS, trainer.history);
+    results.track("checkpoint/checkpoint.json");
+    results.track("checkpoint/weights.bin");
+    await results.csv("learning_curve", CURVE_COLUMNS, trainer.history);
     const policy = trainer.policy(options.name ?? "ppo");
-    const files = [
-      "config.json",
-      "learning_curve.csv",
-      "checkpoint/checkpoint.json",
-      "checkpoint/weights.bin",
-    ];
-    const commit = await gitCommit();
-    const manifest = (evaluateSeconds: number) =>
-      writeManifest(options.out, {
-        run: `train ${config.name}`,
-        seed: config.seed,
-        config,
-        commit,
-        versions: { deno: Deno.version.deno, tfjs: tf.version.tfjs, backend: tf.getBackend() },
-        timings: { trainSeconds: (trained - started) / 1000, evaluateSeconds },
-        files,
-      });
     if (options.evaluate === false) {
-      await manifest(0);
+      await results.finish();
       return { policy, heldout: null };
     }
-    const heldout = await evaluateLearned(policy, config.evaluate, {
-      episodes: config.finalEvalEpisodes,
-      seed: config.seed + 1,
-      ...(options.onEvaluation ? { onProgress: options.onEvaluation } : {}),
-    });
-    const training = await evaluateLearned(policy, config.train, {
-      episodes: Math.min(50, config.finalEvalEpisodes),
-      seed: config.seed + 1,
-    });
-    await Deno.writeTextFile(
-      `${options.out}/evaluation.json`,
-      JSON.stringify({ heldout, training }, null, 2) + "\n",
-    );
-    await Deno.writeTextFile(
-      `${options.out}/evaluation.md`,
+    const { heldout, training } = await results.time("evaluateSeconds", async () => ({
+      heldout: await evaluateLearned(policy, config.evaluate, {
+        episodes: config.finalEvalEpisodes,
+        seed: config.seed + 1,
+        ...(options.onEvaluation ? { onProgress: options.onEvaluation } : {}),
+      }),
+      training: await evaluateLearned(policy, config.train, {
+        episodes: Math.min(50, config.finalEvalEpisodes),
+        seed: config.seed + 1,
+      }),
+    }));
+    await results.json("evaluation", { heldout, training });
+    await results.text(
+      "evaluation.md",
       `# ${config.name}: held-out parameters\n\n${
         reportTable(heldout)
       }\n\n# Training parameters\n\n${reportTable(training)}\n`,
     );
-    files.push("evaluation.json", "evaluation.md");
-    await manifest((performance.now() - trained) / 1000);
+    await results.finish();
     return { policy, heldout };
   } finally {
     trainer.dispose();

@@ -20,8 +20,7 @@ export type {
   PolicyResult,
 } from "./evaluate.ts";
 export { summarise, tQuantile975 } from "./stats.ts";
-export { gitCommit, writeCsv, writeManifest } from "./manifest.ts";
-export type { Manifest } from "./manifest.ts";
+export { gitCommit } from "./manifest.ts";
 export type { Summary } from "./stats.ts";
 export { markdownTable, reportTable } from "./table.ts";
 export { interquartileMean, performanceProfile, stratifiedBootstrap } from "./robust.ts";

@@ -8,7 +8,7 @@
 export { barChart, ganttChart, lineChart, scatterLogLog, scheduleBars } from "./figures.ts";
 export type { Figure, GanttBar, Series } from "./figures.ts";
 export { chromiumPath, figureHtml, FigureRenderer, plotlyBundle } from "./render.ts";
-export { evaluationFrame, frameCsv, frameMarkdown } from "./table.ts";
+export { evaluationFrame, formatNumber, frameCsv, frameMarkdown } from "./table.ts";
 export { ResultsFolder } from "./results.ts";
 export {
   notebookParams,

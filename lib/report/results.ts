@@ -9,8 +9,10 @@ import * as tf from "@tensorflow/tfjs";
 import type * as dfd from "danfojs";
 import { gitCommit } from "../experiment/mod.ts";
 import type { Figure } from "./figures.ts";
-import { figureHtml, FigureRenderer } from "./render.ts";
-import { frameCsv, frameMarkdown } from "./table.ts";
+import type { FigureRenderer } from "./render.ts";
+
+// Chromium's driver and danfojs load only when a figure or a table is written, so that code
+// that writes neither (a training run) does not pay for them.
 
 async function sha256(path: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", await Deno.readFile(path));
@@ -57,6 +59,7 @@ export class ResultsFolder {
 
   /** Writes `name.csv` and `name.md`; returns the markdown. */
   async table(name: string, frame: dfd.DataFrame, digits = 3): Promise<string> {
+    const { frameCsv, frameMarkdown } = await import("./table.ts");
     const markdown = frameMarkdown(frame, digits);
     await this.#write(`${name}.csv`, frameCsv(frame));
     await this.#write(`${name}.md`, markdown + "\n");
@@ -69,6 +72,7 @@ export class ResultsFolder {
     figure: Figure,
     size?: { width: number; height: number },
   ): Promise<string> {
+    const { figureHtml, FigureRenderer } = await import("./render.ts");
     await this.#write(`${name}.html`, await figureHtml(figure, name));
     this.#renderer ??= await FigureRenderer.start();
     const png = `${this.dir}/${name}.png`;
@@ -80,6 +84,32 @@ export class ResultsFolder {
   /** Writes `name.json`. */
   async json(name: string, value: unknown): Promise<void> {
     await this.#write(`${name}.json`, JSON.stringify(value, null, 2) + "\n");
+  }
+
+  /** Writes rows of numbers as `name.csv`; NaN (not measured) is left empty. */
+  async csv(
+    name: string,
+    columns: readonly string[],
+    rows: readonly Record<string, number>[],
+  ): Promise<void> {
+    const cell = (
+      value: number | undefined,
+    ) => (value === undefined || Number.isNaN(value) ? "" : String(value));
+    const lines = [
+      columns.join(","),
+      ...rows.map((row) => columns.map((column) => cell(row[column])).join(",")),
+    ];
+    await this.#write(`${name}.csv`, lines.join("\n") + "\n");
+  }
+
+  /** Writes a text file (its name includes the extension). */
+  async text(file: string, content: string): Promise<void> {
+    await this.#write(file, content);
+  }
+
+  /** Lists in the manifest a file written into the folder by someone else (e.g. a checkpoint). */
+  track(file: string): void {
+    this.#files.add(file);
   }
 
   async #write(file: string, text: string): Promise<void> {

@@ -7,12 +7,7 @@
  * @module
  */
 import type { Decision } from "../env/mod.ts";
-import {
-  type AgentShape,
-  type ParameterValues,
-  scorerInputSize,
-  taskInputSize,
-} from "./networks.ts";
+import { type AgentShape, type ParameterValues, scorerInputSize } from "./networks.ts";
 
 /** The scorer as plain arrays. */
 export class FastScorer {

@@ -81,10 +81,10 @@ export class FigureRenderer {
     size: { width: number; height: number } = { width: 960, height: 560 },
   ): Promise<void> {
     const format = path.endsWith(".svg") ? "svg" : "png";
+    type Plotly = { toImage(figure: unknown, options: unknown): Promise<string> };
     const url = await this.#page.evaluate(
-      // deno-lint-ignore no-explicit-any
       (data, layout, format, width, height) =>
-        (globalThis as any).Plotly.toImage({ data, layout }, {
+        (globalThis as unknown as { Plotly: Plotly }).Plotly.toImage({ data, layout }, {
           format,
           width,
           height,

@@ -13,7 +13,6 @@ import {
   orthogonal,
   parseTrainConfig,
   ppoLoss,
-  saveCheckpoint,
   scorerInputSize,
   Trainer,
 } from "../../lib/agent/mod.ts";

@@ -4,6 +4,7 @@
  * @module
  */
 export {
+  calibrationPath,
   drawInstance,
   makeEnv,
   resolveScenario,

@@ -24,7 +24,10 @@ export const scenarioSchema = z.object({
   name: z.string().min(1),
   /** A cluster preset's name, or a cluster given inline. */
   cluster: z.union([z.string(), z.unknown()]).default("seed-9"),
-  /** The duration model's calibration: "seed" (the original's measurements) or a calibration file's path. */
+  /**
+   * The duration model's calibration: "seed" (the original's measurements), the name of a
+   * file `./schedlab calibrate` wrote (`results/calibration/NAME.json`), or a path ending in .json.
+   */
   calibration: z.string().default("seed"),
   /** Standard deviation of the log-normal duration noise. */
   noise: z.number().min(0).max(2).default(0.1),
@@ -52,6 +55,11 @@ export interface Scenario {
 }
 
 const BATCH_16_24 = { minTasks: 16, maxTasks: 24 } as const;
+
+/** Where a named calibration lives: a path as given, else `results/calibration/NAME.json`. */
+export function calibrationPath(name: string): string {
+  return name.endsWith(".json") ? name : `results/calibration/${name}.json`;
+}
 
 /** Built-in scenarios. */
 export const SCENARIOS: Readonly<Record<string, ScenarioConfig>> = {
@@ -96,7 +104,7 @@ export function resolveScenario(source: string | unknown): Scenario {
     : parseCluster(config.cluster, "scenario.cluster");
   const calibration = config.calibration === "seed"
     ? SEED_CALIBRATION
-    : loadCalibrationSync(config.calibration);
+    : loadCalibrationSync(calibrationPath(config.calibration));
   return {
     config,
     cluster,

@@ -117,3 +117,26 @@ Deno.test("resolveScenario() names bad scenarios and fields", () => {
     /scenario\.cluster: nodes/,
   );
 });
+
+Deno.test("resolveScenario() loads a calibration by name or path, and names a missing one", () => {
+  const root = new URL("../../", import.meta.url).pathname;
+  const byPath = resolveScenario({
+    name: "x",
+    calibration: `${root}results/calibration/this-machine.json`,
+    workload: { minTasks: 1, maxTasks: 2 },
+  });
+  assert.equal(byPath.model.calibration.name, "this-machine");
+  assert.notEqual(
+    byPath.model.mean("sort", 1e6, 3),
+    resolveScenario("seed-9").model.mean("sort", 1e6, 3),
+  );
+  assert.throws(
+    () =>
+      resolveScenario({
+        name: "x",
+        calibration: "no-such-calibration",
+        workload: { minTasks: 1, maxTasks: 2 },
+      }),
+    /calibration file results\/calibration\/no-such-calibration\.json/,
+  );
+});

@@ -126,6 +126,8 @@ export function lineChart(options: {
   logX?: boolean;
   /** Draw the lines as steps (e.g. performance profiles). */
   steps?: boolean;
+  /** Points only, no lines (e.g. residuals of repeated measurements). */
+  markersOnly?: boolean;
 }): Figure {
   const data: Record<string, unknown>[] = [];
   options.series.forEach((series, i) => {
@@ -146,7 +148,7 @@ export function lineChart(options: {
     }
     data.push({
       type: "scatter",
-      mode: series.x.length < 30 ? "lines+markers" : "lines",
+      mode: options.markersOnly ? "markers" : series.x.length < 30 ? "lines+markers" : "lines",
       name: series.name,
       x: series.x,
       y: series.y,

@@ -135,7 +135,7 @@ export async function saveCheckpoint(dir: string, checkpoint: Checkpoint): Promi
   await writeAtomically(`${dir}/weights.bin`, bytes);
   await writeAtomically(
     `${dir}/checkpoint.json`,
-    new TextEncoder().encode(JSON.stringify(meta, null, 1)),
+    new TextEncoder().encode(JSON.stringify(meta)),
   );
 }
 

@@ -5,7 +5,7 @@
  * @module
  */
 import { z } from "zod";
-import { readJsonFile, validate } from "../validation/mod.ts";
+import { readJsonFile, readJsonFileSync, validate } from "../validation/mod.ts";
 
 /** Disk throughput of the reference node's SSD, MB/s: file I/O speeds are relative to it. */
 export const REFERENCE_DISK_MBPS = 500;
@@ -186,4 +186,9 @@ export function parseCluster(value: unknown, source = "cluster"): Cluster {
  */
 export function loadCluster(path: string): Promise<Cluster> {
   return readJsonFile(clusterSchema, path, "cluster file");
+}
+
+/** {@linkcode loadCluster}, synchronously (for scenario resolution). */
+export function loadClusterSync(path: string): Cluster {
+  return readJsonFileSync(clusterSchema, path, "cluster file");
 }

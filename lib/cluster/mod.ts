@@ -7,6 +7,7 @@ export {
   clusterPreset,
   clusterPresetNames,
   loadCluster,
+  loadClusterSync,
   parseCluster,
   REFERENCE_DISK_MBPS,
   SEED_CLUSTER,

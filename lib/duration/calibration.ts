@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { TASK_KINDS } from "../tasks/mod.ts";
-import { readJsonFile, validate } from "../validation/mod.ts";
+import { readJsonFile, readJsonFileSync } from "../validation/mod.ts";
 import type { Calibration } from "./model.ts";
 
 const lawSchema = z.object({
@@ -35,13 +35,7 @@ export function loadCalibration(path: string): Promise<Calibration> {
 
 /** Reads a calibration file synchronously (for scenario resolution). */
 export function loadCalibrationSync(path: string): Calibration {
-  let value: unknown;
-  try {
-    value = JSON.parse(Deno.readTextFileSync(path));
-  } catch (error) {
-    throw new TypeError(`Invalid calibration file ${path}: ${(error as Error).message}`);
-  }
-  return validate(calibrationSchema, value, `calibration file ${path}`);
+  return readJsonFileSync(calibrationSchema, path, "calibration file");
 }
 
 /** Writes a calibration file (creating its folder). */

@@ -5,7 +5,7 @@
  * @module
  */
 import { z } from "zod";
-import { type Cluster, clusterPreset, parseCluster } from "../cluster/mod.ts";
+import { type Cluster, clusterPreset, loadClusterSync, parseCluster } from "../cluster/mod.ts";
 import { DurationModel, loadCalibrationSync, SEED_CALIBRATION } from "../duration/mod.ts";
 import { embedding } from "../embedding/mod.ts";
 import {
@@ -22,7 +22,7 @@ import { validate } from "../validation/mod.ts";
 export const scenarioSchema = z.object({
   /** Name, for reports. */
   name: z.string().min(1),
-  /** A cluster preset's name, or a cluster given inline. */
+  /** A cluster preset's name, a cluster JSON file's path (ending in .json), or a cluster given inline. */
   cluster: z.union([z.string(), z.unknown()]).default("seed-9"),
   /**
    * The duration model's calibration: "seed" (the original's measurements), the name of a
@@ -99,9 +99,11 @@ export function resolveScenario(source: string | unknown): Scenario {
   }
   const config = validate(scenarioSchema, raw, "scenario");
   embedding(config.embedding);
-  const cluster = typeof config.cluster === "string"
-    ? clusterPreset(config.cluster)
-    : parseCluster(config.cluster, "scenario.cluster");
+  const cluster = typeof config.cluster !== "string"
+    ? parseCluster(config.cluster, "scenario.cluster")
+    : config.cluster.endsWith(".json")
+    ? loadClusterSync(config.cluster)
+    : clusterPreset(config.cluster);
   const calibration = config.calibration === "seed"
     ? SEED_CALIBRATION
     : loadCalibrationSync(calibrationPath(config.calibration));

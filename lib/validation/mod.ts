@@ -27,13 +27,8 @@ export function validate<T>(schema: z.ZodType<T>, value: unknown, source: string
   return parsed.data;
 }
 
-/** Reads a JSON file and validates it; errors name the file and the field. */
-export async function readJsonFile<T>(
-  schema: z.ZodType<T>,
-  path: string,
-  what: string,
-): Promise<T> {
-  const text = await Deno.readTextFile(path);
+/** Parses JSON text and validates it; errors name the file and the field. */
+function parseJsonText<T>(schema: z.ZodType<T>, text: string, path: string, what: string): T {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -41,4 +36,34 @@ export async function readJsonFile<T>(
     throw new TypeError(`Invalid ${what} ${path}: not JSON (${(error as Error).message})`);
   }
   return validate(schema, value, `${what} ${path}`);
+}
+
+function unreadable(what: string, path: string, error: unknown): TypeError {
+  return new TypeError(`Cannot read ${what} ${path}: ${(error as Error).message}`);
+}
+
+/** {@linkcode readJsonFile}, synchronously. */
+export function readJsonFileSync<T>(schema: z.ZodType<T>, path: string, what: string): T {
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(path);
+  } catch (error) {
+    throw unreadable(what, path, error);
+  }
+  return parseJsonText(schema, text, path, what);
+}
+
+/** Reads a JSON file and validates it; errors name the file and the field. */
+export async function readJsonFile<T>(
+  schema: z.ZodType<T>,
+  path: string,
+  what: string,
+): Promise<T> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    throw unreadable(what, path, error);
+  }
+  return parseJsonText(schema, text, path, what);
 }

@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { makespanLowerBound, makespanOptimum, minSumCompletion } from "../../lib/bounds/mod.ts";
-import { actualDurations, instanceFromMatrix, SchedulingEnv } from "../../lib/env/mod.ts";
+import { actualDurations, instanceFromMatrix, SchedulingEnv, splitOf } from "../../lib/env/mod.ts";
+import { SEED_CLUSTER } from "../../lib/cluster/mod.ts";
 import {
+  drawInstance,
   evaluateInstance,
   evaluateScenario,
   resolveScenario,
@@ -139,4 +141,48 @@ Deno.test("resolveScenario() loads a calibration by name or path, and names a mi
       }),
     /calibration file results\/calibration\/no-such-calibration\.json/,
   );
+});
+
+Deno.test("resolveScenario() loads a cluster file by path", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const cluster = { name: "two", nodes: [SEED_CLUSTER.nodes[0], SEED_CLUSTER.nodes[3]] };
+    await Deno.writeTextFile(`${dir}/two.json`, JSON.stringify(cluster));
+    const scenario = resolveScenario({
+      name: "x",
+      cluster: `${dir}/two.json`,
+      workload: { minTasks: 1, maxTasks: 2 },
+    });
+    assert.deepEqual(scenario.cluster.nodes.map((n) => n.name), ["pi5", "laptop-fast"]);
+    await Deno.writeTextFile(
+      `${dir}/bad.json`,
+      JSON.stringify({ name: "bad", nodes: [{ name: "a" }] }),
+    );
+    assert.throws(
+      () =>
+        resolveScenario({
+          name: "x",
+          cluster: `${dir}/bad.json`,
+          workload: { minTasks: 1, maxTasks: 2 },
+        }),
+      /bad\.json: nodes\.0\.arch/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("the headline's training episodes never contain a held-out parameter", async () => {
+  const root = new URL("../../", import.meta.url).pathname;
+  const config = JSON.parse(await Deno.readTextFile(`${root}experiments/headline.json`));
+  const train = resolveScenario(config.train);
+  const heldout = resolveScenario(config.evaluate);
+  for (let seed = 0; seed < 300; seed++) {
+    for (const task of drawInstance(train, seed).tasks!) {
+      assert.equal(splitOf(task.kind, task.parameter, 10), "train");
+    }
+    for (const task of drawInstance(heldout, seed).tasks!) {
+      assert.equal(splitOf(task.kind, task.parameter, 10), "heldout");
+    }
+  }
 });

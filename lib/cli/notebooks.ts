@@ -38,10 +38,8 @@ export async function listNotebooks(dir: string, names: readonly string[]): Prom
   }
   all.sort();
   if (names.length === 0) return all;
-  const chosen = names.map((name) => {
-    const found = all.filter((notebook) =>
-      notebook === name || notebook.startsWith(`${name}_`) || notebook.startsWith(name)
-    );
+  return names.map((name) => {
+    const found = all.filter((notebook) => notebook.startsWith(name));
     if (found.length !== 1) {
       throw new UsageError(
         `"${name}" matches ${found.length ? found.join(", ") : "no notebook"} (have: ${
@@ -51,7 +49,6 @@ export async function listNotebooks(dir: string, names: readonly string[]): Prom
     }
     return found[0]!;
   });
-  return chosen;
 }
 
 /**

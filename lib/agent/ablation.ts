@@ -37,10 +37,9 @@ export interface VariantResult {
 /** The config of one arm: both scenarios use its embedding; the learned size is set. */
 export function variantConfig(
   config: TrainConfig,
-  variant: EmbeddingVariant,
-  seed: number,
-  updates: number,
+  arm: { variant: EmbeddingVariant; seed: number; updates: number },
 ): TrainConfig {
+  const { variant, seed, updates } = arm;
   const { learnedEmbedding: _, ...rest } = config;
   return {
     ...rest,
@@ -72,7 +71,11 @@ export async function embeddingAblation(
     const ratios: number[][] = [];
     for (let k = 0; k < options.seeds; k++) {
       options.onRun?.(variant.name, k);
-      const arm = variantConfig(config, variant, config.seed + k, options.updates);
+      const arm = variantConfig(config, {
+        variant,
+        seed: config.seed + k,
+        updates: options.updates,
+      });
       const { policy } = await trainRun(arm, {
         out: `${options.out}/variant-${v}/seed-${k}`,
         evaluate: false,

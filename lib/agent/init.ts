@@ -10,7 +10,11 @@ import type { Rng } from "../random/mod.ts";
  * An orthogonal `rows x cols` matrix (row-major) scaled by `gain`: orthonormal columns when
  * rows >= cols, orthonormal rows otherwise.
  */
-export function orthogonal(rows: number, cols: number, gain: number, rng: Rng): Float32Array {
+export function orthogonal(
+  shape: { rows: number; cols: number },
+  options: { gain: number; rng: Rng },
+): Float32Array {
+  const { rows, cols } = shape, { gain, rng } = options;
   const tall = rows >= cols;
   const count = tall ? cols : rows, length = tall ? rows : cols;
   const vectors = Array.from(

@@ -107,7 +107,7 @@ export function initialParameters(shape: AgentShape, rng: Rng): Map<string, Floa
       const [rows, cols] = spec.shape;
       const values = cols === undefined
         ? new Float32Array(rows!)
-        : orthogonal(rows!, cols, spec.gain, rng);
+        : orthogonal({ rows: rows!, cols }, { gain: spec.gain, rng });
       return [spec.name, values];
     }),
   );

@@ -17,6 +17,6 @@ interface Band {
 
 self.onmessage = (event: MessageEvent<Band>) => {
   const { a, b, c, n, rows } = event.data;
-  multiplyRows(new Float64Array(a), new Float64Array(b), new Float64Array(c), n, rows);
+  multiplyRows({ a: new Float64Array(a), b: new Float64Array(b), c: new Float64Array(c), n }, rows);
   self.postMessage("done");
 };

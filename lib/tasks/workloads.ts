@@ -36,14 +36,12 @@ export const FILE_BLOCK_BYTES = 4096;
 /** Blocks in the file I/O workload's file at most (64 MiB; the original used a 6 GB file). */
 export const FILE_MAX_BLOCKS = 16_384;
 
-/** Computes rows [from, to) of c = a·b for n x n row-major matrices (i-k-j loop order). */
+/** Computes rows [from, to) of c += a·b for n x n row-major matrices (i-k-j loop order). */
 export function multiplyRows(
-  a: Float64Array,
-  b: Float64Array,
-  c: Float64Array,
-  n: number,
+  matrices: { a: Float64Array; b: Float64Array; c: Float64Array; n: number },
   rows: { from: number; to: number },
 ): void {
+  const { a, b, c, n } = matrices;
   for (let i = rows.from; i < rows.to; i++) {
     const row = i * n;
     for (let k = 0; k < n; k++) {
@@ -65,7 +63,7 @@ export function multiplyMatrices(n: number, rng: Rng): number {
   const a = new Float64Array(n * n).map(() => rng.next());
   const b = new Float64Array(n * n).map(() => rng.next());
   const c = new Float64Array(n * n);
-  multiplyRows(a, b, c, n, { from: 0, to: n });
+  multiplyRows({ a, b, c, n }, { from: 0, to: n });
   return trace(c, n);
 }
 

@@ -64,7 +64,7 @@ Deno.test("the seed's scorer has 59 inputs and 128 hidden units", () => {
 });
 
 Deno.test("orthogonal() gives orthonormal columns times the gain", () => {
-  const w = orthogonal(6, 3, 2, new Rng(1));
+  const w = orthogonal({ rows: 6, cols: 3 }, { gain: 2, rng: new Rng(1) });
   for (let a = 0; a < 3; a++) {
     for (let b = 0; b < 3; b++) {
       let dot = 0;

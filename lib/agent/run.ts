@@ -83,10 +83,12 @@ export async function trainRun(
     : await Trainer.create(config);
   await results.json("config", config);
   try {
-    await results.time("trainSeconds", () => {
+    await results.time("trainSeconds", async () => {
       while (trainer.update < config.updates && !options.shouldStop?.()) {
         const row = trainer.step();
         options.onUpdate?.(row, trainer);
+        // An update is synchronous: yield so that signals (Ctrl-C) and timers are handled.
+        await new Promise((resolve) => setTimeout(resolve, 0));
       }
     });
     await trainer.save(`${options.out}/checkpoint`);

@@ -116,3 +116,47 @@ Deno.test("train and evaluate reject bad flags, configs and checkpoints clearly"
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("train stops on Ctrl-C after the current update and still writes its run folder", async () => {
+  const out = await Deno.makeTempDir();
+  try {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--allow-read",
+        "--allow-write",
+        "--allow-env",
+        "--allow-run=git",
+        `${ROOT}lib/cli/train.ts`,
+        "--config",
+        "experiments/toy.json",
+        "--out",
+        out,
+        "--updates",
+        "100000",
+      ],
+      cwd: ROOT,
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+    let seen = "";
+    while (!/update 3\//.test(seen)) seen += (await reader.read()).value ?? "";
+    child.kill("SIGINT");
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      seen += value;
+    }
+    const status = await child.status;
+    await child.stdout.cancel();
+    assert.equal(status.code, 0, seen);
+    assert.match(seen, /stopping after this update/);
+    const curve = (await Deno.readTextFile(`${out}/learning_curve.csv`)).trim().split("\n");
+    assert.ok(curve.length > 3 && curve.length < 1000, `${curve.length - 1} updates`);
+    const manifest = JSON.parse(await Deno.readTextFile(`${out}/manifest.json`));
+    assert.ok(manifest.files.some((f: { file: string }) => f.file === "checkpoint/weights.bin"));
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});

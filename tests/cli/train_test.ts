@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { interruptWhen } from "../helpers/interrupt.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
@@ -120,13 +121,11 @@ Deno.test("train and evaluate reject bad flags, configs and checkpoints clearly"
 Deno.test("train stops on Ctrl-C after the current update and still writes its run folder", async () => {
   const out = await Deno.makeTempDir();
   try {
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
+    const permissions = ["--allow-read", "--allow-write", "--allow-env", "--allow-run=git"];
+    const { code, stderr } = await interruptWhen(
+      [
         "run",
-        "--allow-read",
-        "--allow-write",
-        "--allow-env",
-        "--allow-run=git",
+        ...permissions,
         `${ROOT}lib/cli/train.ts`,
         "--config",
         "experiments/toy.json",
@@ -135,23 +134,10 @@ Deno.test("train stops on Ctrl-C after the current update and still writes its r
         "--updates",
         "100000",
       ],
-      cwd: ROOT,
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
-    let seen = "";
-    while (!/update 3\//.test(seen)) seen += (await reader.read()).value ?? "";
-    child.kill("SIGINT");
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      seen += value;
-    }
-    const status = await child.status;
-    await child.stdout.cancel();
-    assert.equal(status.code, 0, seen);
-    assert.match(seen, /stopping after this update/);
+      { cwd: ROOT, when: /update 3\// },
+    );
+    assert.equal(code, 0, stderr);
+    assert.match(stderr, /stopping after this update/);
     const curve = (await Deno.readTextFile(`${out}/learning_curve.csv`)).trim().split("\n");
     assert.ok(curve.length > 3 && curve.length < 1000, `${curve.length - 1} updates`);
     const manifest = JSON.parse(await Deno.readTextFile(`${out}/manifest.json`));

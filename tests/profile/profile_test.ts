@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { interruptWhen } from "../helpers/interrupt.ts";
 import {
   calibrate,
   parseProfile,
@@ -126,8 +127,8 @@ Deno.test("schedlab profile stops on Ctrl-C with exit code 130 and keeps its sam
   const dir = await Deno.makeTempDir();
   const root = new URL("../../", import.meta.url).pathname;
   try {
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
+    const { code, stderr } = await interruptWhen(
+      [
         "run",
         "--allow-read",
         "--allow-write",
@@ -140,17 +141,9 @@ Deno.test("schedlab profile stops on Ctrl-C with exit code 130 and keeps its sam
         "--repetitions",
         "2",
       ],
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
-    let seen = "";
-    while (!/\[4\/\d+\]/.test(seen)) seen += (await reader.read()).value ?? "";
-    child.kill("SIGINT");
-    const status = await child.status;
-    await reader.cancel();
-    await child.stdout.cancel();
-    assert.equal(status.code, 130);
+      { when: /\[4\/\d+\]/ },
+    );
+    assert.equal(code, 130, stderr);
     const samples = parseProfile(await Deno.readTextFile(`${dir}/p.csv`), "p.csv");
     assert.ok(samples.length >= 4);
   } finally {

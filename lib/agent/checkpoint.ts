@@ -11,7 +11,7 @@
  * @module
  */
 import { z } from "zod";
-import { validate } from "../validation/mod.ts";
+import { sha256Hex, validate } from "../validation/mod.ts";
 import { type TrainConfig, trainConfigSchema } from "./config.ts";
 import type { AdamState } from "./adam.ts";
 import { type AgentShape, parameterLayout, type ParameterValues } from "./networks.ts";
@@ -60,11 +60,6 @@ export interface Checkpoint {
   readonly parameters: ParameterValues;
   /** Adam's state: step count and moments, in the parameters' order. */
   readonly optimizer: AdamState;
-}
-
-async function sha256(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", bytes);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 async function writeAtomically(path: string, data: Uint8Array): Promise<void> {
@@ -130,7 +125,7 @@ export async function saveCheckpoint(dir: string, checkpoint: Checkpoint): Promi
     history: checkpoint.history,
     parameters: entries.slice(0, layout.length),
     optimizer: entries.slice(layout.length),
-    sha256: await sha256(bytes),
+    sha256: await sha256Hex(bytes),
   };
   await writeAtomically(`${dir}/weights.bin`, bytes);
   await writeAtomically(
@@ -164,7 +159,7 @@ export async function loadCheckpoint(dir: string, expected?: AgentShape): Promis
   }
   const meta = validate(checkpointSchema, value, `checkpoint ${dir}/checkpoint.json`);
   const bytes = await Deno.readFile(`${dir}/weights.bin`);
-  if ((await sha256(bytes)) !== meta.sha256) {
+  if ((await sha256Hex(bytes)) !== meta.sha256) {
     throw new TypeError(
       `Invalid checkpoint ${dir}: weights.bin does not match the SHA-256 in checkpoint.json`,
     );

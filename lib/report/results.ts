@@ -8,16 +8,12 @@
 import * as tf from "@tensorflow/tfjs";
 import type * as dfd from "danfojs";
 import { gitCommit } from "../experiment/mod.ts";
+import { sha256Hex } from "../validation/mod.ts";
 import type { Figure } from "./figures.ts";
 import type { FigureRenderer } from "./render.ts";
 
 // Chromium's driver and danfojs load only when a figure or a table is written, so that code
 // that writes neither (a training run) does not pay for them.
-
-async function sha256(path: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", await Deno.readFile(path));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
-}
 
 /** Writes an experiment's outputs into one folder and, at the end, its manifest. */
 export class ResultsFolder {
@@ -124,7 +120,7 @@ export class ResultsFolder {
     const files = await Promise.all(
       [...this.#files].sort().map(async (file) => ({
         file,
-        sha256: await sha256(`${this.dir}/${file}`),
+        sha256: await sha256Hex(await Deno.readFile(`${this.dir}/${file}`)),
       })),
     );
     const manifest = {

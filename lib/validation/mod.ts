@@ -1,5 +1,6 @@
 /**
- * Validation helpers shared by every input file: zod errors as `field: problem` messages.
+ * Validation helpers shared by every input file: zod errors as `field: problem` messages,
+ * JSON files read and validated, and the SHA-256 that checks written files' integrity.
  *
  * @module
  */
@@ -66,4 +67,10 @@ export async function readJsonFile<T>(
     throw unreadable(what, path, error);
   }
   return parseJsonText(schema, text, path, what);
+}
+
+/** The SHA-256 of some bytes, as 64 hexadecimal digits. */
+export async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", bytes);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }

@@ -36,6 +36,35 @@ export function integerFlag(
   return parsed;
 }
 
+/** Parses a number flag value within [min, max]. */
+export function numberFlag(
+  name: string,
+  value: string | undefined,
+  fallback: number,
+  range: { min: number; max: number },
+): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (value.trim() === "" || !(parsed >= range.min && parsed <= range.max)) {
+    throw new UsageError(
+      `--${name} must be a number in [${range.min}, ${range.max}] but is "${value}"`,
+    );
+  }
+  return parsed;
+}
+
+/** An abort signal fired by the first SIGINT or SIGTERM (a second one exits at once). */
+export function stopSignal(): AbortSignal {
+  const controller = new AbortController();
+  const stop = () => {
+    if (controller.signal.aborted) Deno.exit(130);
+    controller.abort();
+  };
+  Deno.addSignalListener("SIGINT", stop);
+  Deno.addSignalListener("SIGTERM", stop);
+  return controller.signal;
+}
+
 /** A one-line progress bar on stderr, drawn only when stderr is a terminal. */
 export function progressBar(label: string): (done: number, total: number) => void {
   if (!Deno.stderr.isTerminal()) return () => {};

@@ -149,7 +149,62 @@ export const SEED_CLUSTER: Cluster = {
   ],
 };
 
-const PRESETS = new Map<string, Cluster>([[SEED_CLUSTER.name, SEED_CLUSTER]]);
+/** How one machine stands in for a node: matrix-product threads and a slowdown factor. */
+export interface Emulation {
+  /** Worker threads of the matrix product. */
+  readonly threads: number;
+  /** Every task's wall time is stretched to measured time x slowdown (>= 1). */
+  readonly slowdown: number;
+}
+
+/**
+ * How a node is emulated on a machine with `machineCores` cores, whose single core is the
+ * reference: as many matrix threads as the node has whole cores (at least 1, at most the
+ * machine's), and a slowdown of 1 / (single-thread speed x CPU share), at least 1. One factor
+ * slows every kind alike, so a node slower only on disk (the seed's "slow-io") is not
+ * reproduced.
+ */
+export function emulationOf(node: NodeSpec, machineCores: number): Emulation {
+  return {
+    threads: Math.max(1, Math.min(machineCores, Math.floor(node.cores))),
+    slowdown: Math.max(1, 1 / (node.cpuSpeed * Math.min(1, node.cores))),
+  };
+}
+
+/**
+ * The cluster that emulated agents really are on this machine, for the duration model of a
+ * live run: each node's cores are its threads, its speed and disk 1 / slowdown of the
+ * reference.
+ *
+ * @param cluster the nodes stood for
+ * @param machineCores the machine's cores
+ */
+export function emulatedCluster(cluster: Cluster, machineCores: number): Cluster {
+  return {
+    name: `${cluster.name}-emulated-${machineCores}`,
+    nodes: cluster.nodes.map((node) => {
+      const { threads, slowdown } = emulationOf(node, machineCores);
+      return {
+        name: node.name,
+        arch: node.arch,
+        cores: threads,
+        cpuSpeed: 1 / slowdown,
+        ramGiB: node.ramGiB,
+        diskMBps: REFERENCE_DISK_MBPS / slowdown,
+        description: `emulates ${node.description ?? node.name}: ${threads} thread(s), ${
+          slowdown.toFixed(2)
+        }x slower`,
+      };
+    }),
+  };
+}
+
+/** The seed's 9 nodes emulated on a 2-core machine: the live demo's cluster. */
+export const LIVE_CLUSTER: Cluster = { ...emulatedCluster(SEED_CLUSTER, 2), name: "live-9" };
+
+const PRESETS = new Map<string, Cluster>(
+  [SEED_CLUSTER, LIVE_CLUSTER].map((cluster) => [cluster.name, cluster]),
+);
 
 /** Names of the built-in cluster presets. */
 export function clusterPresetNames(): string[] {
@@ -191,4 +246,9 @@ export function loadCluster(path: string): Promise<Cluster> {
 /** {@linkcode loadCluster}, synchronously (for scenario resolution). */
 export function loadClusterSync(path: string): Cluster {
   return readJsonFileSync(clusterSchema, path, "cluster file");
+}
+
+/** A cluster from a preset name or a path ending in `.json`. */
+export function resolveCluster(source: string): Cluster {
+  return source.endsWith(".json") ? loadClusterSync(source) : clusterPreset(source);
 }

@@ -6,10 +6,14 @@
 export {
   clusterPreset,
   clusterPresetNames,
+  emulatedCluster,
+  emulationOf,
+  LIVE_CLUSTER,
   loadCluster,
   loadClusterSync,
   parseCluster,
   REFERENCE_DISK_MBPS,
+  resolveCluster,
   SEED_CLUSTER,
 } from "./cluster.ts";
-export type { Cluster, NodeSpec } from "./cluster.ts";
+export type { Cluster, Emulation, NodeSpec } from "./cluster.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 import { z } from "zod";
-import { type Cluster, clusterPreset, loadClusterSync, parseCluster } from "../cluster/mod.ts";
+import { type Cluster, parseCluster, resolveCluster } from "../cluster/mod.ts";
 import { DurationModel, loadCalibrationSync, SEED_CALIBRATION } from "../duration/mod.ts";
 import { embedding } from "../embedding/mod.ts";
 import {
@@ -99,11 +99,9 @@ export function resolveScenario(source: string | unknown): Scenario {
   }
   const config = validate(scenarioSchema, raw, "scenario");
   embedding(config.embedding);
-  const cluster = typeof config.cluster !== "string"
-    ? parseCluster(config.cluster, "scenario.cluster")
-    : config.cluster.endsWith(".json")
-    ? loadClusterSync(config.cluster)
-    : clusterPreset(config.cluster);
+  const cluster = typeof config.cluster === "string"
+    ? resolveCluster(config.cluster)
+    : parseCluster(config.cluster, "scenario.cluster");
   const calibration = config.calibration === "seed"
     ? SEED_CALIBRATION
     : loadCalibrationSync(calibrationPath(config.calibration));

@@ -11,8 +11,7 @@ import { type Calibration, DurationModel } from "../duration/mod.ts";
 import { buildInstance, type Instance, SchedulingEnv } from "../env/mod.ts";
 import { makeBaseline, runEpisode } from "../policies/mod.ts";
 import { Rng } from "../random/mod.ts";
-import { makeTask, type Task, TASK_KINDS } from "../tasks/mod.ts";
-import type { ExecutorJob } from "./executor.ts";
+import { Executor, makeTask, type Task, TASK_KINDS } from "../tasks/mod.ts";
 import { geometricGrid, PROFILE_GRIDS } from "./profiler.ts";
 
 /** A cluster of `cores` identical nodes, one per CPU of this machine (the calibration's unit). */
@@ -105,42 +104,23 @@ export async function simToReal(
   const simulatedMakespan = listMakespan(order, (task) => predicted[task]!, options.nodes);
 
   const measured = new Array<number>(tasks.length).fill(NaN);
-  const executors = Array.from(
-    { length: options.nodes },
-    () => new Worker(new URL("./executor.ts", import.meta.url), { type: "module" }),
-  );
-  const run = (executor: Worker, job: ExecutorJob) =>
-    new Promise<number>((resolve, reject) => {
-      executor.onmessage = (event) => resolve(event.data.seconds);
-      executor.onerror = (event) =>
-        reject(new Error(`${job.kind} ${job.parameter} failed: ${event.message}`));
-      executor.postMessage(job);
-    });
+  const executors = Array.from({ length: options.nodes }, () => new Executor());
   let next = 0, started = 0;
   try {
     // Warm agents: load the workloads before the clock starts.
     await Promise.all(
-      executors.map((executor) => run(executor, { kind: "primes", parameter: 1000, seed: 0 })),
+      executors.map((executor) => executor.run({ kind: "primes", parameter: 1000, seed: 0 })),
     );
     started = performance.now();
     await Promise.all(executors.map(async (executor) => {
       while (next < order.length) {
         const task = tasks[order[next++]!]!;
-        const job: ExecutorJob = {
-          kind: task.kind,
-          parameter: task.parameter,
-          seed: options.seed + task.id,
-        };
-        measured[task.id] = await new Promise<number>((resolve, reject) => {
-          executor.onmessage = (event) => resolve(event.data.seconds);
-          executor.onerror = (event) =>
-            reject(new Error(`task ${task.id} failed: ${event.message}`));
-          executor.postMessage(job);
-        });
+        const job = { kind: task.kind, parameter: task.parameter, seed: options.seed + task.id };
+        measured[task.id] = (await executor.run(job)).seconds;
       }
     }));
   } finally {
-    for (const executor of executors) executor.terminate();
+    for (const executor of executors) executor.close();
   }
   const measuredMakespan = (performance.now() - started) / 1000;
   return {

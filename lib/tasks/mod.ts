@@ -26,3 +26,5 @@ export {
   sortRandomArray,
 } from "./workloads.ts";
 export type { WorkloadOptions, WorkloadResult } from "./workloads.ts";
+export { Executor } from "./executor.ts";
+export type { ExecutorJob, ExecutorRun } from "./executor.ts";

@@ -1,0 +1,31 @@
+/**
+ * The live cluster over Redis Streams: node agents that run real workloads, a coordinator
+ * that schedules them with any `Policy`, the protocol between them, status, dashboard, and a
+ * local cluster of emulated nodes for demos, tests and experiments.
+ *
+ * @module
+ */
+export { NodeAgent } from "./agent.ts";
+export type { AgentOptions, AgentSummary } from "./agent.ts";
+export { Coordinator } from "./coordinator.ts";
+export type { CoordinatorOptions, CoordinatorStats } from "./coordinator.ts";
+export {
+  AGENT_GROUP,
+  COORDINATOR_GROUP,
+  LiveKeys,
+  liveTaskSchema,
+  parseLiveTask,
+} from "./protocol.ts";
+export type { LiveResult, LiveTask, Registration } from "./protocol.ts";
+export { connectRedis, freePort, maskUrl, startRedisServer } from "./redis.ts";
+export type { Redis, RedisServer, RedisServerOptions } from "./redis.ts";
+export { LiveState } from "./state.ts";
+export type { Choice, LiveStateOptions, Placement } from "./state.ts";
+export { formatStatus, readStatus } from "./status.ts";
+export type { ClusterStatus, GanttBar, NodeStatus } from "./status.ts";
+export { liveWorkloadSchema, loadLiveWorkload, shortWorkload, submitTasks } from "./workload.ts";
+export type { LiveWorkload, ShortWorkloadOptions } from "./workload.ts";
+export { LocalCluster } from "./local.ts";
+export type { LocalClusterOptions } from "./local.ts";
+export { runLive, waitForResults } from "./run.ts";
+export type { LiveRunResult } from "./run.ts";

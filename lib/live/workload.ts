@@ -1,0 +1,99 @@
+/**
+ * Live workloads: files of tasks to submit (validated with zod), a seeded generator of short
+ * real tasks, and submission to a coordinator through the `submit` stream.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { Rng } from "../random/mod.ts";
+import { KIND_SPECS, TASK_KINDS } from "../tasks/mod.ts";
+import { readJsonFile } from "../validation/mod.ts";
+import { flatten, LiveKeys, type LiveTask, liveTaskSchema, parseLiveTask } from "./protocol.ts";
+import type { Redis } from "./redis.ts";
+
+/** Schema of a workload file: `{ "name": ..., "tasks": [{ "id", "kind", "parameter" }] }`. */
+export const liveWorkloadSchema = z.object({
+  name: z.string().min(1),
+  tasks: z.array(liveTaskSchema).min(1, "a workload needs at least one task").refine(
+    (tasks) => new Set(tasks.map((task) => task.id)).size === tasks.length,
+    "task ids must be unique",
+  ),
+});
+
+/** A named list of live tasks. */
+export interface LiveWorkload {
+  /** Name, for reports. */
+  readonly name: string;
+  /** The tasks, in submission order. */
+  readonly tasks: readonly LiveTask[];
+}
+
+/** Reads and validates a workload file; errors name the file, the task and the field. */
+export function loadLiveWorkload(path: string): Promise<LiveWorkload> {
+  return readJsonFile(liveWorkloadSchema, path, "workload file");
+}
+
+/** Options of {@linkcode shortWorkload}. */
+export interface ShortWorkloadOptions {
+  /** Number of tasks. */
+  count: number;
+  /** Seed of the draw. */
+  seed: number;
+  /**
+   * Share of each kind's log-range the parameters are drawn from, from its minimum: 0 gives
+   * only minimal tasks, 1 the whole range. Default 0.15 (tasks of 0.01-0.5 s here).
+   */
+  span?: number;
+  /** Kinds to draw from; default all four. */
+  kinds?: readonly (typeof TASK_KINDS)[number][];
+  /** Prefix of the task ids; default `t`. */
+  idPrefix?: string;
+}
+
+/**
+ * A seeded workload of short real tasks: kinds uniformly at random, parameters log-uniform
+ * over the bottom `span` of each kind's range.
+ */
+export function shortWorkload(options: ShortWorkloadOptions): LiveWorkload {
+  const span = options.span ?? 0.15;
+  if (!(span >= 0 && span <= 1)) throw new RangeError(`Expected span in [0, 1] but found ${span}`);
+  const kinds = options.kinds ?? TASK_KINDS;
+  const rng = new Rng(options.seed);
+  const width = String(options.count - 1).length;
+  const tasks = Array.from({ length: options.count }, (_, i) => {
+    const kind = kinds[rng.int(kinds.length)]!;
+    const { min, max } = KIND_SPECS[kind];
+    const parameter = Math.round(min * (max / min) ** (span * rng.next()));
+    return parseLiveTask({
+      id: `${options.idPrefix ?? "t"}${String(i).padStart(width, "0")}`,
+      kind,
+      parameter,
+    });
+  });
+  return { name: `short-${options.count}-s${options.seed}`, tasks };
+}
+
+/**
+ * Submits tasks to the coordinator (one pipelined round trip). Each is validated first, so a
+ * bad task fails here, before anything is sent.
+ *
+ * @param redis a connection
+ * @param tasks the tasks
+ * @param prefix key namespace; default `schedlab`
+ * @returns the stream ids of the submissions
+ */
+export async function submitTasks(
+  redis: Redis,
+  tasks: readonly LiveTask[],
+  prefix?: string,
+): Promise<string[]> {
+  const keys = new LiveKeys(prefix);
+  const valid = tasks.map((task, i) => parseLiveTask(task, `task ${i}`));
+  const pipeline = redis.pipeline();
+  for (const task of valid) pipeline.xadd(keys.submit, "*", ...flatten({ ...task }));
+  const replies = await pipeline.exec();
+  return (replies ?? []).map(([error, id]) => {
+    if (error) throw error;
+    return id as string;
+  });
+}

@@ -15,6 +15,7 @@ import {
   stopSignal,
   UsageError,
 } from "./common.ts";
+import { redisUrlOf } from "./cluster_record.ts";
 
 const USAGE =
   "./schedlab node --id NAME [--redis URL] [--prefix NS] [--cluster NAME|FILE] [--threads N] [--slowdown F] [--heartbeat-ms MS] [--temp-dir DIR] [--quiet]";
@@ -46,7 +47,7 @@ if (import.meta.main) {
     const agent = new NodeAgent({
       name: spec.name,
       spec,
-      redisUrl: flags.redis ?? Deno.env.get("SCHEDLAB_REDIS") ?? "redis://127.0.0.1:6379",
+      redisUrl: await redisUrlOf(flags.redis),
       ...(flags.prefix ? { prefix: flags.prefix } : {}),
       threads: integerFlag("threads", flags.threads, emulation.threads, 1),
       slowdown: numberFlag("slowdown", flags.slowdown, emulation.slowdown, { min: 1, max: 100 }),

@@ -56,9 +56,13 @@ export interface Scenario {
 
 const BATCH_16_24 = { minTasks: 16, maxTasks: 24 } as const;
 
-/** Where a named calibration lives: a path as given, else `results/calibration/NAME.json`. */
+/**
+ * Where a named calibration lives: a path as given, else the repository's
+ * `results/calibration/NAME.json` (wherever the process runs, a notebook included).
+ */
 export function calibrationPath(name: string): string {
-  return name.endsWith(".json") ? name : `results/calibration/${name}.json`;
+  if (name.endsWith(".json")) return name;
+  return new URL(`../../results/calibration/${name}.json`, import.meta.url).pathname;
 }
 
 /** Built-in scenarios. */
@@ -70,6 +74,13 @@ export const SCENARIOS: Readonly<Record<string, ScenarioConfig>> = {
   "seed-9-heldout": {
     name: "seed-9-heldout",
     workload: { ...BATCH_16_24, split: "heldout" },
+  },
+  "live-9": {
+    name: "live-9",
+    cluster: "live-9",
+    calibration: "this-machine",
+    workload: { ...BATCH_16_24, bins: 10, bin: 0 },
+    timeScale: 2,
   },
   "seed-9-poisson": {
     name: "seed-9-poisson",

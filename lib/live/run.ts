@@ -29,23 +29,29 @@ export interface LiveRunResult {
 }
 
 /**
- * Waits until `count` tasks have a result.
+ * Waits until every task of `ids` has a result.
  *
  * @param redis a connection
- * @param options how many, namespace, time limit
+ * @param options the task ids, namespace, time limit
  * @throws Error with the cluster's status when the time limit passes
  */
 export async function waitForResults(
   redis: Redis,
-  options: { count: number; prefix?: string | undefined; timeoutMs: number },
+  options: { ids: readonly string[]; prefix?: string | undefined; timeoutMs: number },
 ): Promise<void> {
   const keys = new LiveKeys(options.prefix);
   const started = Date.now();
-  while ((await redis.hlen(keys.done)) < options.count) {
+  let left = [...options.ids];
+  while (left.length > 0) {
+    const found = await redis.hmget(keys.done, ...left);
+    left = left.filter((_, i) => found[i] === null);
+    if (left.length === 0) return;
     if (Date.now() - started > options.timeoutMs) {
       const status = await readStatus(redis, options.prefix);
       throw new Error(
-        `${status.completed} of ${options.count} tasks done after ${options.timeoutMs} ms\n${
+        `${
+          options.ids.length - left.length
+        } of ${options.ids.length} tasks done after ${options.timeoutMs} ms\n${
           formatStatus(status)
         }`,
       );
@@ -75,7 +81,7 @@ export async function runLive(
     await submitTasks(redis, tasks, options.prefix);
     await Promise.race([
       waitForResults(redis, {
-        count: tasks.length,
+        ids: tasks.map((task) => task.id),
         prefix: options.prefix,
         timeoutMs: options.timeoutMs ?? 600_000,
       }),

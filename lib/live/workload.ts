@@ -5,8 +5,9 @@
  * @module
  */
 import { z } from "zod";
+import { generateTasks, workloadSchema } from "../env/mod.ts";
 import { Rng } from "../random/mod.ts";
-import { KIND_SPECS, TASK_KINDS } from "../tasks/mod.ts";
+import type { TaskKind } from "../tasks/mod.ts";
 import { readJsonFile } from "../validation/mod.ts";
 import { flatten, LiveKeys, type LiveTask, liveTaskSchema, parseLiveTask } from "./protocol.ts";
 import type { Redis } from "./redis.ts";
@@ -39,38 +40,35 @@ export interface ShortWorkloadOptions {
   count: number;
   /** Seed of the draw. */
   seed: number;
-  /**
-   * Share of each kind's log-range the parameters are drawn from, from its minimum: 0 gives
-   * only minimal tasks, 1 the whole range. Default 0.15 (tasks of 0.01-0.5 s here).
-   */
-  span?: number;
   /** Kinds to draw from; default all four. */
-  kinds?: readonly (typeof TASK_KINDS)[number][];
+  kinds?: TaskKind[];
   /** Prefix of the task ids; default `t`. */
   idPrefix?: string;
 }
 
 /**
- * A seeded workload of short real tasks: kinds uniformly at random, parameters log-uniform
- * over the bottom `span` of each kind's range.
+ * A seeded workload of short real tasks, drawn as the `live-9` scenario draws its episodes:
+ * kinds uniformly at random, parameters from the lowest tenth of each kind's range (tasks of
+ * 0.01-0.7 s on the reference core).
  */
 export function shortWorkload(options: ShortWorkloadOptions): LiveWorkload {
-  const span = options.span ?? 0.15;
-  if (!(span >= 0 && span <= 1)) throw new RangeError(`Expected span in [0, 1] but found ${span}`);
-  const kinds = options.kinds ?? TASK_KINDS;
-  const rng = new Rng(options.seed);
-  const width = String(options.count - 1).length;
-  const tasks = Array.from({ length: options.count }, (_, i) => {
-    const kind = kinds[rng.int(kinds.length)]!;
-    const { min, max } = KIND_SPECS[kind];
-    const parameter = Math.round(min * (max / min) ** (span * rng.next()));
-    return parseLiveTask({
-      id: `${options.idPrefix ?? "t"}${String(i).padStart(width, "0")}`,
-      kind,
-      parameter,
-    });
+  const { count } = options;
+  const spec = workloadSchema.parse({
+    minTasks: count,
+    maxTasks: count,
+    bins: 10,
+    bin: 0,
+    ...(options.kinds ? { kinds: options.kinds } : {}),
   });
-  return { name: `short-${options.count}-s${options.seed}`, tasks };
+  const width = String(count - 1).length;
+  const tasks = generateTasks(spec, new Rng(options.seed)).map((task) =>
+    parseLiveTask({
+      id: `${options.idPrefix ?? "t"}${String(task.id).padStart(width, "0")}`,
+      kind: task.kind,
+      parameter: task.parameter,
+    })
+  );
+  return { name: `short-${count}-s${options.seed}`, tasks };
 }
 
 /**

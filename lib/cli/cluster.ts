@@ -1,0 +1,234 @@
+/**
+ * `./schedlab cluster up|down|status`: a demo live cluster on this machine. `up` starts a
+ * private Redis (loopback, password, AOF), the seed's 9 nodes as emulated agents, and a
+ * coordinator with its dashboard, all in the background; `status` shows nodes, running,
+ * queued and completed; `down` stops them (agents finish their task first).
+ *
+ * @module
+ */
+import { LIVE_CLUSTER } from "../cluster/mod.ts";
+import { connectRedis, formatStatus, freePort, LiveKeys, readStatus } from "../live/mod.ts";
+import { integerFlag, parseFlags, runCommand, UsageError } from "./common.ts";
+import {
+  type ClusterRecord,
+  DEFAULT_CLUSTER_DIR,
+  readClusterRecord,
+  recordPath,
+} from "./cluster_record.ts";
+
+const USAGE =
+  "./schedlab cluster up [--policy NAME | --checkpoint DIR] [--dir DIR] [--dashboard-port N] | down [--dir DIR] | status [--dir DIR]";
+
+const CLI = (name: string) => new URL(`./${name}.ts`, import.meta.url).pathname;
+
+/** Starts a command in its own session, detached, with output appended to `log`. */
+function spawnDetached(command: string[], log: string): number {
+  const child = new Deno.Command("setsid", {
+    args: ["sh", "-c", 'exec "$@" >>"$SCHEDLAB_LOG" 2>&1', "sh", ...command],
+    env: { SCHEDLAB_LOG: log },
+    stdin: "null",
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  child.unref();
+  return child.pid;
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    Deno.kill(pid, "SIGCONT");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitUntil(what: string, test: () => Promise<boolean>, timeoutMs = 30_000) {
+  const started = Date.now();
+  while (!(await test())) {
+    if (Date.now() - started > timeoutMs) throw new Error(`${what} within ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function up(flags: {
+  dir: string;
+  policy: string | undefined;
+  checkpoint: string | undefined;
+  dashboardPort: number;
+}): Promise<void> {
+  const { dir } = flags;
+  const existing = await readClusterRecord(dir);
+  if (existing && isRunning(existing.coordinatorPid)) {
+    throw new Error(`a cluster is already up in ${dir} (./schedlab cluster down first)`);
+  }
+  await Deno.mkdir(`${dir}/redis`, { recursive: true });
+  const port = freePort();
+  const password = crypto.randomUUID().replaceAll("-", "");
+  const redisUrl = `redis://:${password}@127.0.0.1:${port}`;
+  const redisPidFile = `${await Deno.realPath(dir)}/redis.pid`;
+  const redis = await new Deno.Command("redis-server", {
+    args: [
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--requirepass",
+      password,
+      "--dir",
+      await Deno.realPath(`${dir}/redis`),
+      "--appendonly",
+      "yes",
+      "--save",
+      "",
+      "--logfile",
+      "redis.log",
+      "--daemonize",
+      "yes",
+      "--pidfile",
+      redisPidFile,
+    ],
+  }).output();
+  if (!redis.success) {
+    throw new Error(`redis-server failed: ${new TextDecoder().decode(redis.stderr)}`);
+  }
+  await waitUntil(
+    "Redis did not answer",
+    () =>
+      connectRedis(redisUrl, "cluster-up").then((client) => {
+        client.disconnect();
+        return true;
+      }, () => false),
+  );
+
+  const deno = Deno.execPath();
+  const agentPids: Record<string, number> = {};
+  for (const node of LIVE_CLUSTER.nodes) {
+    agentPids[node.name] = spawnDetached(
+      [
+        deno,
+        "run",
+        "--allow-read",
+        "--allow-write",
+        "--allow-env",
+        "--allow-net",
+        "--allow-sys=hostname",
+        CLI("node"),
+        "--id",
+        node.name,
+        "--redis",
+        redisUrl,
+      ],
+      `${dir}/agent-${node.name}.log`,
+    );
+  }
+  const policy = flags.checkpoint
+    ? ["--checkpoint", flags.checkpoint]
+    : ["--policy", flags.policy ?? "earliest-finish-pull"];
+  const coordinatorPid = spawnDetached(
+    [
+      deno,
+      "run",
+      "--allow-all",
+      CLI("serve"),
+      ...policy,
+      "--redis",
+      redisUrl,
+      "--dashboard-port",
+      String(flags.dashboardPort),
+    ],
+    `${dir}/coordinator.log`,
+  );
+  const record: ClusterRecord = {
+    redisUrl,
+    redisPidFile,
+    coordinatorPid,
+    agentPids,
+    dashboard: `http://127.0.0.1:${flags.dashboardPort}/`,
+    policy: policy.join(" "),
+    startedAt: new Date().toISOString(),
+  };
+  await Deno.writeTextFile(recordPath(dir), JSON.stringify(record, null, 2) + "\n");
+
+  const client = await connectRedis(redisUrl, "cluster-up");
+  try {
+    const keys = new LiveKeys();
+    await waitUntil(
+      "not every agent beat",
+      async () =>
+        (await Promise.all(
+          LIVE_CLUSTER.nodes.map((node) => client.exists(keys.heartbeat(node.name))),
+        ))
+          .every(Boolean),
+    );
+    await waitUntil(
+      "the coordinator did not start",
+      async () => (await client.hget(keys.meta, "policy")) !== null,
+      60_000,
+    );
+    console.log(formatStatus(await readStatus(client)));
+  } finally {
+    client.disconnect();
+  }
+  console.log(`\ndashboard ${record.dashboard}\nsubmit work: ./schedlab submit --generate 30`);
+  console.log(`logs and Redis files in ${dir}/; stop with ./schedlab cluster down`);
+}
+
+async function down(dir: string): Promise<void> {
+  const record = await readClusterRecord(dir);
+  if (!record) throw new Error(`no cluster record in ${dir}: nothing to stop`);
+  const pids = [record.coordinatorPid, ...Object.values(record.agentPids)].filter(isRunning);
+  for (const pid of pids) Deno.kill(pid, "SIGTERM");
+  await waitUntil("processes still running", async () => !pids.some(isRunning), 15_000)
+    .catch(() => pids.filter(isRunning).forEach((pid) => Deno.kill(pid, "SIGKILL")));
+  try {
+    const client = await connectRedis(record.redisUrl, "cluster-down");
+    await client.call("SHUTDOWN").catch(() => {}); // persists the AOF
+    client.disconnect();
+  } catch (error) {
+    console.error(`Redis: ${(error as Error).message}`);
+  }
+  await Deno.remove(recordPath(dir));
+  console.log(`stopped ${pids.length} processes and Redis; logs and AOF kept in ${dir}/`);
+}
+
+async function status(dir: string): Promise<void> {
+  const record = await readClusterRecord(dir);
+  if (!record) throw new Error(`no cluster record in ${dir}: run ./schedlab cluster up`);
+  const client = await connectRedis(record.redisUrl, "cluster-status");
+  try {
+    console.log(formatStatus(await readStatus(client)));
+  } finally {
+    client.disconnect();
+  }
+  const coordinator = isRunning(record.coordinatorPid) ? "running" : "NOT RUNNING";
+  console.log(`coordinator (${record.policy}): ${coordinator}; dashboard ${record.dashboard}`);
+}
+
+if (import.meta.main) {
+  await runCommand("cluster", USAGE, async (args) => {
+    const [action, ...rest] = args;
+    const flags = parseFlags(rest, {
+      dir: { type: "string" },
+      policy: { type: "string" },
+      checkpoint: { type: "string" },
+      "dashboard-port": { type: "string" },
+    });
+    const dir = flags.dir ?? DEFAULT_CLUSTER_DIR;
+    switch (action) {
+      case "up":
+        return await up({
+          dir,
+          policy: flags.policy,
+          checkpoint: flags.checkpoint,
+          dashboardPort: integerFlag("dashboard-port", flags["dashboard-port"], 8700, 1),
+        });
+      case "down":
+        return await down(dir);
+      case "status":
+        return await status(dir);
+      default:
+        throw new UsageError(`expected up, down or status but found "${action ?? ""}"`);
+    }
+  });
+}

@@ -1,0 +1,59 @@
+/**
+ * `./schedlab submit (--workload FILE | --generate N [--seed S]) [--redis URL] [--wait]`:
+ * submits tasks to a live cluster's coordinator. Every task is validated before any is sent.
+ *
+ * @module
+ */
+import {
+  connectRedis,
+  formatStatus,
+  loadLiveWorkload,
+  readStatus,
+  shortWorkload,
+  submitTasks,
+  waitForResults,
+} from "../live/mod.ts";
+import { integerFlag, parseFlags, runCommand, UsageError } from "./common.ts";
+import { redisUrlOf } from "./cluster_record.ts";
+
+const USAGE =
+  "./schedlab submit (--workload FILE | --generate N [--seed S]) [--redis URL] [--prefix NS] [--wait [--timeout S]]";
+
+if (import.meta.main) {
+  await runCommand("submit", USAGE, async (args) => {
+    const flags = parseFlags(args, {
+      workload: { type: "string" },
+      generate: { type: "string" },
+      seed: { type: "string" },
+      redis: { type: "string" },
+      prefix: { type: "string" },
+      wait: { type: "boolean" },
+      timeout: { type: "string" },
+    });
+    if ((flags.workload === undefined) === (flags.generate === undefined)) {
+      throw new UsageError("give exactly one of --workload FILE and --generate N");
+    }
+    const seed = integerFlag("seed", flags.seed, 0);
+    const workload = flags.workload !== undefined
+      ? await loadLiveWorkload(flags.workload)
+      : shortWorkload({
+        count: integerFlag("generate", flags.generate, 0, 1),
+        seed,
+        idPrefix: `s${seed}-${Date.now().toString(36)}-`,
+      });
+    const redis = await connectRedis(await redisUrlOf(flags.redis), "submit");
+    try {
+      await submitTasks(redis, workload.tasks, flags.prefix);
+      console.log(`submitted ${workload.tasks.length} tasks of ${workload.name}`);
+      if (!flags.wait) return;
+      await waitForResults(redis, {
+        ids: workload.tasks.map((task) => task.id),
+        prefix: flags.prefix,
+        timeoutMs: 1000 * integerFlag("timeout", flags.timeout, 600, 1),
+      });
+      console.log(formatStatus(await readStatus(redis, flags.prefix)));
+    } finally {
+      redis.disconnect();
+    }
+  });
+}

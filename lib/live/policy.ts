@@ -1,0 +1,57 @@
+/**
+ * The scheduler a coordinator runs, from a baseline's name or a PPO checkpoint, with the view
+ * it needs: candidate window, time scale and task embedding (a checkpoint brings its own;
+ * baselines take the `live-9` scenario's).
+ *
+ * @module
+ */
+import { type Embedding, embedding } from "../embedding/mod.ts";
+import { resolveScenario } from "../experiment/mod.ts";
+import { makeBaseline, type Policy } from "../policies/mod.ts";
+
+/** A policy with the decision view it expects. */
+export interface LivePolicy {
+  /** The scheduler. */
+  readonly policy: Policy;
+  /** Candidate slots. */
+  readonly window: number;
+  /** Seconds that map to 1 in the state. */
+  readonly timeScale: number;
+  /** Task embedding (a learned policy's own). */
+  readonly embedding: Embedding | undefined;
+  /** Where it came from, for manifests and the dashboard. */
+  readonly source: string;
+}
+
+/**
+ * Resolves `{ policy: NAME }` (a baseline) or `{ checkpoint: DIR }` (a trained PPO run).
+ *
+ * @param source the baseline's name or the checkpoint folder
+ * @param name name to give a learned policy; default `ppo`
+ */
+export async function resolveLivePolicy(
+  source: { policy: string } | { checkpoint: string },
+  name = "ppo",
+): Promise<LivePolicy> {
+  if ("policy" in source) {
+    const { window, timeScale } = resolveScenario("live-9").config;
+    return {
+      policy: makeBaseline(source.policy),
+      window,
+      timeScale,
+      embedding: undefined,
+      source: `baseline ${source.policy}`,
+    };
+  }
+  // Loaded on demand: the learned policy's module brings TensorFlow.js along.
+  const { loadLearnedPolicy } = await import("../agent/mod.ts");
+  const { policy, config } = await loadLearnedPolicy(source.checkpoint, name);
+  const scenario = config.train;
+  return {
+    policy,
+    window: scenario.window,
+    timeScale: scenario.timeScale,
+    embedding: embedding(scenario.embedding),
+    source: `checkpoint ${source.checkpoint} (trained on ${scenario.name})`,
+  };
+}

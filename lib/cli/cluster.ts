@@ -179,7 +179,7 @@ async function down(dir: string): Promise<void> {
   if (!record) throw new Error(`no cluster record in ${dir}: nothing to stop`);
   const pids = [record.coordinatorPid, ...Object.values(record.agentPids)].filter(isRunning);
   for (const pid of pids) Deno.kill(pid, "SIGTERM");
-  await waitUntil("processes still running", async () => !pids.some(isRunning), 15_000)
+  await waitUntil("processes still running", () => Promise.resolve(!pids.some(isRunning)), 15_000)
     .catch(() => pids.filter(isRunning).forEach((pid) => Deno.kill(pid, "SIGKILL")));
   try {
     const client = await connectRedis(record.redisUrl, "cluster-down");

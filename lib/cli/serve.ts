@@ -5,11 +5,9 @@
  * @module
  */
 import { resolveCluster } from "../cluster/mod.ts";
-import { DurationModel, loadCalibration } from "../duration/mod.ts";
-import { calibrationPath } from "../experiment/mod.ts";
 import { Coordinator, maskUrl } from "../live/mod.ts";
 import { serveDashboard } from "../live/dashboard.ts";
-import { resolveLivePolicy } from "../live/policy.ts";
+import { coordinatorOptions, resolveLivePolicy } from "../live/policy.ts";
 import { integerFlag, parseFlags, runCommand, stopSignal, UsageError } from "./common.ts";
 import { redisUrlOf } from "./cluster_record.ts";
 
@@ -37,21 +35,15 @@ if (import.meta.main) {
       flags.policy !== undefined ? { policy: flags.policy } : { checkpoint: flags.checkpoint! },
     );
     const cluster = resolveCluster(flags.cluster ?? "live-9");
-    const calibration = await loadCalibration(calibrationPath(flags.calibration ?? "this-machine"));
     const redisUrl = await redisUrlOf(flags.redis);
-    const log = flags.quiet ? undefined : (line: string) => console.error(line);
     const signal = stopSignal();
-    const coordinator = new Coordinator({
+    const coordinator = new Coordinator(coordinatorOptions(live, {
       redisUrl,
-      ...(flags.prefix ? { prefix: flags.prefix } : {}),
-      policy: live.policy,
+      prefix: flags.prefix,
       cluster,
-      model: new DurationModel(calibration, cluster.nodes, { noise: 0 }),
-      window: live.window,
-      timeScale: live.timeScale,
-      embedding: live.embedding,
-      ...(log ? { log } : {}),
-    });
+      calibration: flags.calibration,
+      log: flags.quiet ? undefined : (line: string) => console.error(line),
+    }));
     if (!flags["no-dashboard"]) {
       const dashboard = await serveDashboard({
         redisUrl,

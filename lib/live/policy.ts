@@ -5,9 +5,12 @@
  *
  * @module
  */
+import { type Cluster, LIVE_CLUSTER } from "../cluster/mod.ts";
+import { DurationModel, loadCalibrationSync } from "../duration/mod.ts";
 import { type Embedding, embedding } from "../embedding/mod.ts";
-import { resolveScenario } from "../experiment/mod.ts";
+import { calibrationPath, resolveScenario } from "../experiment/mod.ts";
 import { makeBaseline, type Policy } from "../policies/mod.ts";
+import type { CoordinatorOptions } from "./coordinator.ts";
 
 /** A policy with the decision view it expects. */
 export interface LivePolicy {
@@ -53,5 +56,38 @@ export async function resolveLivePolicy(
     timeScale: scenario.timeScale,
     embedding: embedding(scenario.embedding),
     source: `checkpoint ${source.checkpoint} (trained on ${scenario.name})`,
+  };
+}
+
+/**
+ * A coordinator's options for a policy on a cluster: the duration model (what duration-aware
+ * baselines read) uses a measured calibration of the machine the agents run on.
+ *
+ * @param live the policy and its view
+ * @param options Redis URL and namespace; cluster (default `live-9`), calibration name or
+ *   path (default `this-machine`), log
+ */
+export function coordinatorOptions(
+  live: LivePolicy,
+  options: {
+    redisUrl: string;
+    prefix?: string | undefined;
+    cluster?: Cluster | undefined;
+    calibration?: string | undefined;
+    log?: ((line: string) => void) | undefined;
+  },
+): CoordinatorOptions {
+  const cluster = options.cluster ?? LIVE_CLUSTER;
+  const calibration = loadCalibrationSync(calibrationPath(options.calibration ?? "this-machine"));
+  return {
+    redisUrl: options.redisUrl,
+    ...(options.prefix ? { prefix: options.prefix } : {}),
+    ...(options.log ? { log: options.log } : {}),
+    policy: live.policy,
+    cluster,
+    model: new DurationModel(calibration, cluster.nodes, { noise: 0 }),
+    window: live.window,
+    timeScale: live.timeScale,
+    embedding: live.embedding,
   };
 }

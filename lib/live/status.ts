@@ -42,7 +42,7 @@ export interface ClusterStatus {
   readonly policy: string | undefined;
   /** First submission, ms since the Unix epoch. */
   readonly epoch: number | undefined;
-  /** Nodes in the coordinator's cluster order (then any other registered node). */
+  /** Nodes in the coordinator's cluster order, then any other in the order they registered. */
   readonly nodes: readonly NodeStatus[];
   /** Submitted tasks. */
   readonly submitted: number;
@@ -81,7 +81,9 @@ export async function readStatus(redis: Redis, prefix?: string): Promise<Cluster
     redis.xlen(keys.deadLetter),
   ]);
   const order: string[] = meta.nodes ? JSON.parse(meta.nodes) : [];
-  const names = [...new Set([...order, ...Object.keys(registered).sort()])];
+  const byStart = Object.values(registered).map((text) => JSON.parse(text) as Registration)
+    .sort((a, b) => a.startedAt - b.startedAt).map((registration) => registration.name);
+  const names = [...new Set([...order, ...byStart])];
   const alive = await Promise.all(names.map((name) => redis.exists(keys.heartbeat(name))));
   const kindOf = (id: string) => (tasks[id] ? JSON.parse(tasks[id]).kind : "?") as string;
   const runningOn = new Map<string, string>();

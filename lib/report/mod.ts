@@ -7,7 +7,14 @@
  */
 export { barChart, ganttChart, lineChart, scatterLogLog, scheduleBars } from "./figures.ts";
 export type { Figure, GanttBar, Series } from "./figures.ts";
-export { chromiumPath, figureHtml, FigureRenderer, plotlyBundle } from "./render.ts";
+export {
+  chromiumPath,
+  figureHtml,
+  FigureRenderer,
+  launchChromium,
+  plotlyBundle,
+} from "./render.ts";
+export type { Chromium } from "./render.ts";
 export { evaluationFrame, formatNumber, frameCsv, frameMarkdown } from "./table.ts";
 export { ResultsFolder } from "./results.ts";
 export {

@@ -38,40 +38,58 @@ export function chromiumPath(): string {
   return Deno.env.get("SCHEDLAB_CHROMIUM") ?? "/usr/bin/chromium";
 }
 
+/** A headless Chromium with its own fresh profile folder. */
+export interface Chromium {
+  /** The puppeteer handle. */
+  readonly browser: Browser;
+  /** Stops Chromium and removes its profile folder. */
+  close(): Promise<void>;
+}
+
+/** Starts Debian's Chromium headless with the flags that work on this workplace's machines. */
+export async function launchChromium(): Promise<Chromium> {
+  const profile = await Deno.makeTempDir({ prefix: "schedlab-chromium-" });
+  const browser = await puppeteer.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    userDataDir: profile,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  return {
+    browser,
+    async close() {
+      await browser.close();
+      await Deno.remove(profile, { recursive: true });
+    },
+  };
+}
+
 /** Renders figures to images with one headless Chromium page; `close()` when done. */
 export class FigureRenderer {
-  readonly #browser: Browser;
+  readonly #chromium: Chromium;
   readonly #page: Page;
-  readonly #profile: string;
 
-  private constructor(browser: Browser, page: Page, profile: string) {
-    this.#browser = browser;
+  private constructor(chromium: Chromium, page: Page) {
+    this.#chromium = chromium;
     this.#page = page;
-    this.#profile = profile;
   }
 
-  /** Starts Chromium (flags that work on this workplace's machines) and loads plotly.js. */
+  /** Starts Chromium and loads plotly.js into a page. */
   static async start(): Promise<FigureRenderer> {
-    const profile = await Deno.makeTempDir({ prefix: "schedlab-chromium-" });
-    const browser = await puppeteer.launch({
-      executablePath: chromiumPath(),
-      headless: true,
-      userDataDir: profile,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
-    const page = await browser.newPage();
+    const chromium = await launchChromium();
+    const page = await chromium.browser.newPage();
     await page.setContent(
       `<html><head><script>${await plotlyBundle()}</script></head><body></body></html>`,
     );
-    return new FigureRenderer(browser, page, profile);
+    return new FigureRenderer(chromium, page);
   }
 
   /** Renders a figure and writes it to `path` (PNG, or SVG when the path ends in .svg). */
@@ -105,8 +123,7 @@ export class FigureRenderer {
   }
 
   /** Stops Chromium and removes its profile folder. */
-  async close(): Promise<void> {
-    await this.#browser.close();
-    await Deno.remove(this.#profile, { recursive: true });
+  close(): Promise<void> {
+    return this.#chromium.close();
   }
 }

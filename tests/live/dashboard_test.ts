@@ -1,0 +1,59 @@
+/// <reference lib="dom" />
+// The dashboard in headless Chromium (Debian's), against a real Redis and real agents.
+import assert from "node:assert/strict";
+import { LocalCluster, runLive, shortWorkload } from "../../lib/live/mod.ts";
+import { serveDashboard } from "../../lib/live/dashboard.ts";
+import { coordinatorOptions, resolveLivePolicy } from "../../lib/live/policy.ts";
+import { launchChromium } from "../../lib/report/mod.ts";
+
+Deno.test("the dashboard shows the 9 nodes and its Gantt chart gains bars as tasks finish", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "schedlab-dashboard-" });
+  const local = await LocalCluster.start({ dir, heartbeatMs: 200 });
+  const stop = new AbortController();
+  const chromium = await launchChromium();
+  try {
+    const dashboard = await serveDashboard({ redisUrl: local.redis.url, signal: stop.signal });
+    assert.match(dashboard.url, /^http:\/\/127\.0\.0\.1:\d+\/$/, "loopback by default");
+    const page = await chromium.browser.newPage();
+    await page.goto(dashboard.url);
+    await page.waitForFunction(() => document.querySelectorAll("tr.node").length === 9);
+    const names = await page.$$eval(
+      "tr.node td:first-child",
+      (cells) => cells.map((cell) => cell.textContent),
+    );
+    assert.deepEqual(names, local.nodes);
+    const alive = await page.$$eval("tr.node td.alive", (cells) => cells.length);
+    assert.equal(alive, 9);
+    const barsOnPage = () =>
+      page.evaluate(() => document.querySelectorAll("#gantt .barlayer .point path").length);
+    assert.equal(await barsOnPage(), 0, "no task yet");
+
+    const live = await resolveLivePolicy({ policy: "earliest-finish-pull" });
+    const seen: number[] = [];
+    const watch = setInterval(async () => seen.push(await barsOnPage().catch(() => -1)), 100);
+    await runLive(shortWorkload({ count: 20, seed: 21 }).tasks, {
+      ...coordinatorOptions(live, { redisUrl: local.redis.url }),
+      timeoutMs: 120_000,
+    });
+    // The page redraws by itself (no reload): all 20 bars, and it got there step by step.
+    await page.waitForFunction(() => document.body.dataset.completed === "20", { timeout: 10_000 });
+    await page.waitForFunction(
+      () => document.querySelectorAll("#gantt .barlayer .point path").length === 20,
+      { timeout: 10_000 },
+    );
+    clearInterval(watch);
+    const counts = seen.filter((n) => n >= 0);
+    assert.ok(counts.some((n) => n > 0 && n < 20), `intermediate counts: ${counts.join(",")}`);
+    const text = await page.$eval("#counts", (element) => element.textContent);
+    assert.match(
+      text ?? "",
+      /policy earliest-finish-pull \| 20 submitted, 0 queued, 0 running, 20 completed/,
+    );
+    await page.screenshot({ path: `${dir}/dashboard.png` });
+  } finally {
+    stop.abort();
+    await chromium.close();
+    await local.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -20,7 +20,7 @@ export type {
   EvaluationReport,
   PolicyResult,
 } from "./evaluate.ts";
-export { summarise, tQuantile975 } from "./stats.ts";
+export { quantile, summarise, tQuantile975 } from "./stats.ts";
 export { gitCommit } from "./manifest.ts";
 export type { Summary } from "./stats.ts";
 export { markdownTable, reportTable } from "./table.ts";

@@ -87,3 +87,19 @@ export function summarise(values: readonly number[]): Summary {
     max: Math.max(...values),
   };
 }
+
+/**
+ * The q-quantile of a sample, linear between order statistics (type 7, as numpy's default).
+ *
+ * @param values at least one number
+ * @param q in [0, 1]
+ */
+export function quantile(values: readonly number[], q: number): number {
+  if (values.length === 0) throw new RangeError("Expected at least one value but found none");
+  if (!(q >= 0 && q <= 1)) throw new RangeError(`Expected q in [0, 1] but found ${q}`);
+  const sorted = [...values].sort((a, b) => a - b);
+  const position = q * (sorted.length - 1);
+  const below = Math.floor(position);
+  const above = Math.min(below + 1, sorted.length - 1);
+  return sorted[below]! + (sorted[above]! - sorted[below]!) * (position - below);
+}

@@ -46,8 +46,15 @@ export interface CoordinatorStats {
   waits: number;
   /** Seconds spent inside `policy.act`. */
   policySeconds: number;
-  /** Per assignment, ms from the node's request to its assignment. */
+  /**
+   * Per assignment, ms from the node's request (or, if later, from when work was last
+   * pending again after an empty queue) to its assignment.
+   */
   readonly latenciesMs: number[];
+  /** The same, only for nodes the policy did not tell to wait first: the scheduling overhead. */
+  readonly immediateLatenciesMs: number[];
+  /** Seconds spent handling messages and deciding (not waiting for messages). */
+  busySeconds: number;
   /** Tasks taken back from dead nodes. */
   reclaimed: number;
   /** Results of tasks that already had one. */
@@ -76,12 +83,16 @@ export class Coordinator {
     waits: 0,
     policySeconds: 0,
     latenciesMs: [],
+    immediateLatenciesMs: [],
+    busySeconds: 0,
     reclaimed: 0,
     duplicates: 0,
     rejected: 0,
   };
   readonly #options: CoordinatorOptions;
   readonly #keys: LiveKeys;
+  readonly #toldToWait = new Set<string>();
+  #workSince = Infinity; // when the pending queue last became non-empty, ms since the Unix epoch
   #seq = 0;
 
   /** @param options Redis URL, policy, nodes and duration model, window, time scale */
@@ -127,12 +138,14 @@ export class Coordinator {
           StreamEntry[],
         ];
         if (from === "0" && batch.every((entries) => entries.length === 0)) from = ">";
+        const busy = performance.now();
         await this.#ingest(redis, submitted, results, requests);
         if (Date.now() - reapedAt >= (this.#options.reapEveryMs ?? 500)) {
           await this.#reap(redis);
           reapedAt = Date.now();
         }
         await this.#schedule(redis);
+        this.stats.busySeconds += (performance.now() - busy) / 1000;
       }
     } finally {
       redis.disconnect();
@@ -192,6 +205,7 @@ export class Coordinator {
         const task = parseLiveTask(entry.fields, `submission ${entry.id}`);
         const submittedAt = entryTime(entry.id);
         if (this.state.submit(task, submittedAt)) {
+          this.#workSince = Math.min(this.#workSince, submittedAt);
           const stored: StoredTask = { ...task, seq: ++this.#seq, submittedAt };
           tx.hset(keys.tasks, task.id, JSON.stringify(stored));
           tx.zadd(keys.pending, stored.seq, task.id);
@@ -248,10 +262,11 @@ export class Coordinator {
       this.stats.decisions++;
       if ("wait" in choice) {
         this.stats.waits++;
+        this.#toldToWait.add(node);
         continue;
       }
       const task = this.state.task(choice.task)!;
-      const requestedAt = this.state.requestedAt(node)!;
+      const requestedAt = Math.max(this.state.requestedAt(node)!, this.#workSince);
       const placement = { node, assignedAt: now };
       this.state.assign(task.id, placement);
       tx.zrem(keys.pending, task.id);
@@ -259,8 +274,10 @@ export class Coordinator {
       tx.hdel(keys.waiting, node);
       tx.xadd(keys.assign(node), "*", ...flatten({ ...task, assignedAt: now }));
       this.stats.latenciesMs.push(now - requestedAt);
+      if (!this.#toldToWait.delete(node)) this.stats.immediateLatenciesMs.push(now - requestedAt);
       assigned++;
     }
+    if (this.state.counts.pending === 0) this.#workSince = Infinity;
     if (assigned === 0) return;
     this.stats.assignments += assigned;
     await tx.exec();
@@ -302,6 +319,7 @@ export class Coordinator {
       const held = [...this.state.running].filter(([, place]) => place.node === node);
       for (const [id] of held) {
         this.state.requeue(id);
+        this.#workSince = Math.min(this.#workSince, Date.now());
         const stored = JSON.parse((await redis.hget(keys.tasks, id))!) as StoredTask;
         tx.hdel(keys.running, id);
         tx.zadd(keys.pending, stored.seq, id);

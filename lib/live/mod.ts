@@ -29,3 +29,5 @@ export { LocalCluster } from "./local.ts";
 export type { LocalClusterOptions } from "./local.ts";
 export { runLive, waitForResults } from "./run.ts";
 export type { LiveRunResult } from "./run.ts";
+export { loadSummary, percentiles } from "./load.ts";
+export type { LoadSummary, Percentiles } from "./load.ts";

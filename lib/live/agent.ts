@@ -51,6 +51,22 @@ export interface AgentSummary {
   readonly stale: number;
 }
 
+/**
+ * Runs a tiny job of every kind once, so that the first real task does not pay for loading
+ * and compiling the workloads (or starting the matrix threads).
+ */
+async function warmUp(executor: Executor, tempDir: string | undefined): Promise<void> {
+  const tiny = { matmul: 32, primes: 1000, sort: 1000, fileio: 16 } as const;
+  for (const [kind, parameter] of Object.entries(tiny)) {
+    await executor.run({
+      kind: kind as keyof typeof tiny,
+      parameter,
+      seed: 0,
+      ...(tempDir ? { tempDir } : {}),
+    });
+  }
+}
+
 /** Period after which a waiting agent repeats its request (idempotent at the coordinator). */
 const REQUEST_REFRESH_MS = 3000;
 
@@ -97,6 +113,7 @@ export class NodeAgent {
     let beat: ReturnType<typeof setInterval> | undefined;
     try {
       await ensureGroup(redis, stream, AGENT_GROUP);
+      await warmUp(executor, this.options.tempDir);
       const registration: Registration = {
         name,
         spec: this.options.spec,

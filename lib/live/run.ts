@@ -18,6 +18,8 @@ export interface LiveRunResult {
   readonly tasks: readonly LiveTask[];
   /** The recorded result of each task, in submission order. */
   readonly results: readonly LiveResult[];
+  /** When the first task was submitted, ms since the Unix epoch (Redis's clock). */
+  readonly epoch: number;
   /** Seconds from the first submission to the last completion. */
   readonly makespan: number;
   /** Results reported in all (more than the tasks when some ran twice). */
@@ -107,6 +109,7 @@ export async function runLive(
       policy: options.policy.name,
       tasks,
       results,
+      epoch: Number(epoch),
       makespan: (last - Number(epoch)) / 1000,
       reports,
       stats: coordinator.stats,

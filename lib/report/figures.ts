@@ -90,6 +90,31 @@ export function barChart(options: {
   };
 }
 
+/** Bars side by side per category, one colour per group, with optional error bars. */
+export function groupedBarChart(options: {
+  title: string;
+  categories: readonly string[];
+  groups: readonly { name: string; values: readonly number[]; errors?: readonly number[] }[];
+  xTitle: string;
+  yTitle: string;
+}): Figure {
+  return {
+    data: options.groups.map((group, i) => ({
+      type: "bar",
+      name: group.name,
+      x: options.categories,
+      y: group.values,
+      marker: { color: PALETTE[i % PALETTE.length] },
+      ...(group.errors
+        ? {
+          error_y: { type: "data", array: group.errors, visible: true, thickness: 1.5, width: 4 },
+        }
+        : {}),
+    })),
+    layout: layout(options.title, options.xTitle, options.yTitle, { barmode: "group" }),
+  };
+}
+
 /** One line of a line chart, with an optional band (e.g. a 95% CI). */
 export interface Series {
   readonly name: string;

@@ -5,7 +5,14 @@
  *
  * @module
  */
-export { barChart, ganttChart, lineChart, scatterLogLog, scheduleBars } from "./figures.ts";
+export {
+  barChart,
+  ganttChart,
+  groupedBarChart,
+  lineChart,
+  scatterLogLog,
+  scheduleBars,
+} from "./figures.ts";
 export type { Figure, GanttBar, Series } from "./figures.ts";
 export {
   chromiumPath,

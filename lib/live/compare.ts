@@ -1,0 +1,164 @@
+/**
+ * The live experiment: the same workloads of real tasks run live on the emulated cluster under
+ * several policies, each next to what the calibrated simulator predicts for that workload
+ * under that policy — the sim-to-real gap per policy.
+ *
+ * @module
+ */
+import { emulationOf, LIVE_CLUSTER } from "../cluster/mod.ts";
+import { DurationModel, loadCalibrationSync } from "../duration/mod.ts";
+import { buildInstance, type EpisodeInfo, SchedulingEnv } from "../env/mod.ts";
+import { calibrationPath } from "../experiment/mod.ts";
+import { runEpisode } from "../policies/mod.ts";
+import { makeTask } from "../tasks/mod.ts";
+import { LocalCluster } from "./local.ts";
+import { coordinatorOptions, type LivePolicy } from "./policy.ts";
+import type { LiveTask } from "./protocol.ts";
+import { startRedisServer } from "./redis.ts";
+import { type LiveRunResult, runLive } from "./run.ts";
+import { shortWorkload } from "./workload.ts";
+
+/** Options of {@linkcode compareLiveWithSimulation}. */
+export interface LiveComparisonOptions {
+  /** The policies, each with its view. */
+  policies: readonly LivePolicy[];
+  /** Tasks per workload. */
+  tasks: number;
+  /** Number of workloads (seeds seed, seed + 1, ...). */
+  workloads: number;
+  /** First workload seed. */
+  seed: number;
+  /** Scratch folder for Redis and the agents' logs. */
+  dir: string;
+  /** Calibration of the simulator (name or path); default `this-machine`. */
+  calibration?: string;
+  /** Time limit of one run, ms; default 5 minutes. */
+  timeoutMs?: number;
+  /** Called after each run. */
+  onRun?: (row: LiveComparisonRow) => void;
+}
+
+/** One policy on one workload, live and simulated. */
+export interface LiveComparisonRow {
+  /** Policy name. */
+  readonly policy: string;
+  /** Workload seed. */
+  readonly workload: number;
+  /** Makespan measured live, seconds. */
+  readonly measured: number;
+  /** Makespan the simulator predicts, seconds. */
+  readonly simulated: number;
+  /** (simulated - measured) / measured. */
+  readonly gap: number;
+  /** Mean completion time measured live, seconds after the first submission. */
+  readonly measuredMeanCompletion: number;
+  /** Mean completion time simulated. */
+  readonly simulatedMeanCompletion: number;
+  /**
+   * Seconds the workloads computed live (before emulated slowdown) over the seconds the model
+   * predicts for them on the nodes that ran them: above 1 when tasks shared the machine's cores
+   * (or the calibration is off).
+   */
+  readonly computeInflation: number;
+  /** Results reported (more than the tasks when some ran twice). */
+  readonly reports: number;
+}
+
+/** Everything the comparison produced. */
+export interface LiveComparison {
+  /** One row per policy and workload. */
+  readonly rows: readonly LiveComparisonRow[];
+  /** The live runs, in the same order. */
+  readonly runs: readonly LiveRunResult[];
+  /** The simulated episodes, in the same order. */
+  readonly simulations: readonly EpisodeInfo[];
+}
+
+/**
+ * The simulator's episode of a live workload under a policy (no noise: the calibrated means).
+ *
+ * @param tasks the workload
+ * @param live the policy and its view
+ * @param model the duration model of the live nodes
+ */
+export function simulateLive(
+  tasks: readonly LiveTask[],
+  live: LivePolicy,
+  model: DurationModel,
+): EpisodeInfo {
+  const instance = buildInstance(
+    tasks.map((task, id) => makeTask(task.kind, task.parameter, { id })),
+    model,
+    { name: "live-workload", noiseSeed: 0 },
+  );
+  const env = new SchedulingEnv({
+    window: live.window,
+    timeScale: live.timeScale,
+    ...(live.embedding ? { embedding: live.embedding } : {}),
+  });
+  return runEpisode(env, live.policy, { seed: 0, instance });
+}
+
+/**
+ * Runs every policy on every workload live (a fresh set of 9 agents per run, one Redis) and
+ * in the simulator.
+ */
+export async function compareLiveWithSimulation(
+  options: LiveComparisonOptions,
+): Promise<LiveComparison> {
+  const calibration = loadCalibrationSync(calibrationPath(options.calibration ?? "this-machine"));
+  const model = new DurationModel(calibration, LIVE_CLUSTER.nodes, { noise: 0 });
+  const redis = await startRedisServer({ dir: `${options.dir}/redis` });
+  const rows: LiveComparisonRow[] = [];
+  const runs: LiveRunResult[] = [];
+  const simulations: EpisodeInfo[] = [];
+  try {
+    for (let w = 0; w < options.workloads; w++) {
+      const workload = options.seed + w;
+      const { tasks } = shortWorkload({ count: options.tasks, seed: workload });
+      for (const live of options.policies) {
+        const prefix = `w${workload}-${live.policy.name}`;
+        const local = await LocalCluster.start({ dir: `${options.dir}/${prefix}`, redis, prefix });
+        let run: LiveRunResult;
+        try {
+          run = await runLive(tasks, {
+            ...coordinatorOptions(live, {
+              redisUrl: redis.url,
+              prefix,
+              calibration: options.calibration,
+            }),
+            timeoutMs: options.timeoutMs ?? 300_000,
+          });
+        } finally {
+          await local.stop();
+        }
+        const simulation = simulateLive(tasks, live, model);
+        const completions = run.results.map((result) => (result.finishedAt - run.epoch) / 1000);
+        const computed = run.results.reduce((sum, result) => sum + result.computeSeconds, 0);
+        const predicted = run.results.reduce((sum, result, i) => {
+          const node = LIVE_CLUSTER.nodes.findIndex((spec) => spec.name === result.node);
+          const { slowdown } = emulationOf(LIVE_CLUSTER.nodes[node]!, 2);
+          return sum + model.mean(tasks[i]!.kind, tasks[i]!.parameter, node) / slowdown;
+        }, 0);
+        const row: LiveComparisonRow = {
+          policy: live.policy.name,
+          workload,
+          measured: run.makespan,
+          simulated: simulation.makespan,
+          gap: (simulation.makespan - run.makespan) / run.makespan,
+          measuredMeanCompletion: completions.reduce((sum, t) => sum + t, 0) / completions.length,
+          simulatedMeanCompletion: simulation.meanCompletion,
+          computeInflation: computed / predicted,
+          reports: run.reports,
+        };
+        rows.push(row);
+        runs.push(run);
+        simulations.push(simulation);
+        options.onRun?.(row);
+      }
+    }
+  } finally {
+    await redis.stop();
+  }
+  return { rows, runs, simulations };
+}

@@ -1,7 +1,12 @@
 /**
  * The live cluster over Redis Streams: node agents that run real workloads, a coordinator
- * that schedules them with any `Policy`, the protocol between them, status, dashboard, and a
- * local cluster of emulated nodes for demos, tests and experiments.
+ * that schedules them with any `Policy`, the protocol between them, status, a local cluster
+ * of emulated nodes, live runs and load figures.
+ *
+ * Three modules are imported directly, not from here, because they load heavy dependencies
+ * that agents do not need: `policy.ts` (a baseline or a PPO checkpoint with its view, and the
+ * coordinator's options), `dashboard.ts` (the web page, plotly) and `compare.ts` (live runs
+ * against the simulator).
  *
  * @module
  */

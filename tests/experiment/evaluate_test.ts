@@ -139,8 +139,10 @@ Deno.test("resolveScenario() loads a calibration by name or path, and names a mi
         calibration: "no-such-calibration",
         workload: { minTasks: 1, maxTasks: 2 },
       }),
-    /calibration file results\/calibration\/no-such-calibration\.json/,
+    /calibration file \/.*\/results\/calibration\/no-such-calibration\.json/,
   );
+  // A name is found in the repository's results/, whatever the working directory.
+  assert.equal(resolveScenario("live-9").model.calibration.name, "this-machine");
 });
 
 Deno.test("resolveScenario() loads a cluster file by path", async () => {

@@ -20,6 +20,9 @@ import {
 } from "./protocol.ts";
 import { connectRedis, type Redis } from "./redis.ts";
 import { LiveState, type LiveStateOptions } from "./state.ts";
+
+/** A MULTI/EXEC transaction being built. */
+type Transaction = ReturnType<Redis["multi"]>;
 import { ensureGroup, entryTime, readGroup, type StreamEntry } from "./streams.ts";
 
 /** Options of {@linkcode Coordinator}. */
@@ -139,12 +142,15 @@ export class Coordinator {
         ];
         if (from === "0" && batch.every((entries) => entries.length === 0)) from = ">";
         const busy = performance.now();
-        await this.#ingest(redis, submitted, results, requests);
         if (Date.now() - reapedAt >= (this.#options.reapEveryMs ?? 500)) {
           await this.#reap(redis);
           reapedAt = Date.now();
         }
-        await this.#schedule(redis);
+        // What the messages change and what the policy decides commit in one transaction.
+        const tx = redis.multi();
+        const ingested = this.#ingest(tx, submitted, results, requests);
+        const assigned = this.#schedule(tx);
+        if (ingested || assigned) await tx.exec();
         this.stats.busySeconds += (performance.now() - busy) / 1000;
       }
     } finally {
@@ -181,16 +187,18 @@ export class Coordinator {
     for (const [node, at] of Object.entries(waiting)) this.state.request(node, Number(at));
   }
 
-  /** Applies new messages; state changes and acknowledgements commit together. */
-  async #ingest(
-    redis: Redis,
+  /**
+   * Applies new messages to the state and queues their effects and acknowledgements on `tx`;
+   * returns whether there were any.
+   */
+  #ingest(
+    tx: Transaction,
     submitted: StreamEntry[],
     results: StreamEntry[],
     requests: StreamEntry[],
-  ): Promise<void> {
-    if (submitted.length + results.length + requests.length === 0) return;
+  ): boolean {
+    if (submitted.length + results.length + requests.length === 0) return false;
     const keys = this.#keys;
-    const tx = redis.multi();
     const reject = (stream: string, entry: StreamEntry, reason: string) => {
       tx.xadd(
         keys.deadLetter,
@@ -244,14 +252,13 @@ export class Coordinator {
       }
       tx.xack(keys.requests, COORDINATOR_GROUP, entry.id);
     }
-    await tx.exec();
+    return true;
   }
 
-  /** Asks the policy for every waiting node; assignments commit in one transaction. */
-  async #schedule(redis: Redis): Promise<void> {
+  /** Asks the policy for every waiting node, queues the assignments on `tx`; returns how many. */
+  #schedule(tx: Transaction): number {
     const { policy } = this.#options;
     const keys = this.#keys;
-    const tx = redis.multi();
     let assigned = 0;
     for (const node of this.state.askable) {
       if (this.state.counts.pending === 0) break;
@@ -278,9 +285,8 @@ export class Coordinator {
       assigned++;
     }
     if (this.state.counts.pending === 0) this.#workSince = Infinity;
-    if (assigned === 0) return;
     this.stats.assignments += assigned;
-    await tx.exec();
+    return assigned;
   }
 
   /** Takes back the tasks of nodes whose heartbeat expired, and forgets their requests. */

@@ -39,8 +39,13 @@ export interface LoadSummary {
   readonly makespan: number;
   /** Assignments per second of makespan: the live cluster's scheduling throughput. */
   readonly assignmentsPerSecond: number;
-  /** Decisions per second of the coordinator's busy time (messages, Redis, policy). */
-  readonly coordinatorDecisionsPerSecond: number;
+  /**
+   * Assignments per second of the coordinator's busy time (messages, Redis round trips,
+   * policy): what it could hand out if nodes asked faster.
+   */
+  readonly assignmentsPerBusySecond: number;
+  /** Times the policy was asked (waits included). */
+  readonly decisions: number;
   /** Decisions per second of time spent inside the policy (its own speed). */
   readonly policyDecisionsPerSecond: number;
   /** Request-to-assignment time of every assignment, ms (includes waits the policy chose). */
@@ -59,7 +64,8 @@ export function loadSummary(result: LiveRunResult): LoadSummary {
     tasks: result.tasks.length,
     makespan: result.makespan,
     assignmentsPerSecond: stats.assignments / result.makespan,
-    coordinatorDecisionsPerSecond: stats.decisions / stats.busySeconds,
+    assignmentsPerBusySecond: stats.assignments / stats.busySeconds,
+    decisions: stats.decisions,
     policyDecisionsPerSecond: stats.decisions / stats.policySeconds,
     latencyMs: percentiles(stats.latenciesMs),
     immediateLatencyMs: percentiles(stats.immediateLatenciesMs),

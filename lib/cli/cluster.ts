@@ -7,7 +7,15 @@
  * @module
  */
 import { LIVE_CLUSTER } from "../cluster/mod.ts";
-import { connectRedis, formatStatus, freePort, LiveKeys, readStatus } from "../live/mod.ts";
+import {
+  agentCommand,
+  connectRedis,
+  formatStatus,
+  freePort,
+  LiveKeys,
+  readStatus,
+  redisServerArgs,
+} from "../live/mod.ts";
 import { integerFlag, parseFlags, runCommand, UsageError } from "./common.ts";
 import {
   type ClusterRecord,
@@ -34,7 +42,8 @@ function spawnDetached(command: string[], log: string): number {
   return child.pid;
 }
 
-function isRunning(pid: number): boolean {
+/** Whether a process of this id exists (signal 0 is not available: SIGCONT is harmless). */
+export function isRunning(pid: number): boolean {
   try {
     Deno.kill(pid, "SIGCONT");
     return true;
@@ -67,27 +76,9 @@ async function up(flags: {
   const password = crypto.randomUUID().replaceAll("-", "");
   const redisUrl = `redis://:${password}@127.0.0.1:${port}`;
   const redisPidFile = `${await Deno.realPath(dir)}/redis.pid`;
+  const redisArgs = await redisServerArgs({ dir: `${dir}/redis`, port, password });
   const redis = await new Deno.Command("redis-server", {
-    args: [
-      "--port",
-      String(port),
-      "--bind",
-      "127.0.0.1",
-      "--requirepass",
-      password,
-      "--dir",
-      await Deno.realPath(`${dir}/redis`),
-      "--appendonly",
-      "yes",
-      "--save",
-      "",
-      "--logfile",
-      "redis.log",
-      "--daemonize",
-      "yes",
-      "--pidfile",
-      redisPidFile,
-    ],
+    args: [...redisArgs, "--daemonize", "yes", "--pidfile", redisPidFile],
   }).output();
   if (!redis.success) {
     throw new Error(`redis-server failed: ${new TextDecoder().decode(redis.stderr)}`);
@@ -105,20 +96,7 @@ async function up(flags: {
   const agentPids: Record<string, number> = {};
   for (const node of LIVE_CLUSTER.nodes) {
     agentPids[node.name] = spawnDetached(
-      [
-        deno,
-        "run",
-        "--allow-read",
-        "--allow-write",
-        "--allow-env",
-        "--allow-net",
-        "--allow-sys=hostname",
-        CLI("node"),
-        "--id",
-        node.name,
-        "--redis",
-        redisUrl,
-      ],
+      agentCommand({ node: node.name, redisUrl }),
       `${dir}/agent-${node.name}.log`,
     );
   }

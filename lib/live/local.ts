@@ -26,8 +26,39 @@ export interface LocalClusterOptions {
   redis?: RedisServer;
 }
 
-/** The agent command line, from this file's place in the repository. */
-const NODE_CLI = new URL("../cli/node.ts", import.meta.url).pathname;
+/**
+ * The command line of a node agent (`./schedlab node` with the permissions it needs).
+ *
+ * @param options node name, Redis URL, namespace, cluster (preset or file), heartbeat period
+ */
+export function agentCommand(options: {
+  node: string;
+  redisUrl: string;
+  prefix?: string | undefined;
+  cluster?: string | undefined;
+  heartbeatMs?: number | undefined;
+}): string[] {
+  return [
+    Deno.execPath(),
+    "run",
+    "--allow-read",
+    "--allow-write",
+    "--allow-env",
+    "--allow-net",
+    "--allow-sys=hostname",
+    new URL("../cli/node.ts", import.meta.url).pathname,
+    "--id",
+    options.node,
+    "--redis",
+    options.redisUrl,
+    "--prefix",
+    options.prefix ?? "schedlab",
+    "--cluster",
+    options.cluster ?? "live-9",
+    "--heartbeat-ms",
+    String(options.heartbeatMs ?? 1000),
+  ];
+}
 
 /** A running local cluster. */
 export class LocalCluster {
@@ -82,26 +113,14 @@ export class LocalCluster {
       create: true,
       append: true,
     });
-    const args = [
-      "run",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-net",
-      "--allow-sys=hostname",
-      NODE_CLI,
-      "--id",
+    const [deno, ...args] = agentCommand({
       node,
-      "--redis",
-      this.redis.url,
-      "--prefix",
-      this.prefix,
-      "--cluster",
-      this.#options.clusterSource ?? "live-9",
-      "--heartbeat-ms",
-      String(this.#options.heartbeatMs ?? 1000),
-    ];
-    const child = new Deno.Command(Deno.execPath(), {
+      redisUrl: this.redis.url,
+      prefix: this.prefix,
+      cluster: this.#options.clusterSource,
+      heartbeatMs: this.#options.heartbeatMs,
+    });
+    const child = new Deno.Command(deno!, {
       args,
       stdin: "null",
       stdout: "null",

@@ -22,7 +22,7 @@ export {
   parseLiveTask,
 } from "./protocol.ts";
 export type { LiveResult, LiveTask, Registration } from "./protocol.ts";
-export { connectRedis, freePort, maskUrl, startRedisServer } from "./redis.ts";
+export { connectRedis, freePort, maskUrl, redisServerArgs, startRedisServer } from "./redis.ts";
 export type { Redis, RedisServer, RedisServerOptions } from "./redis.ts";
 export { LiveState } from "./state.ts";
 export type { Choice, LiveStateOptions, Placement } from "./state.ts";
@@ -30,7 +30,7 @@ export { formatStatus, readStatus } from "./status.ts";
 export type { ClusterStatus, GanttBar, NodeStatus } from "./status.ts";
 export { liveWorkloadSchema, loadLiveWorkload, shortWorkload, submitTasks } from "./workload.ts";
 export type { LiveWorkload, ShortWorkloadOptions } from "./workload.ts";
-export { LocalCluster } from "./local.ts";
+export { agentCommand, LocalCluster } from "./local.ts";
 export type { LocalClusterOptions } from "./local.ts";
 export { runLive, waitForResults } from "./run.ts";
 export type { LiveRunResult } from "./run.ts";

@@ -94,6 +94,33 @@ export function freePort(): number {
 }
 
 /**
+ * The `redis-server` arguments of schedlab's brokers: bound to loopback unless told otherwise,
+ * append-only persistence (and its log) in `dir`, no snapshots, an optional password.
+ *
+ * @param options folder (must exist), port, password, bind address
+ */
+export async function redisServerArgs(
+  options: RedisServerOptions & { port: number },
+): Promise<string[]> {
+  const args = [
+    "--port",
+    String(options.port),
+    "--bind",
+    options.bind ?? "127.0.0.1",
+    "--dir",
+    await Deno.realPath(options.dir),
+    "--appendonly",
+    "yes",
+    "--save",
+    "",
+    "--logfile",
+    "redis.log",
+  ];
+  if (options.password) args.push("--requirepass", options.password);
+  return args;
+}
+
+/**
  * Starts Debian's `redis-server` with append-only persistence in `dir`, bound to loopback,
  * and waits until it answers.
  *
@@ -103,24 +130,7 @@ export function freePort(): number {
 export async function startRedisServer(options: RedisServerOptions): Promise<RedisServer> {
   await Deno.mkdir(options.dir, { recursive: true });
   const port = options.port ?? freePort();
-  const bind = options.bind ?? "127.0.0.1";
-  const args = [
-    "--port",
-    String(port),
-    "--bind",
-    bind,
-    "--dir",
-    await Deno.realPath(options.dir),
-    "--appendonly",
-    "yes",
-    "--save",
-    "",
-    "--logfile",
-    "redis.log",
-    "--daemonize",
-    "no",
-  ];
-  if (options.password) args.push("--requirepass", options.password);
+  const args = [...await redisServerArgs({ ...options, port }), "--daemonize", "no"];
   let child: Deno.ChildProcess;
   try {
     child = new Deno.Command("redis-server", { args, stdout: "null", stderr: "piped" }).spawn();

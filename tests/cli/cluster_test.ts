@@ -1,5 +1,6 @@
 // `./schedlab cluster up|status|down`, `submit` and the dashboard's address, as a user runs them.
 import assert from "node:assert/strict";
+import { isRunning } from "../../lib/cli/cluster.ts";
 import { freePort } from "../../lib/live/mod.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -13,15 +14,6 @@ async function schedlab(task: string, ...args: string[]): Promise<{ code: number
   }).output();
   const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
   return { code: output.code, out: decode(output.stdout) + decode(output.stderr) };
-}
-
-function running(pid: number): boolean {
-  try {
-    Deno.kill(pid, "SIGCONT");
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 Deno.test("cluster up starts 9 agents and a coordinator; submit --wait runs work; down stops all", async () => {
@@ -66,8 +58,8 @@ Deno.test("cluster up starts 9 agents and a coordinator; submit --wait runs work
     const down = await schedlab("cluster", "down", "--dir", dir);
     assert.equal(down.code, 0, down.out);
     assert.match(down.out, /stopped 10 processes and Redis/);
-    assert.ok(!running(record!.coordinatorPid));
-    for (const pid of Object.values(record!.agentPids)) assert.ok(!running(pid));
+    assert.ok(!isRunning(record!.coordinatorPid));
+    for (const pid of Object.values(record!.agentPids)) assert.ok(!isRunning(pid));
     assert.ok((await Deno.stat(`${dir}/redis/appendonlydir`)).isDirectory, "AOF kept");
     const gone = await schedlab("cluster", "status", "--dir", dir);
     assert.equal(gone.code, 1);
@@ -75,7 +67,7 @@ Deno.test("cluster up starts 9 agents and a coordinator; submit --wait runs work
   } finally {
     if (record) {
       for (const pid of [record.coordinatorPid, ...Object.values(record.agentPids)]) {
-        if (running(pid)) Deno.kill(pid, "SIGKILL");
+        if (isRunning(pid)) Deno.kill(pid, "SIGKILL");
       }
       await schedlab("cluster", "down", "--dir", dir);
     }

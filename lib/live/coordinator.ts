@@ -5,7 +5,8 @@
  * message that caused it, so a coordinator killed at any point is replaced by one that reads
  * the state back and carries on; messages it had read but not acknowledged are read again.
  * Tasks held by a node whose heartbeat expired are reclaimed (XAUTOCLAIM) and queued again;
- * results are recorded once per task, whatever ran twice.
+ * results are recorded once per task, whatever ran twice. One coordinator runs at a time: it
+ * holds a lease in Redis, and a second one waits until the lease is free.
  *
  * @module
  */
@@ -66,6 +67,15 @@ export interface CoordinatorStats {
   rejected: number;
 }
 
+/** How long the coordinator's lease lasts without renewal, ms. */
+const LEASE_MS = 3000;
+/** Extends the lease if `ARGV[1]` holds it. */
+const RENEW = `if redis.call("GET", KEYS[1]) == ARGV[1] then
+  return redis.call("PEXPIRE", KEYS[1], ARGV[2]) else return 0 end`;
+/** Drops the lease if `ARGV[1]` holds it. */
+const RELEASE = `if redis.call("GET", KEYS[1]) == ARGV[1] then
+  return redis.call("DEL", KEYS[1]) else return 0 end`;
+
 /** Task fields kept in the `tasks` hash. */
 interface StoredTask {
   id: string;
@@ -115,7 +125,10 @@ export class Coordinator {
     const redis = await connectRedis(redisUrl, "coordinator");
     const blocking = await connectRedis(redisUrl, "coordinator-reader");
     const streams = [this.#keys.submit, this.#keys.results, this.#keys.requests];
+    const holder = `${Deno.pid}:${crypto.randomUUID()}`;
     try {
+      await this.#acquireLease(redis, holder, signal);
+      if (signal.aborted) return;
       for (const stream of streams) await ensureGroup(redis, stream, COORDINATOR_GROUP);
       await this.#recover(redis);
       await redis.hset(this.#keys.meta, {
@@ -128,6 +141,7 @@ export class Coordinator {
       let from: "0" | ">" = "0"; // first what a previous coordinator read and did not finish
       let reapedAt = 0;
       while (!signal.aborted) {
+        await this.#renewLease(redis, holder);
         const batch = await readGroup(blocking, streams, {
           group: COORDINATOR_GROUP,
           consumer: "coordinator",
@@ -153,9 +167,30 @@ export class Coordinator {
         if (ingested || assigned) await tx.exec();
         this.stats.busySeconds += (performance.now() - busy) / 1000;
       }
+      await redis.eval(RELEASE, 1, this.#keys.lease, holder);
     } finally {
       redis.disconnect();
       blocking.disconnect();
+    }
+  }
+
+  /** Waits until no other coordinator holds the lease (one that died loses it in LEASE_MS). */
+  async #acquireLease(redis: Redis, holder: string, signal: AbortSignal): Promise<void> {
+    let told = false;
+    while (!signal.aborted) {
+      if (await redis.set(this.#keys.lease, holder, "PX", LEASE_MS, "NX")) return;
+      if (!told) {
+        this.#log(`another coordinator holds ${this.#keys.lease}; waiting for it to stop`);
+        told = true;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  /** Extends the lease; throws if another coordinator took it (this one was presumed dead). */
+  async #renewLease(redis: Redis, holder: string): Promise<void> {
+    if (!(await redis.eval(RENEW, 1, this.#keys.lease, holder, LEASE_MS))) {
+      throw new Error(`lost ${this.#keys.lease} to another coordinator: stopping`);
     }
   }
 

@@ -79,6 +79,10 @@ export class LiveKeys {
   get meta(): string {
     return `${this.prefix}:meta`;
   }
+  /** Key held by the one running coordinator (a lease that expires if it dies). */
+  get lease(): string {
+    return `${this.prefix}:coordinator-lease`;
+  }
   /** Stream of the tasks assigned to `node`. */
   assign(node: string): string {
     return `${this.prefix}:assign:${node}`;

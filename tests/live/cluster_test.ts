@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import {
   connectRedis,
+  Coordinator,
   LiveKeys,
   type LiveRunResult,
   LocalCluster,
@@ -273,4 +274,40 @@ Deno.test("startRedisServer() persists to an append-only file under its folder",
     await server.stop();
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("a second coordinator waits until the first one stops: one scheduler at a time", async () => {
+  await withCluster(async (local) => {
+    const live = await resolveLivePolicy({ policy: "greedy-sjf" });
+    const lines: string[] = [];
+    const options = coordinatorOptions(live, { redisUrl: local.redis.url });
+    const first = new Coordinator(options);
+    const second = new Coordinator({ ...options, log: (line) => lines.push(line) });
+    const stopFirst = new AbortController(), stopSecond = new AbortController();
+    const firstRun = first.run(stopFirst.signal);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const secondRun = second.run(stopSecond.signal);
+    const redis = await connectRedis(local.redis.url);
+    try {
+      const workload = shortWorkload({ count: 12, seed: 16 });
+      await submitTasks(redis, workload.tasks.slice(0, 6));
+      await waitForResults(redis, {
+        ids: workload.tasks.slice(0, 6).map((t) => t.id),
+        timeoutMs: 60_000,
+      });
+      assert.match(lines.join("\n"), /another coordinator holds schedlab:coordinator-lease/);
+      assert.equal(second.stats.decisions, 0, "the waiting coordinator decided nothing");
+      assert.ok(first.stats.assignments >= 6);
+      stopFirst.abort();
+      await firstRun;
+      await submitTasks(redis, workload.tasks.slice(6));
+      await waitForResults(redis, { ids: workload.tasks.map((t) => t.id), timeoutMs: 60_000 });
+      assert.ok(second.stats.assignments >= 6, "the second took over once the lease was free");
+    } finally {
+      stopFirst.abort();
+      stopSecond.abort();
+      await Promise.all([firstRun, secondRun]);
+      redis.disconnect();
+    }
+  });
 });

@@ -247,6 +247,13 @@ export class Coordinator {
       try {
         const task = parseLiveTask(entry.fields, `submission ${entry.id}`);
         const submittedAt = entryTime(entry.id);
+        const known = this.state.task(task.id);
+        if (known && (known.kind !== task.kind || known.parameter !== task.parameter)) {
+          throw new Error(
+            `task id ${task.id} was already submitted as ${known.kind} ${known.parameter}`,
+          );
+        }
+        // A repeated identical submission (a retry) is acknowledged and otherwise ignored.
         if (this.state.submit(task, submittedAt)) {
           this.#workSince = Math.min(this.#workSince, submittedAt);
           const stored: StoredTask = { ...task, seq: ++this.#seq, submittedAt };

@@ -64,6 +64,7 @@ td, th { padding: 0.2em 0.8em; border-bottom: 1px solid #ddd; text-align: left; 
 <div id="counts">connecting…</div>
 <table id="nodes"><thead><tr><th>node</th><th>heartbeat</th><th>activity</th>
 <th>threads</th><th>slowdown</th><th>stands for</th></tr></thead><tbody></tbody></table>
+<p id="queue"></p>
 <div id="gantt" style="height: 480px"></div>
 <script>
 const text = (value) => String(value ?? "").replace(/[&<>"]/g, (c) => "&#" + c.charCodeAt(0) + ";");
@@ -78,11 +79,16 @@ async function refresh() {
     document.querySelector("#nodes tbody").innerHTML = status.nodes.map((node) => {
       const r = node.registration;
       const activity = node.running ? "running " + node.running : node.waiting ? "waiting" : "idle";
+      const beat = node.alive ? "alive (" + (node.heartbeatAgeMs / 1000).toFixed(1) + " s ago)" : "down";
       return "<tr class='node'><td>" + text(node.name) + "</td><td class='" +
-        (node.alive ? "alive'>alive" : "down'>down") + "</td><td>" + text(activity) +
+        (node.alive ? "alive" : "down") + "'>" + text(beat) + "</td><td>" + text(activity) +
         "</td><td>" + text(r?.threads) + "</td><td>" + text(r?.slowdown?.toFixed(2)) +
         "</td><td>" + text(r?.spec?.description) + "</td></tr>";
     }).join("");
+    document.getElementById("queue").textContent = status.queued === 0 ? "queue empty" :
+      "queue (" + status.queued + "): " + status.queueHead.map((task) =>
+        task.id + " " + task.kind + " " + task.parameter).join(", ") +
+      (status.queued > status.queueHead.length ? ", …" : "");
     await Plotly.react("gantt", figure.data, figure.layout, { displayModeBar: false });
     document.body.dataset.bars = String(status.gantt.length);
     document.body.dataset.completed = String(status.completed);

@@ -8,12 +8,17 @@
 import { LiveKeys, type LiveResult, type Registration } from "./protocol.ts";
 import type { Redis } from "./redis.ts";
 
+/** How many queued tasks a status lists. */
+export const QUEUE_SHOWN = 12;
+
 /** One node as the broker sees it. */
 export interface NodeStatus {
   /** Node name. */
   readonly name: string;
   /** Whether its heartbeat is current. */
   readonly alive: boolean;
+  /** Milliseconds since its last heartbeat, while it is current. */
+  readonly heartbeatAgeMs: number | undefined;
   /** What it registered, if it ever did. */
   readonly registration: Registration | undefined;
   /** Id of the task it runs, if any. */
@@ -48,6 +53,8 @@ export interface ClusterStatus {
   readonly submitted: number;
   /** Tasks waiting for a node. */
   readonly queued: number;
+  /** The first tasks of the queue, in submission order (at most {@linkcode QUEUE_SHOWN}). */
+  readonly queueHead: readonly { id: string; kind: string; parameter: number }[];
   /** Tasks running. */
   readonly running: number;
   /** Tasks with a recorded result. */
@@ -70,21 +77,26 @@ export interface ClusterStatus {
  */
 export async function readStatus(redis: Redis, prefix?: string): Promise<ClusterStatus> {
   const keys = new LiveKeys(prefix);
-  const [meta, registered, tasks, running, done, waiting, queued, deadLetters] = await Promise.all([
-    redis.hgetall(keys.meta),
-    redis.hgetall(keys.nodes),
-    redis.hgetall(keys.tasks),
-    redis.hgetall(keys.running),
-    redis.hgetall(keys.done),
-    redis.hgetall(keys.waiting),
-    redis.zcard(keys.pending),
-    redis.xlen(keys.deadLetter),
-  ]);
+  const [meta, registered, tasks, running, done, waiting, queued, head, deadLetters] = await Promise
+    .all([
+      redis.hgetall(keys.meta),
+      redis.hgetall(keys.nodes),
+      redis.hgetall(keys.tasks),
+      redis.hgetall(keys.running),
+      redis.hgetall(keys.done),
+      redis.hgetall(keys.waiting),
+      redis.zcard(keys.pending),
+      redis.zrange(keys.pending, "0", String(QUEUE_SHOWN - 1)),
+      redis.xlen(keys.deadLetter),
+    ]);
   const order: string[] = meta.nodes ? JSON.parse(meta.nodes) : [];
   const byStart = Object.values(registered).map((text) => JSON.parse(text) as Registration)
     .sort((a, b) => a.startedAt - b.startedAt).map((registration) => registration.name);
   const names = [...new Set([...order, ...byStart])];
-  const alive = await Promise.all(names.map((name) => redis.exists(keys.heartbeat(name))));
+  const beats = names.length > 0
+    ? await redis.mget(...names.map((name) => keys.heartbeat(name)))
+    : [];
+  const now = Date.now();
   const kindOf = (id: string) => (tasks[id] ? JSON.parse(tasks[id]).kind : "?") as string;
   const runningOn = new Map<string, string>();
   const gantt: GanttBar[] = [];
@@ -110,13 +122,18 @@ export async function readStatus(redis: Redis, prefix?: string): Promise<Cluster
     epoch: meta.epoch ? Number(meta.epoch) : undefined,
     nodes: names.map((name, i) => ({
       name,
-      alive: alive[i] === 1,
+      alive: beats[i] !== null,
+      heartbeatAgeMs: beats[i] ? now - Number(beats[i]) : undefined,
       registration: registered[name] ? JSON.parse(registered[name]) : undefined,
       running: runningOn.get(name),
       waiting: name in waiting,
     })),
     submitted: Object.keys(tasks).length,
     queued,
+    queueHead: head.map((id) => {
+      const { kind, parameter } = JSON.parse(tasks[id] ?? "{}");
+      return { id, kind, parameter };
+    }),
     running: Object.keys(running).length,
     completed: Object.keys(done).length,
     deadLetters,

@@ -198,20 +198,24 @@ Deno.test("malformed and out-of-range messages land in the dead-letter stream", 
         "1",
       );
       await redis.xadd(keys.assign("pi5"), "*", "garbage", "yes");
-      // And to the coordinator.
+      // And to the coordinator: an out-of-range task, and a reused id with other content.
       await redis.xadd(keys.submit, "*", "id", "bad-3", "kind", "primes", "parameter", "-5");
       const workload = shortWorkload({ count: 10, seed: 15 });
+      const [first] = workload.tasks;
+      await submitTasks(redis, [first!, first!]); // a retry: accepted once, silently
+      await submitTasks(redis, [{ ...first!, parameter: first!.parameter + 1 }]);
       const result = await runLive(workload.tasks, {
         ...coordinatorOptions(live, { redisUrl: local.redis.url }),
         timeoutMs: 60_000,
       });
       assertEachOnce(result, local.nodes);
+      assert.equal((await readStatus(redis)).submitted, 10);
       const letters = (await redis.xrange(keys.deadLetter, "-", "+")).map(([, flat]) => {
         const fields: Record<string, string> = {};
         for (let i = 0; i < flat.length; i += 2) fields[flat[i]!] = flat[i + 1]!;
         return fields;
       });
-      assert.equal(letters.length, 4);
+      assert.equal(letters.length, 5);
       const reasons = letters.map((letter) => letter.reason!).join("\n");
       assert.match(
         reasons,
@@ -220,13 +224,17 @@ Deno.test("malformed and out-of-range messages land in the dead-letter stream", 
       assert.match(reasons, /kind: Invalid option/);
       assert.match(reasons, /id: Invalid input/);
       assert.match(reasons, /primes range upper bound must be in \[240000, 4800000\] but is -5/);
+      assert.match(
+        reasons,
+        new RegExp(`task id ${first!.id} was already submitted as ${first!.kind}`),
+      );
       assert.equal(letters.filter((letter) => letter.node === "pi5").length, 3);
       // The agent kept running: it is alive and nothing of its stream is left unacknowledged.
       const status = await readStatus(redis);
       assert.ok(status.nodes.find((node) => node.name === "pi5")?.alive);
       const pending = await redis.xpending(keys.assign("pi5"), "agents") as unknown[];
       assert.equal(pending[0], 0);
-      assert.equal(status.deadLetters, 4);
+      assert.equal(status.deadLetters, 5);
     } finally {
       redis.disconnect();
     }

@@ -28,6 +28,7 @@ export {
   notebookParams,
   PARAMS_VARIABLE,
   showFigure,
+  showImage,
   showMarkdown,
   showTable,
 } from "./notebook.ts";

@@ -53,22 +53,33 @@ function jupyter() {
   } | undefined;
 }
 
+/** A PNG file as a display bundle's image and HTML entries. */
+async function pngBundle(png: string, alt: string): Promise<Record<string, string>> {
+  const bytes = await Deno.readFile(png);
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  const base64 = btoa(binary);
+  return {
+    "image/png": base64,
+    "text/html": `<img alt="${alt}" src="data:image/png;base64,${base64}" style="max-width:100%">`,
+  };
+}
+
 /** Shows a figure: the plotly bundle, with its PNG as the fallback for viewers without plotly. */
 export async function showFigure(figure: Figure, png?: string): Promise<void> {
   const bundle: Record<string, unknown> = {
     "application/vnd.plotly.v1+json": figure,
     "text/plain": "[plotly figure]",
+    ...(png ? await pngBundle(png, "figure") : {}),
   };
-  if (png) {
-    const bytes = await Deno.readFile(png);
-    let binary = "";
-    for (const byte of bytes) binary += String.fromCharCode(byte);
-    const base64 = btoa(binary);
-    bundle["image/png"] = base64;
-    bundle["text/html"] =
-      `<img alt="figure" src="data:image/png;base64,${base64}" style="max-width:100%">`;
-  }
   await jupyter()?.display(bundle, { raw: true });
+}
+
+/** Shows a PNG image (a screenshot). */
+export async function showImage(png: string, alt = "image"): Promise<void> {
+  await jupyter()?.display({ ...await pngBundle(png, alt), "text/plain": `[${alt}]` }, {
+    raw: true,
+  });
 }
 
 /** Shows a table (DataFrame or markdown text). */

@@ -8,6 +8,7 @@
  */
 /// <reference lib="dom" />
 import type { Figure } from "../report/figures.ts";
+import { TASK_KINDS } from "../tasks/mod.ts";
 import { LocalCluster } from "./local.ts";
 import { coordinatorOptions, type LivePolicy } from "./policy.ts";
 import type { LiveTask } from "./protocol.ts";
@@ -45,6 +46,7 @@ export async function statusGantt(status: ClusterStatus, now: number): Promise<F
     title: `live schedule (${status.policy ?? "no coordinator"})`,
     xTitle: "seconds since the first submission",
     nodes: status.nodes.map((node) => node.name),
+    groups: [...TASK_KINDS, "running"],
     bars: status.gantt.map((bar) => ({
       node: bar.node,
       start: (bar.start - epoch) / 1000,

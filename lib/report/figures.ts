@@ -214,26 +214,37 @@ export interface GanttBar {
   readonly group: string;
 }
 
-/** A Gantt chart: one row per node, one bar per task, coloured by group (e.g. task kind). */
+/**
+ * A Gantt chart: one row per node, one bar per task, coloured by group (e.g. task kind).
+ * `groups` fixes the groups' order and so their colours (default: order of appearance).
+ */
 export function ganttChart(
-  options: { title: string; bars: readonly GanttBar[]; nodes: readonly string[]; xTitle: string },
+  options: {
+    title: string;
+    bars: readonly GanttBar[];
+    nodes: readonly string[];
+    xTitle: string;
+    groups?: readonly string[];
+  },
 ): Figure {
-  const groups = [...new Set(options.bars.map((bar) => bar.group))];
-  const data = groups.map((group, i) => {
-    const bars = options.bars.filter((bar) => bar.group === group);
-    return {
-      type: "bar",
-      orientation: "h",
-      name: group,
-      y: bars.map((bar) => bar.node),
-      x: bars.map((bar) => bar.end - bar.start),
-      base: bars.map((bar) => bar.start),
-      text: bars.map((bar) => bar.label),
-      textposition: "none",
-      hovertemplate: "%{text}<br>%{base:.1f}–%{x:.1f} s<extra></extra>",
-      marker: { color: PALETTE[i % PALETTE.length], line: { color: "white", width: 1 } },
-    };
-  });
+  const present = new Set(options.bars.map((bar) => bar.group));
+  const groups = [...new Set([...(options.groups ?? []), ...present])];
+  const data = groups.map((group, i) => ({ group, i })).filter(({ group }) => present.has(group))
+    .map(({ group, i }) => {
+      const bars = options.bars.filter((bar) => bar.group === group);
+      return {
+        type: "bar",
+        orientation: "h",
+        name: group,
+        y: bars.map((bar) => bar.node),
+        x: bars.map((bar) => bar.end - bar.start),
+        base: bars.map((bar) => bar.start),
+        text: bars.map((bar) => bar.label),
+        textposition: "none",
+        hovertemplate: "%{text}<br>%{base:.1f}–%{x:.1f} s<extra></extra>",
+        marker: { color: PALETTE[i % PALETTE.length], line: { color: "white", width: 1 } },
+      };
+    });
   return {
     data,
     layout: layout(options.title, options.xTitle, "node", {

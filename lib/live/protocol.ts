@@ -192,14 +192,3 @@ export interface Registration {
   /** When the agent started, ms since the Unix epoch. */
   readonly startedAt: number;
 }
-
-/** Schema of a registration. */
-export const registrationSchema = z.object({
-  name: z.string().min(1),
-  spec: z.looseObject({ name: z.string(), cores: z.number(), cpuSpeed: z.number() }),
-  threads: z.number().int().positive(),
-  slowdown: z.number().min(1),
-  host: z.string(),
-  pid: z.number().int(),
-  startedAt: z.number(),
-});

@@ -1,18 +1,22 @@
 /**
  * The live dashboard: a small page served by the coordinator (loopback by default) showing
  * the nodes with their spec and heartbeat, the queue, the policy, and a plotly Gantt chart of
- * running and finished tasks; it polls the status and redraws without reloading. Also a
+ * running and finished tasks; it polls the status and redraws without reloading. It also
+ * takes submissions over HTTP (`POST /api/tasks`), for clients in any language. Also a
  * screenshot of it during a live run, for reports.
  *
  * @module
  */
 /// <reference lib="dom" />
+import { z } from "zod";
 import type { Figure } from "../report/figures.ts";
+import { describeIssues } from "../validation/mod.ts";
+import { submitTasks } from "./workload.ts";
 import { TASK_KINDS } from "../tasks/mod.ts";
 import { LocalCluster } from "./local.ts";
 import { coordinatorOptions, type LivePolicy } from "./policy.ts";
-import type { LiveTask } from "./protocol.ts";
-import { connectRedis } from "./redis.ts";
+import { type LiveTask, liveTaskSchema } from "./protocol.ts";
+import { connectRedis, type Redis } from "./redis.ts";
 import { type LiveRunResult, runLive } from "./run.ts";
 import { type ClusterStatus, readStatus } from "./status.ts";
 
@@ -109,6 +113,36 @@ refresh();
 </script></body></html>`;
 
 /**
+ * `POST /api/tasks` with `{ "tasks": [{ "id", "kind", "parameter" }, ...] }`: submits them
+ * (202 with their count), or answers 400 naming the bad field; nothing is sent unless all are
+ * valid.
+ */
+async function submitRequest(
+  redis: Redis,
+  request: Request,
+  prefix: string | undefined,
+): Promise<Response> {
+  let body: unknown;
+  try {
+    body = await request.json();
+  } catch (error) {
+    return Response.json({ error: `body is not JSON: ${(error as Error).message}` }, {
+      status: 400,
+    });
+  }
+  const parsed = taskBatchSchema.safeParse(body);
+  if (!parsed.success) {
+    return Response.json({ error: `Invalid tasks: ${describeIssues(parsed.error)}` }, {
+      status: 400,
+    });
+  }
+  await submitTasks(redis, parsed.data.tasks, prefix);
+  return Response.json({ submitted: parsed.data.tasks.length }, { status: 202 });
+}
+
+const taskBatchSchema = z.object({ tasks: z.array(liveTaskSchema).min(1).max(100_000) });
+
+/**
  * Serves the dashboard until `signal` aborts.
  *
  * @param options Redis URL, namespace, address, port
@@ -133,6 +167,9 @@ export async function serveDashboard(options: DashboardOptions): Promise<Dashboa
       const status = await readStatus(redis, options.prefix);
       const figure = await statusGantt(status, Date.now());
       return Response.json({ status, figure });
+    }
+    if (path === "/api/tasks" && request.method === "POST") {
+      return await submitRequest(redis, request, options.prefix);
     }
     return new Response("not found", { status: 404 });
   });

@@ -1,7 +1,14 @@
 /// <reference lib="dom" />
 // The dashboard in headless Chromium (Debian's), against a real Redis and real agents.
 import assert from "node:assert/strict";
-import { LocalCluster, runLive, shortWorkload } from "../../lib/live/mod.ts";
+import {
+  connectRedis,
+  LiveKeys,
+  LocalCluster,
+  runLive,
+  shortWorkload,
+  startRedisServer,
+} from "../../lib/live/mod.ts";
 import { serveDashboard } from "../../lib/live/dashboard.ts";
 import { coordinatorOptions, resolveLivePolicy } from "../../lib/live/policy.ts";
 import { launchChromium } from "../../lib/report/mod.ts";
@@ -58,6 +65,41 @@ Deno.test("the dashboard shows the 9 nodes and its Gantt chart gains bars as tas
     stop.abort();
     await chromium.close();
     await local.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("POST /api/tasks submits valid tasks and answers 400 naming the bad field", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "schedlab-api-" });
+  const server = await startRedisServer({ dir });
+  const stop = new AbortController();
+  const redis = await connectRedis(server.url);
+  try {
+    const dashboard = await serveDashboard({ redisUrl: server.url, signal: stop.signal });
+    const post = (body: string) =>
+      fetch(`${dashboard.url}api/tasks`, { method: "POST", body }).then(async (response) => ({
+        status: response.status,
+        json: await response.json(),
+      }));
+    const tasks = shortWorkload({ count: 3, seed: 5 }).tasks;
+    assert.deepEqual(await post(JSON.stringify({ tasks })), {
+      status: 202,
+      json: { submitted: 3 },
+    });
+    const bad = await post(
+      JSON.stringify({ tasks: [...tasks, { id: "x", kind: "sort", parameter: 1 }] }),
+    );
+    assert.equal(bad.status, 400);
+    assert.match(
+      bad.json.error,
+      /tasks\.3\.parameter: sort array length must be in \[500000, 10000000\]/,
+    );
+    assert.equal((await post("{")).status, 400);
+    assert.equal(await redis.xlen(new LiveKeys().submit), 3, "nothing of a bad batch was sent");
+  } finally {
+    stop.abort();
+    redis.disconnect();
+    await server.stop();
     await Deno.remove(dir, { recursive: true });
   }
 });

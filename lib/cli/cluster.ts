@@ -23,9 +23,13 @@ import {
   readClusterRecord,
   recordPath,
 } from "./cluster_record.ts";
+import { resolveLivePolicy } from "../live/policy.ts";
 
 const USAGE =
   "./schedlab cluster up [--policy NAME | --checkpoint DIR] [--dir DIR] [--dashboard-port N] | down [--dir DIR] | status [--dir DIR]";
+
+/** The demo's scheduler unless told otherwise. */
+const DEFAULT_POLICY = "earliest-finish-pull";
 
 const CLI = (name: string) => new URL(`./${name}.ts`, import.meta.url).pathname;
 
@@ -71,6 +75,12 @@ async function up(flags: {
   if (existing && isRunning(existing.coordinatorPid)) {
     throw new Error(`a cluster is already up in ${dir} (./schedlab cluster down first)`);
   }
+  // A bad policy or checkpoint is reported here, before anything starts.
+  await resolveLivePolicy(
+    flags.checkpoint
+      ? { checkpoint: flags.checkpoint }
+      : { policy: flags.policy ?? DEFAULT_POLICY },
+  );
   await Deno.mkdir(`${dir}/redis`, { recursive: true });
   const port = freePort();
   const password = crypto.randomUUID().replaceAll("-", "");
@@ -102,7 +112,7 @@ async function up(flags: {
   }
   const policy = flags.checkpoint
     ? ["--checkpoint", flags.checkpoint]
-    : ["--policy", flags.policy ?? "earliest-finish-pull"];
+    : ["--policy", flags.policy ?? DEFAULT_POLICY];
   const coordinatorPid = spawnDetached(
     [
       deno,

@@ -23,6 +23,10 @@ Deno.test("cluster up starts 9 agents and a coordinator; submit --wait runs work
     | { redisUrl: string; coordinatorPid: number; agentPids: Record<string, number> }
     | undefined;
   try {
+    const bad = await schedlab("cluster", "up", "--dir", dir, "--policy", "nosuch");
+    assert.equal(bad.code, 1);
+    assert.match(bad.out, /Expected policy to be one of .* but found "nosuch"/);
+    assert.deepEqual([...Deno.readDirSync(dir)], [], "nothing started");
     const up = await schedlab("cluster", "up", "--dir", dir, "--dashboard-port", port);
     assert.equal(up.code, 0, up.out);
     assert.equal((up.out.match(/ alive /g) ?? []).length, 9, up.out);

@@ -21,9 +21,12 @@ const CHECKPOINT = `${ROOT}results/live`;
 const HEARTBEAT_MS = 200;
 
 /** Runs `body` with a fresh local cluster of the 9 emulated nodes; always stops it. */
-async function withCluster(body: (local: LocalCluster) => Promise<void>): Promise<void> {
+async function withCluster(
+  body: (local: LocalCluster) => Promise<void>,
+  heartbeatMs = HEARTBEAT_MS,
+): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "schedlab-live-" });
-  const local = await LocalCluster.start({ dir, heartbeatMs: HEARTBEAT_MS });
+  const local = await LocalCluster.start({ dir, heartbeatMs });
   try {
     await body(local);
   } finally {
@@ -318,4 +321,42 @@ Deno.test("a second coordinator waits until the first one stops: one scheduler a
       redis.disconnect();
     }
   });
+});
+
+Deno.test("an agent restarted before its heartbeat expires runs what it held, nothing reclaimed", async () => {
+  // A long heartbeat (expires after 6 s): the restarted agent is back well before.
+  await withCluster(async (local) => {
+    const live = await resolveLivePolicy({ policy: "lpt" });
+    const workload = shortWorkload({ count: 20, seed: 17 });
+    const redis = await connectRedis(local.redis.url);
+    let victim = "", held = "";
+    const restarter = (async () => {
+      for (;;) {
+        const status = await readStatus(redis);
+        const holder = status.nodes.find((node) => node.running !== undefined);
+        if (holder) {
+          victim = holder.name;
+          held = holder.running!;
+          await local.kill(victim, "SIGKILL");
+          await local.startAgent(victim);
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
+    try {
+      const result = await runLive(workload.tasks, {
+        ...coordinatorOptions(live, { redisUrl: local.redis.url }),
+        timeoutMs: 120_000,
+      });
+      await restarter;
+      assertEachOnce(result, local.nodes);
+      assert.equal(result.stats.reclaimed, 0);
+      const entry = result.results.find((r) => r.task === held)!;
+      assert.equal(entry.node, victim, "the held task ran on the restarted node");
+      assert.equal(result.reports, 20, "and only there");
+    } finally {
+      redis.disconnect();
+    }
+  }, 2000);
 });

@@ -1,7 +1,8 @@
 /**
  * The live experiment: the same workloads of real tasks run live on the emulated cluster under
  * several policies, each next to what the calibrated simulator predicts for that workload
- * under that policy — the sim-to-real gap per policy.
+ * under that policy — the sim-to-real gap per policy — and next to the live schedule replayed
+ * on shared cores, which tells how much of the gap core sharing explains.
  *
  * @module
  */
@@ -16,6 +17,7 @@ import { coordinatorOptions, type LivePolicy } from "./policy.ts";
 import type { LiveTask } from "./protocol.ts";
 import { startRedisServer } from "./redis.ts";
 import { type LiveRunResult, runLive } from "./run.ts";
+import { type ReplayTask, sharedCoreMakespan } from "./shared_cores.ts";
 import { shortWorkload } from "./workload.ts";
 
 /** Options of {@linkcode compareLiveWithSimulation}. */
@@ -60,6 +62,13 @@ export interface LiveComparisonRow {
    * (or the calibration is off).
    */
   readonly computeInflation: number;
+  /**
+   * The live schedule replayed with the model's durations on nodes sharing this machine's
+   * cores ({@linkcode sharedCoreMakespan}), seconds.
+   */
+  readonly sharedCores: number;
+  /** (sharedCores - measured) / measured: what core sharing leaves of the gap. */
+  readonly sharedCoresGap: number;
   /** Results reported (more than the tasks when some ran twice). */
   readonly reports: number;
 }
@@ -99,6 +108,25 @@ export function simulateLive(
   return runEpisode(env, live.policy, { seed: 0, instance });
 }
 
+/** The tasks of a live run as the replay needs them, with where and when they ran. */
+function replayTasks(
+  run: LiveRunResult,
+  model: DurationModel,
+): (ReplayTask & { node: string; startedAt: number })[] {
+  return run.results.map((result, i) => {
+    const index = LIVE_CLUSTER.nodes.findIndex((spec) => spec.name === result.node);
+    const { threads, slowdown } = emulationOf(LIVE_CLUSTER.nodes[index]!, 2);
+    const task = run.tasks[i]!;
+    return {
+      node: result.node,
+      startedAt: result.startedAt,
+      compute: model.mean(task.kind, task.parameter, index) / slowdown,
+      demand: task.kind === "matmul" ? threads : 1,
+      slowdown,
+    };
+  });
+}
+
 /**
  * Runs every policy on every workload live (a fresh set of 9 agents per run, one Redis) and
  * in the simulator.
@@ -135,11 +163,15 @@ export async function compareLiveWithSimulation(
         const simulation = simulateLive(tasks, live, model);
         const completions = run.results.map((result) => (result.finishedAt - run.epoch) / 1000);
         const computed = run.results.reduce((sum, result) => sum + result.computeSeconds, 0);
-        const predicted = run.results.reduce((sum, result, i) => {
-          const node = LIVE_CLUSTER.nodes.findIndex((spec) => spec.name === result.node);
-          const { slowdown } = emulationOf(LIVE_CLUSTER.nodes[node]!, 2);
-          return sum + model.mean(tasks[i]!.kind, tasks[i]!.parameter, node) / slowdown;
-        }, 0);
+        const replay = replayTasks(run, model);
+        const predicted = replay.reduce((sum, task) => sum + task.compute, 0);
+        const sharedCores = sharedCoreMakespan(
+          LIVE_CLUSTER.nodes.map((node) =>
+            replay.filter((task) => task.node === node.name)
+              .sort((a, b) => a.startedAt - b.startedAt)
+          ),
+          navigator.hardwareConcurrency,
+        );
         const row: LiveComparisonRow = {
           policy: live.policy.name,
           workload,
@@ -149,6 +181,8 @@ export async function compareLiveWithSimulation(
           measuredMeanCompletion: completions.reduce((sum, t) => sum + t, 0) / completions.length,
           simulatedMeanCompletion: simulation.meanCompletion,
           computeInflation: computed / predicted,
+          sharedCores,
+          sharedCoresGap: (sharedCores - run.makespan) / run.makespan,
           reports: run.reports,
         };
         rows.push(row);

@@ -13,6 +13,7 @@ import {
   formatStatus,
   freePort,
   LiveKeys,
+  pollUntil,
   readStatus,
   redisServerArgs,
 } from "../live/mod.ts";
@@ -56,14 +57,6 @@ export function isRunning(pid: number): boolean {
   }
 }
 
-async function waitUntil(what: string, test: () => Promise<boolean>, timeoutMs = 30_000) {
-  const started = Date.now();
-  while (!(await test())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`${what} within ${timeoutMs / 1000} s`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 async function up(flags: {
   dir: string;
   policy: string | undefined;
@@ -93,13 +86,13 @@ async function up(flags: {
   if (!redis.success) {
     throw new Error(`redis-server failed: ${new TextDecoder().decode(redis.stderr)}`);
   }
-  await waitUntil(
-    "Redis did not answer",
+  await pollUntil(
     () =>
       connectRedis(redisUrl, "cluster-up").then((client) => {
         client.disconnect();
         return true;
       }, () => false),
+    { what: "Redis did not answer" },
   );
 
   const deno = Deno.execPath();
@@ -141,19 +134,18 @@ async function up(flags: {
   const client = await connectRedis(redisUrl, "cluster-up");
   try {
     const keys = new LiveKeys();
-    await waitUntil(
-      "not every agent beat",
+    await pollUntil(
       async () =>
         (await Promise.all(
           LIVE_CLUSTER.nodes.map((node) => client.exists(keys.heartbeat(node.name))),
         ))
           .every(Boolean),
+      { what: "not every agent beat" },
     );
-    await waitUntil(
-      "the coordinator did not start",
-      async () => (await client.hget(keys.meta, "policy")) !== null,
-      60_000,
-    );
+    await pollUntil(async () => (await client.hget(keys.meta, "policy")) !== null, {
+      what: "the coordinator did not start",
+      timeoutMs: 60_000,
+    });
     console.log(formatStatus(await readStatus(client)));
   } finally {
     client.disconnect();
@@ -167,8 +159,10 @@ async function down(dir: string): Promise<void> {
   if (!record) throw new Error(`no cluster record in ${dir}: nothing to stop`);
   const pids = [record.coordinatorPid, ...Object.values(record.agentPids)].filter(isRunning);
   for (const pid of pids) Deno.kill(pid, "SIGTERM");
-  await waitUntil("processes still running", () => Promise.resolve(!pids.some(isRunning)), 15_000)
-    .catch(() => pids.filter(isRunning).forEach((pid) => Deno.kill(pid, "SIGKILL")));
+  await pollUntil(() => Promise.resolve(!pids.some(isRunning)), {
+    what: "processes still running",
+    timeoutMs: 15_000,
+  }).catch(() => pids.filter(isRunning).forEach((pid) => Deno.kill(pid, "SIGKILL")));
   try {
     const client = await connectRedis(record.redisUrl, "cluster-down");
     await client.call("SHUTDOWN").catch(() => {}); // persists the AOF

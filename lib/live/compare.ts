@@ -115,7 +115,10 @@ function replayTasks(
 ): (ReplayTask & { node: string; startedAt: number })[] {
   return run.results.map((result, i) => {
     const index = LIVE_CLUSTER.nodes.findIndex((spec) => spec.name === result.node);
-    const { threads, slowdown } = emulationOf(LIVE_CLUSTER.nodes[index]!, 2);
+    const { threads, slowdown } = emulationOf(
+      LIVE_CLUSTER.nodes[index]!,
+      navigator.hardwareConcurrency,
+    );
     const task = run.tasks[i]!;
     return {
       node: result.node,

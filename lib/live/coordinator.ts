@@ -106,7 +106,6 @@ export class Coordinator {
   readonly #keys: LiveKeys;
   readonly #toldToWait = new Set<string>();
   #workSince = Infinity; // when the pending queue last became non-empty, ms since the Unix epoch
-  #seq = 0;
 
   /** @param options Redis URL, policy, nodes and duration model, window, time scale */
   constructor(options: CoordinatorOptions) {
@@ -209,7 +208,6 @@ export class Coordinator {
     const stored = Object.values(tasks).map((text) => JSON.parse(text) as StoredTask)
       .sort((a, b) => a.seq - b.seq);
     for (const task of stored) this.state.submit(parseLiveTask(task), task.submittedAt);
-    this.#seq = stored.at(-1)?.seq ?? 0;
     for (const [id, text] of Object.entries(running)) {
       const placement = JSON.parse(text) as { node: string; assignedAt: number };
       if (this.state.hasTask(id)) this.state.assign(id, placement);
@@ -256,7 +254,7 @@ export class Coordinator {
         // A repeated identical submission (a retry) is acknowledged and otherwise ignored.
         if (this.state.submit(task, submittedAt)) {
           this.#workSince = Math.min(this.#workSince, submittedAt);
-          const stored: StoredTask = { ...task, seq: ++this.#seq, submittedAt };
+          const stored: StoredTask = { ...task, seq: this.state.order(task.id), submittedAt };
           tx.hset(keys.tasks, task.id, JSON.stringify(stored));
           tx.zadd(keys.pending, stored.seq, task.id);
           tx.hsetnx(keys.meta, "epoch", String(this.state.epoch));
@@ -272,7 +270,7 @@ export class Coordinator {
         reject(keys.results, entry, parsed.success ? "unknown task" : parsed.error.message);
       } else {
         const result = parsed.data;
-        const wasRunningThere = this.state.running.get(result.task)?.node === result.node;
+        const wasRunningThere = this.state.placement(result.task)?.node === result.node;
         if (this.state.complete(result.task, result.node)) {
           tx.hset(keys.done, result.task, JSON.stringify(result));
           tx.zrem(keys.pending, result.task);
@@ -368,9 +366,8 @@ export class Coordinator {
       for (const [id] of held) {
         this.state.requeue(id);
         this.#workSince = Math.min(this.#workSince, Date.now());
-        const stored = JSON.parse((await redis.hget(keys.tasks, id))!) as StoredTask;
         tx.hdel(keys.running, id);
-        tx.zadd(keys.pending, stored.seq, id);
+        tx.zadd(keys.pending, this.state.order(id), id);
       }
       this.state.forget(node);
       tx.hdel(keys.waiting, node);

@@ -6,6 +6,7 @@
  */
 import { type Cluster, LIVE_CLUSTER } from "../cluster/mod.ts";
 import { LiveKeys } from "./protocol.ts";
+import { pollUntil } from "./poll.ts";
 import { connectRedis, type RedisServer, startRedisServer } from "./redis.ts";
 
 /** Options of {@linkcode LocalCluster.start}. */
@@ -131,13 +132,10 @@ export class LocalCluster {
     const redis = await connectRedis(this.redis.url, "local-cluster");
     try {
       const key = new LiveKeys(this.prefix).heartbeat(node);
-      const started = Date.now();
-      while (!(await redis.exists(key))) {
-        if (Date.now() - started > 30_000) {
-          throw new Error(`agent ${node} did not beat within 30 s (see its log)`);
-        }
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      await pollUntil(async () => (await redis.exists(key)) === 1, {
+        what: `agent ${node} (log: agent-${node}.log) did not beat`,
+        everyMs: 50,
+      });
     } finally {
       redis.disconnect();
     }

@@ -24,6 +24,8 @@ export {
 export type { LiveResult, LiveTask, Registration } from "./protocol.ts";
 export { connectRedis, freePort, maskUrl, redisServerArgs, startRedisServer } from "./redis.ts";
 export type { Redis, RedisServer, RedisServerOptions } from "./redis.ts";
+export { pollUntil } from "./poll.ts";
+export type { PollOptions } from "./poll.ts";
 export { LiveState } from "./state.ts";
 export type { Choice, LiveStateOptions, Placement } from "./state.ts";
 export { formatStatus, readStatus } from "./status.ts";

@@ -48,7 +48,7 @@ export class LiveState {
   epoch: number | undefined;
   readonly #nodeIndex: ReadonlyMap<string, number>;
   readonly #tasks: Task[] = [];
-  readonly #live: LiveTask[] = [];
+  readonly #ids: string[] = []; // task index -> the submitter's id
   readonly #taskIndex = new Map<string, number>();
   #pending: number[] = [];
   readonly #running = new Map<number, Placement>();
@@ -84,7 +84,7 @@ export class LiveState {
     this.epoch ??= submittedAt;
     const index = this.#tasks.length;
     this.#taskIndex.set(task.id, index);
-    this.#live.push(task);
+    this.#ids.push(task.id);
     this.#tasks.push({
       id: index,
       kind: task.kind,
@@ -100,17 +100,30 @@ export class LiveState {
   /** The task of an id. */
   task(id: string): LiveTask | undefined {
     const index = this.#taskIndex.get(id);
-    return index === undefined ? undefined : this.#live[index];
+    if (index === undefined) return undefined;
+    const { kind, parameter } = this.#tasks[index]!;
+    return { id, kind, parameter };
   }
 
   /** Ids of the pending tasks, in submission order. */
   get pending(): string[] {
-    return this.#pending.map((index) => this.#live[index]!.id);
+    return this.#pending.map((index) => this.#ids[index]!);
   }
 
   /** Running tasks by id. */
   get running(): ReadonlyMap<string, Placement> {
-    return new Map([...this.#running].map(([index, place]) => [this.#live[index]!.id, place]));
+    return new Map([...this.#running].map(([index, place]) => [this.#ids[index]!, place]));
+  }
+
+  /** A task's place in submission order, from 1 (its score in the `pending` set). */
+  order(id: string): number {
+    return this.#indexOf(id) + 1;
+  }
+
+  /** Where a task runs, if it does. */
+  placement(id: string): Placement | undefined {
+    const index = this.#taskIndex.get(id);
+    return index === undefined ? undefined : this.#running.get(index);
   }
 
   /** How many tasks were submitted, and how many have a recorded result. */
@@ -198,7 +211,7 @@ export class LiveState {
         `policy ${policy.name} answered slot ${slot} of ${decision.candidateCount} candidates`,
       );
     }
-    return { task: this.#live[decision.candidates[slot]!]!.id };
+    return { task: this.#ids[decision.candidates[slot]!]! };
   }
 
   /** Waiting nodes that have not declined since the last event, earliest request first. */

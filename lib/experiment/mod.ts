@@ -13,7 +13,7 @@ export {
   scenarioSchema,
 } from "./scenario.ts";
 export type { Scenario, ScenarioConfig } from "./scenario.ts";
-export { evaluateInstance, evaluateScenario } from "./evaluate.ts";
+export { evaluateInstance, evaluateScenario, meanTenantSlowdown } from "./evaluate.ts";
 export type {
   BoundsReport,
   EvaluationOptions,

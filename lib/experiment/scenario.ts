@@ -5,17 +5,18 @@
  * @module
  */
 import { z } from "zod";
-import { type Cluster, parseCluster, resolveCluster } from "../cluster/mod.ts";
+import { type Cluster, parseCluster, powerOfNodes, resolveCluster } from "../cluster/mod.ts";
 import { DurationModel, loadCalibrationSync, SEED_CALIBRATION } from "../duration/mod.ts";
 import { embedding } from "../embedding/mod.ts";
 import {
   buildInstance,
+  drawTenants,
   generateTasks,
   type Instance,
   SchedulingEnv,
   workloadSchema,
 } from "../env/mod.ts";
-import { Rng } from "../random/mod.ts";
+import { hashInts, Rng } from "../random/mod.ts";
 import { validate } from "../validation/mod.ts";
 
 /** Schema of a scenario (also the `scenario` field of experiment configs). */
@@ -39,6 +40,8 @@ export const scenarioSchema = z.object({
   timeScale: z.number().positive().default(100),
   /** The task embedding's registry name. */
   embedding: z.string().default("seed"),
+  /** Idle nodes stay on (drawing their idle watts until the makespan) or sleep (drawing nothing). */
+  idleNodes: z.enum(["on", "sleep"]).default("on"),
 });
 
 /** A scenario as configured. */
@@ -123,12 +126,20 @@ export function resolveScenario(source: string | unknown): Scenario {
   };
 }
 
-/** Draws a scenario's instance for an episode seed. */
+/** Label of the random stream that draws the tasks' tenants. */
+const TENANT_STREAM = 0x7e4a;
+
+/** Draws a scenario's instance for an episode seed (with the nodes' power and the tenants). */
 export function drawInstance(scenario: Scenario, seed: number): Instance {
-  const tasks = generateTasks(scenario.config.workload, new Rng(seed));
+  const { workload, name, idleNodes } = scenario.config;
+  const tasks = generateTasks(workload, new Rng(seed));
+  const power = powerOfNodes(scenario.cluster.nodes, idleNodes);
+  const tenants = drawTenants(workload, tasks.length, new Rng(hashInts(seed, TENANT_STREAM)));
   return buildInstance(tasks, scenario.model, {
-    name: `${scenario.config.name}#${seed}`,
+    name: `${name}#${seed}`,
     noiseSeed: seed,
+    ...(power ? { power } : {}),
+    ...(tenants ? { tenants } : {}),
   });
 }
 

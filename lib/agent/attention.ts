@@ -31,6 +31,31 @@ export interface AttentionShape {
   readonly layers: number;
   /** C of the C·tanh clipping of the scores. */
   readonly clip: number;
+  /**
+   * Whether a task token also reads the pairwise products of its embedding (e ⊗ e): with a
+   * one-hot kind and a parameter, per-kind slopes in the parameter become linear.
+   */
+  readonly pairwise?: boolean | undefined;
+}
+
+/** Length of a task token's input: the embedding, and its pairwise products if asked. */
+export function taskTokenSize(embeddingDim: number, attention: AttentionShape): number {
+  return attention.pairwise ? embeddingDim + embeddingDim * embeddingDim : embeddingDim;
+}
+
+/** Writes a task token's input for the embedding `e` into `out` (see {@linkcode taskTokenSize}). */
+export function taskTokenInput(
+  e: ArrayLike<number>,
+  offset: number,
+  d: number,
+  pairwise: boolean,
+  out: Float64Array,
+): void {
+  for (let a = 0; a < d; a++) out[a] = e[offset + a]!;
+  if (!pairwise) return;
+  for (let a = 0; a < d; a++) {
+    for (let b = 0; b < d; b++) out[d + a * d + b] = e[offset + a]! * e[offset + b]!;
+  }
 }
 
 function matrix(name: string, rows: number, cols: number, gain: number): ParameterSpec {
@@ -53,7 +78,7 @@ export function attentionLayout(
   critic: (input: number) => ParameterSpec[],
 ): ParameterSpec[] {
   const { width: D, layers } = attention, d = shape.embeddingDim;
-  const task = d > 0 ? [matrix("attn/task/w", d, D, Math.SQRT2)] : [];
+  const task = d > 0 ? [matrix("attn/task/w", taskTokenSize(d, attention), D, Math.SQRT2)] : [];
   const criticTask = d > 0 ? [matrix("critic/task/w", d, D, Math.SQRT2)] : [];
   return [
     matrix("attn/node/w0", NODE_TOKEN_SIZE, D, Math.SQRT2),
@@ -136,7 +161,12 @@ export class AttentionForward {
       .add(v("attn/node/b1"));
     const mask = tf.tensor2d(Float32Array.from(batch.mask), [b, w + 1]);
     const taskMask = mask.slice([0, 0], [b, w]).expandDims(2);
-    let tasks: tf.Tensor = this.#embed(tf.tensor2d(batch.features, [b * w, d]), "attn/task")
+    let input: tf.Tensor2D = tf.tensor2d(batch.features, [b * w, d]);
+    if (this.#attention.pairwise && d > 0) {
+      const outer = input.expandDims(2).mul(input.expandDims(1)).reshape([b * w, d * d]);
+      input = tf.concat([input, outer], 1) as tf.Tensor2D;
+    }
+    let tasks: tf.Tensor = this.#embed(input, "attn/task")
       .reshape([b, w, D]);
     const heads = (t: tf.Tensor, rows: number) =>
       t.reshape([b, rows, H, dh]).transpose([0, 2, 1, 3]);

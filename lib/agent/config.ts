@@ -20,6 +20,8 @@ export const attentionSchema = z.object({
   layers: z.number().int().min(0).default(1),
   /** C of the C·tanh clipping of the scores (Kool et al.: 10). */
   clip: z.number().positive().default(10),
+  /** Task tokens also read the pairwise products of the embedding. */
+  pairwise: z.boolean().default(true),
 }).refine((value) => value.width % value.heads === 0, {
   message: "width must be a multiple of heads",
   path: ["heads"],

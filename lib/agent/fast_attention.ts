@@ -9,7 +9,7 @@
  */
 import type { Decision } from "../env/mod.ts";
 import type { AttentionShape } from "./attention.ts";
-import { queryInputSize } from "./attention.ts";
+import { queryInputSize, taskTokenInput, taskTokenSize } from "./attention.ts";
 import type { AgentShape, ParameterValues } from "./networks.ts";
 import { CONTEXT_SIZE, NODE_TOKEN_SIZE, writeContext, writeNodeTokens } from "./tokens.ts";
 
@@ -67,6 +67,7 @@ export class FastAttention {
   readonly #query: Float64Array;
   readonly #queryInput: Float64Array;
   readonly #folding: Float64Array;
+  readonly #taskInput: Float64Array;
   readonly #context = new Float32Array(CONTEXT_SIZE);
 
   /**
@@ -125,6 +126,7 @@ export class FastAttention {
     this.#query = new Float64Array(D);
     this.#queryInput = new Float64Array(queryInputSize(D));
     this.#folding = new Float64Array(D);
+    this.#taskInput = new Float64Array(taskTokenSize(this.#d, attention));
     // Check every parameter up front.
     for (
       const name of [
@@ -198,7 +200,11 @@ export class FastAttention {
     const features = decision.features;
     for (let slot = 0; slot < count; slot++) {
       for (let j = 0; j < D; j++) tasks[slot * D + j] = taskBias[j]!;
-      if (taskW) multiply(features, slot * d, d, taskW, tasks, slot * D, D);
+      if (taskW) {
+        const input = this.#taskInput;
+        taskTokenInput(features, slot * d, d, this.#attention.pairwise === true, input);
+        multiply(input, 0, input.length, taskW, tasks, slot * D, D);
+      }
       for (let j = 0; j < D; j++) if (tasks[slot * D + j]! < 0) tasks[slot * D + j] = 0;
     }
     // Cross-attention layers.

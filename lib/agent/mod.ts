@@ -65,6 +65,7 @@ export {
   checkpointFolder,
   evaluateLearned,
   loadLearnedPolicy,
+  loadSeedPolicies,
   readLearningCurve,
   trainRun,
   trainSeeds,

@@ -153,7 +153,7 @@ export async function trainRun(
     : await Trainer.create(config);
   await results.json("config", config);
   try {
-    if (config.imitation && trainer.update === 0) {
+    if (config.imitation && !options.resume) {
       const rows = await results.time(
         "imitationSeconds",
         () => trainer.imitate(options.onImitation),

@@ -6,7 +6,8 @@
  *   node token   n_i = W_n1 relu(W_n0 x_i + b_n0) + b_n1         (x_i: lib/agent/tokens.ts)
  *   task token   t_j = relu(W_t e_j + b_t)                       (e_j: the task's embedding)
  *   each layer   t_j ← relu(t_j + W_o MHA(q = t_j; keys, values = n_1..n_m)
- *                               + W_p [mean_j t_j; max_j t_j] + b_o)
+ *                               + W_p [mean_j t_j; max_j t_j] + W_s a_j,req + b_o)
+ *                (a_j,req: each head's attention weight on the requesting node)
  *   query        q = W_q [n_req; mean_i n_i; mean_j t_j; max_j t_j; context] + b_q
  *   scores       s_j = C tanh(q · W_k t_j / √D),  s_idle = C tanh(q · k_idle / √D)
  *
@@ -93,6 +94,7 @@ export function attentionLayout(
       matrix(`attn/l${l}/v`, D, D, 1),
       matrix(`attn/l${l}/o`, D, D, 1),
       matrix(`attn/l${l}/pool`, 2 * D, D, 1),
+      matrix(`attn/l${l}/share`, attention.heads, D, 1),
       vector(`attn/l${l}/b`, D),
     ]).flat(),
     matrix("attn/query/w", queryInputSize(D), D, 1),
@@ -170,6 +172,8 @@ export class AttentionForward {
       .reshape([b, w, D]);
     const heads = (t: tf.Tensor, rows: number) =>
       t.reshape([b, rows, H, dh]).transpose([0, 2, 1, 3]);
+    const requesterMask = tf.oneHot(tf.tensor1d(batch.node, "int32"), m).toFloat()
+      .reshape([b, 1, 1, m]);
     for (let l = 0; l < layers; l++) {
       const q = heads(tf.matMul(tasks.reshape([b * w, D]), v(`attn/l${l}/q`)), w);
       const k = heads(tf.matMul(nodes, v(`attn/l${l}/k`)), m);
@@ -177,8 +181,13 @@ export class AttentionForward {
       const weights = tf.softmax(tf.matMul(q, k, false, true).div(Math.sqrt(dh)));
       const mixed = tf.matMul(weights, values).transpose([0, 2, 1, 3]).reshape([b * w, D]);
       const pooled = tf.matMul(poolTasks(tasks, taskMask), v(`attn/l${l}/pool`)).expandDims(1);
+      // Each head's attention weight on the requester: is it the node this task looks for?
+      const share = tf.matMul(
+        weights.mul(requesterMask).sum(3).transpose([0, 2, 1]).reshape([b * w, H]),
+        v(`attn/l${l}/share`),
+      ).reshape([b, w, D]);
       tasks = tasks.add(tf.matMul(mixed, v(`attn/l${l}/o`)).reshape([b, w, D])).add(pooled)
-        .add(v(`attn/l${l}/b`)).relu();
+        .add(share).add(v(`attn/l${l}/b`)).relu();
     }
     const nodeSets = nodes.reshape([b, m, D]);
     const requester = tf.oneHot(tf.tensor1d(batch.node, "int32"), m).toFloat().expandDims(2);

@@ -45,6 +45,8 @@ interface Layer {
   /** Per head, R = W_v[:, h] W_o[h, :], folded. */
   readonly valueOut: Folded[];
   readonly pool: Float32Array;
+  /** Per head, the weight on the requester's contribution, [H, D]. */
+  readonly share: Float32Array;
   readonly bias: Float32Array;
 }
 
@@ -116,6 +118,7 @@ export class FastAttention {
         keyQuery,
         valueOut,
         pool: this.#get(`attn/l${l}/pool`),
+        share: this.#get(`attn/l${l}/share`),
         bias: this.#get(`attn/l${l}/b`),
       };
     });
@@ -232,6 +235,8 @@ export class FastAttention {
             const weight = logits[i]! / total;
             for (let j = 0; j < D; j++) next[base + j]! += weight * values[i * D + j]!;
           }
+          const onRequester = logits[decision.node]! / total, share = layer.share;
+          for (let j = 0; j < D; j++) next[base + j]! += onRequester * share[h * D + j]!;
         }
         for (let j = 0; j < D; j++) if (next[base + j]! < 0) next[base + j] = 0;
       }

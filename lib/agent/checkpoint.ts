@@ -37,6 +37,7 @@ const checkpointSchema = z.object({
     window: z.number().int().positive(),
     scorerHidden: z.array(z.number().int().positive()).min(1),
     criticHidden: z.array(z.number().int().positive()).min(1),
+    preference: z.boolean().optional(),
   }),
   update: z.number().int().min(0),
   // JSON writes NaN (a metric not measured at that update) as null.
@@ -207,4 +208,14 @@ export async function loadCheckpoint(dir: string, expected?: AgentShape): Promis
       dir,
     ),
   };
+}
+
+/** Where a checkpoint lives: the folder itself, or its `checkpoint/` subfolder. */
+export async function checkpointFolder(dir: string): Promise<string> {
+  try {
+    await Deno.stat(`${dir}/checkpoint/checkpoint.json`);
+    return `${dir}/checkpoint`;
+  } catch {
+    return dir;
+  }
 }

@@ -7,7 +7,13 @@
  * @module
  */
 import type { Decision } from "../env/mod.ts";
-import { type AgentShape, type ParameterValues, scorerInputSize } from "./networks.ts";
+import {
+  type AgentShape,
+  type ParameterValues,
+  scorerInputSize,
+  taskInputSize,
+} from "./networks.ts";
+import { knotSuffix, knotWeights, PREFERENCE_KNOTS, preferenceSize } from "./preference.ts";
 
 /** The scorer as plain arrays. */
 export class FastScorer {
@@ -18,8 +24,11 @@ export class FastScorer {
   readonly #outBias: number;
   readonly #idleBias: number;
   readonly #shared: Float32Array;
+  readonly #condition: Float32Array;
   readonly #activations: Float32Array[];
   readonly #embed: { w: Float32Array; b: Float32Array; out: Float32Array } | undefined;
+  readonly #knotHeads: { out: Float32Array; outBias: number; idleBias: number }[];
+  readonly #knotWeights = new Float64Array(PREFERENCE_KNOTS.length);
 
   /**
    * @param shape sizes
@@ -45,15 +54,27 @@ export class FastScorer {
       b: get("scorer/embed/b"),
       out: new Float32Array(shape.learnedDim),
     };
+    this.#knotHeads = shape.preference
+      ? PREFERENCE_KNOTS.map((_, k) => ({
+        out: get(`scorer/wOut${knotSuffix(k)}`),
+        outBias: get(`scorer/bOut${knotSuffix(k)}`)[0]!,
+        idleBias: get(`scorer/idle${knotSuffix(k)}`)[0]!,
+      }))
+      : [];
     this.#shared = new Float32Array(shape.scorerHidden[0]!);
+    this.#condition = new Float32Array(shape.scorerHidden[0]!);
     this.#activations = shape.scorerHidden.map((width) => new Float32Array(width));
   }
 
   /**
    * Writes the score of every slot of a decision (window candidates, then idle) into `out`,
    * -Infinity where the mask forbids the slot.
+   *
+   * @param decision the decision
+   * @param out the scores, window + 1 of them
+   * @param preference the energy weight w, read when the shape has preference
    */
-  score(decision: Decision, out: Float64Array): void {
+  score(decision: Decision, out: Float64Array, preference = 0): void {
     const { nodeCount: m, nodeStateSize, embeddingDim: d, window } = this.#shape;
     const w0 = this.#weights[0]!, width = this.#shared.length;
     const shared = this.#shared;
@@ -69,6 +90,16 @@ export class FastScorer {
       for (let j = 0; j < width; j++) shared[j]! += x * w0[row + j]!;
     }
     const taskBase = m + stateSize, features = decision.features, mask = decision.mask;
+    // Conditioning [w, w·one-hot(node)], rows after the task's: it shifts the task slots only.
+    const conditioned = preferenceSize(this.#shape) > 0 && preference !== 0;
+    if (this.#knotHeads.length > 0) knotWeights(preference, this.#knotWeights);
+    if (conditioned) {
+      const base = (taskBase + taskInputSize(this.#shape)) * width;
+      const nodeBase = base + (1 + decision.node) * width;
+      for (let j = 0; j < width; j++) {
+        this.#condition[j] = preference * (w0[base + j]! + w0[nodeBase + j]!);
+      }
+    }
     const first = this.#activations[0]!;
     for (let slot = 0; slot <= window; slot++) {
       if (!mask[slot]) {
@@ -76,6 +107,9 @@ export class FastScorer {
         continue;
       }
       first.set(shared);
+      if (slot < window && conditioned) {
+        for (let j = 0; j < width; j++) first[j]! += this.#condition[j]!;
+      }
       if (slot < window && d > 0) {
         const task = this.#taskInput(features.subarray(slot * d, (slot + 1) * d));
         for (let e = 0; e < task.length; e++) {
@@ -86,7 +120,19 @@ export class FastScorer {
         }
       }
       for (let j = 0; j < width; j++) if (first[j]! < 0) first[j] = 0;
-      out[slot] = this.#tail() + (slot === window ? this.#idleBias : 0);
+      const hidden = this.#tail(), idle = slot === window;
+      if (this.#knotHeads.length === 0) {
+        out[slot] = this.#head(hidden, this.#out, this.#outBias) + (idle ? this.#idleBias : 0);
+        continue;
+      }
+      // The knots' heads, interpolated piecewise-linearly in w (at most two are nonzero).
+      let score = 0;
+      this.#knotHeads.forEach((head, k) => {
+        const weight = this.#knotWeights[k]!;
+        if (weight === 0) return;
+        score += weight * (this.#head(hidden, head.out, head.outBias) + (idle ? head.idleBias : 0));
+      });
+      out[slot] = score;
     }
   }
 
@@ -105,8 +151,15 @@ export class FastScorer {
     return embed.out;
   }
 
-  /** Hidden layers after the first, then the output, from the first layer's activations. */
-  #tail(): number {
+  /** An output head on the last hidden layer's activations. */
+  #head(input: Float32Array, weights: Float32Array, bias: number): number {
+    let score = bias;
+    for (let i = 0; i < input.length; i++) score += input[i]! * weights[i]!;
+    return score;
+  }
+
+  /** Hidden layers after the first, from the first layer's activations: the last one's. */
+  #tail(): Float32Array {
     let input = this.#activations[0]!;
     for (let layer = 1; layer < this.#weights.length; layer++) {
       const weights = this.#weights[layer]!, output = this.#activations[layer]!;
@@ -121,9 +174,7 @@ export class FastScorer {
       for (let j = 0; j < width; j++) if (output[j]! < 0) output[j] = 0;
       input = output;
     }
-    let score = this.#outBias;
-    for (let i = 0; i < input.length; i++) score += input[i]! * this.#out[i]!;
-    return score;
+    return input;
   }
 }
 

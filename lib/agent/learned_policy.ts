@@ -21,17 +21,20 @@ export class LearnedPolicy implements Policy {
   readonly #mode: ActionMode;
   readonly #window: number;
   #rng = new Rng(0);
+  /** The energy weight w the policy acts for (read when its networks have preference). */
+  preference: number;
 
   /**
    * @param shape the networks' sizes
    * @param values the parameters
-   * @param options name and action mode (default greedy)
+   * @param options name, action mode (default greedy), energy weight (default 0)
    */
   constructor(
     shape: AgentShape,
     values: ParameterValues,
-    options: { name?: string; mode?: ActionMode } = {},
+    options: { name?: string; mode?: ActionMode; preference?: number } = {},
   ) {
+    this.preference = options.preference ?? 0;
     this.#scorer = new FastScorer(shape, values);
     this.#logits = new Float64Array(shape.window + 1);
     this.#mode = options.mode ?? "greedy";
@@ -53,7 +56,7 @@ export class LearnedPolicy implements Policy {
 
   /** Log-probabilities of every slot of the decision (idle last), in a reused array. */
   logProbabilities(decision: Decision): Float64Array {
-    this.#scorer.score(decision, this.#logits);
+    this.#scorer.score(decision, this.#logits, this.preference);
     logSoftmaxInPlace(this.#logits);
     return this.#logits;
   }

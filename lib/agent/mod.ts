@@ -27,12 +27,24 @@ export { generalisedAdvantages, ppoLoss, ppoUpdate, rolloutValues } from "./ppo.
 export { Adam } from "./adam.ts";
 export type { AdamState } from "./adam.ts";
 export type { LossInputs, LossTerms, UpdateDiagnostics } from "./ppo.ts";
-export { CHECKPOINT_FORMAT, loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
+export {
+  CHECKPOINT_FORMAT,
+  checkpointFolder,
+  loadCheckpoint,
+  saveCheckpoint,
+} from "./checkpoint.ts";
+export {
+  knotHeadLayout,
+  knotWeights,
+  PREFERENCE_KNOTS,
+  preferenceSize,
+  widenForPreference,
+  writePreference,
+} from "./preference.ts";
 export type { Checkpoint } from "./checkpoint.ts";
 export { agentShape, CURVE_COLUMNS, liveTensors, meanMakespan, Trainer } from "./train.ts";
 export type { CurveRow } from "./train.ts";
 export {
-  checkpointFolder,
   evaluateLearned,
   loadLearnedPolicy,
   readLearningCurve,
@@ -44,3 +56,5 @@ export { adaptationStudy, profilingCost } from "./adapt.ts";
 export type { AdaptationCurves, AdaptationOptions } from "./adapt.ts";
 export { EMBEDDING_VARIANTS, embeddingAblation, variantConfig } from "./ablation.ts";
 export type { EmbeddingVariant, VariantResult } from "./ablation.ts";
+export { trainEnergyFront } from "./energy.ts";
+export type { EnergyFrontTraining } from "./energy.ts";

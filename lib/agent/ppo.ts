@@ -146,10 +146,11 @@ function gather(
   const state = new Float32Array(b * sizes.state);
   const features = new Float32Array(b * sizes.features);
   const mask = new Uint8Array(b * sizes.slots);
-  const node = new Int32Array(b);
+  const node = new Int32Array(b), preference = new Float32Array(b);
   for (let k = 0; k < b; k++) {
     const i = indices[k]!;
     node[k] = rollout.node[i]!;
+    preference[k] = rollout.preference[i]!;
     state.set(rollout.state.subarray(i * sizes.state, (i + 1) * sizes.state), k * sizes.state);
     features.set(
       rollout.features.subarray(i * sizes.features, (i + 1) * sizes.features),
@@ -157,7 +158,7 @@ function gather(
     );
     mask.set(rollout.mask.subarray(i * sizes.slots, (i + 1) * sizes.slots), k * sizes.slots);
   }
-  return { size: b, node, state, features, mask };
+  return { size: b, node, state, features, mask, preference };
 }
 
 function pick(source: Float32Array, indices: ArrayLike<number>): Float32Array {

@@ -13,20 +13,10 @@ import {
 } from "../experiment/mod.ts";
 import { baselineNames, makeBaseline } from "../policies/mod.ts";
 import { ResultsFolder } from "../report/results.ts";
-import { loadCheckpoint } from "./checkpoint.ts";
+import { checkpointFolder, loadCheckpoint } from "./checkpoint.ts";
 import type { TrainConfig } from "./config.ts";
 import { LearnedPolicy } from "./learned_policy.ts";
 import { CURVE_COLUMNS, type CurveRow, Trainer } from "./train.ts";
-
-/** Where a checkpoint lives: the folder itself, or its `checkpoint/` subfolder. */
-export async function checkpointFolder(dir: string): Promise<string> {
-  try {
-    await Deno.stat(`${dir}/checkpoint/checkpoint.json`);
-    return `${dir}/checkpoint`;
-  } catch {
-    return dir;
-  }
-}
 
 /** Options of {@linkcode trainRun}. */
 export interface TrainRunOptions {

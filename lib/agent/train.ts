@@ -9,20 +9,39 @@
 import * as tf from "@tensorflow/tfjs";
 import { NODE_STATE_SIZE, type SchedulingEnv } from "../env/mod.ts";
 import { embedding } from "../embedding/mod.ts";
-import { makeEnv, resolveScenario, type Scenario } from "../experiment/mod.ts";
+import {
+  makeEnv,
+  type Objective,
+  resolveObjective,
+  resolveScenario,
+  type Scenario,
+} from "../experiment/mod.ts";
 import { makeBaseline, type Policy, runEpisode } from "../policies/mod.ts";
 import { hashInts, Rng } from "../random/mod.ts";
 import { initTensorflow } from "./backend.ts";
-import { type Checkpoint, loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
+import { type Checkpoint, checkpointFolder, loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
 import type { TrainConfig } from "./config.ts";
 import { LearnedPolicy } from "./learned_policy.ts";
-import { AgentNetworks, type AgentShape, initialParameters } from "./networks.ts";
+import {
+  AgentNetworks,
+  type AgentShape,
+  initialParameters,
+  type ParameterValues,
+} from "./networks.ts";
+import { widenForPreference } from "./preference.ts";
 import { ppoUpdate } from "./ppo.ts";
 import { Adam } from "./adam.ts";
 import { collectRollout } from "./rollout.ts";
 
 /** Random streams of an update, hashed with (seed, update). */
-const STREAM = { init: 1, episodes: 2, actions: 3, minibatches: 4, evaluation: 5 } as const;
+const STREAM = {
+  init: 1,
+  episodes: 2,
+  actions: 3,
+  minibatches: 4,
+  evaluation: 5,
+  weights: 6,
+} as const;
 
 /** The columns of the learning curve. */
 export const CURVE_COLUMNS = [
@@ -59,7 +78,20 @@ export function agentShape(config: TrainConfig): AgentShape {
     window: scenario.config.window,
     scorerHidden: config.scorerHidden,
     criticHidden: config.criticHidden,
+    ...(config.preference ? { preference: true } : {}),
   };
+}
+
+/**
+ * The starting weights a config's `initFrom` names: that checkpoint's, widened with zero rows
+ * for the energy weight when the config conditions on it and the checkpoint does not.
+ */
+async function initialWeights(config: TrainConfig, shape: AgentShape): Promise<ParameterValues> {
+  const from = await loadCheckpoint(await checkpointFolder(config.initFrom!));
+  if (shape.preference && !from.shape.preference) {
+    return widenForPreference(from.parameters, from.shape, shape);
+  }
+  return from.parameters;
 }
 
 /** Greedy mean makespan of `policy` over fixed evaluation episodes. */
@@ -82,15 +114,22 @@ export class Trainer {
   readonly #envs: SchedulingEnv[];
   readonly #evalEnv: SchedulingEnv;
   readonly #evalSeeds: number[];
+  readonly #objective: Objective | undefined;
   #bestBaseline: number | undefined;
   #update: number;
 
-  private constructor(config: TrainConfig, shape: AgentShape, checkpoint?: Checkpoint) {
+  private constructor(
+    config: TrainConfig,
+    shape: AgentShape,
+    start: { checkpoint?: Checkpoint; initial?: ParameterValues } = {},
+  ) {
     this.config = config;
     this.shape = shape;
     const train: Scenario = resolveScenario(config.train);
-    const parameters = checkpoint?.parameters ??
+    const checkpoint = start.checkpoint;
+    const parameters = checkpoint?.parameters ?? start.initial ??
       initialParameters(shape, new Rng(hashInts(config.seed, STREAM.init)));
+    this.#objective = config.reward === "objective" ? resolveObjective(train) : undefined;
     this.networks = new AgentNetworks(shape, parameters);
     this.#optimizer = new Adam([...this.networks.variables.values()], {
       learningRate: config.learningRate,
@@ -109,7 +148,9 @@ export class Trainer {
   /** A fresh session for a config. */
   static async create(config: TrainConfig): Promise<Trainer> {
     await initTensorflow();
-    return new Trainer(config, agentShape(config));
+    const shape = agentShape(config);
+    if (config.initFrom === undefined) return new Trainer(config, shape);
+    return new Trainer(config, shape, { initial: await initialWeights(config, shape) });
   }
 
   /**
@@ -120,12 +161,17 @@ export class Trainer {
     await initTensorflow();
     const expected = config ? agentShape(config) : undefined;
     const checkpoint = await loadCheckpoint(dir, expected);
-    return new Trainer(config ?? checkpoint.config, checkpoint.shape, checkpoint);
+    return new Trainer(config ?? checkpoint.config, checkpoint.shape, { checkpoint });
   }
 
   /** Updates completed. */
   get update(): number {
     return this.#update;
+  }
+
+  /** The objective of "objective" rewards (scales resolved on the training scenario). */
+  get objective(): Objective | undefined {
+    return this.#objective;
   }
 
   /** The current greedy policy (fast path). */
@@ -149,6 +195,9 @@ export class Trainer {
       rng: new Rng(hashInts(config.seed, STREAM.actions, u)),
       reward: config.reward,
       rewardScale: config.rewardScale,
+      objective: this.#objective,
+      weights: config.preference ? [config.preference.min, config.preference.max] : undefined,
+      weightRng: new Rng(hashInts(config.seed, STREAM.weights, u)),
     });
     const collected = performance.now();
     const diagnostics = ppoUpdate(this.networks, this.#optimizer, rollout, {

@@ -10,6 +10,7 @@ export {
   ganttChart,
   groupedBarChart,
   lineChart,
+  scatterChart,
   scatterLogLog,
   scheduleBars,
 } from "./figures.ts";

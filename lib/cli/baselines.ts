@@ -25,13 +25,17 @@ const USAGE =
 /** Runs the command on its arguments; prints the report. */
 export async function baselines(args: string[]): Promise<void> {
   const flags = parseFlags(args, {
-    scenario: { type: "string" },
-    etc: { type: "string" },
-    episodes: { type: "string" },
-    seed: { type: "string" },
-    policies: { type: "string" },
-    "no-exact": { type: "boolean" },
-    json: { type: "boolean" },
+    scenario: {
+      type: "string",
+      arg: "NAME|FILE",
+      help: "a named scenario or a scenario JSON file",
+    },
+    etc: { type: "string", arg: "FILE", help: "a Braun-style ETC matrix instead of a scenario" },
+    episodes: { type: "string", arg: "N", help: "episodes per policy (default 20)" },
+    seed: { type: "string", arg: "S", help: "seed of the episodes (default 0)" },
+    policies: { type: "string", arg: "a,b", help: "comma-separated baselines (default: all)" },
+    "no-exact": { type: "boolean", help: "skip the exact makespan optimum (MILP)" },
+    json: { type: "boolean", help: "print the report as JSON" },
   });
   if ((flags.scenario === undefined) === (flags.etc === undefined)) {
     throw new UsageError("give exactly one of --scenario and --etc");

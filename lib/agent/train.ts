@@ -7,7 +7,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { NODE_STATE_SIZE, type SchedulingEnv } from "../env/mod.ts";
+import { nodeStateSize, type SchedulingEnv } from "../env/mod.ts";
 import { embedding } from "../embedding/mod.ts";
 import {
   makeEnv,
@@ -31,7 +31,8 @@ import {
 import { widenForPreference } from "./preference.ts";
 import { ppoUpdate } from "./ppo.ts";
 import { Adam } from "./adam.ts";
-import { collectRollout } from "./rollout.ts";
+import { collectRollout, type Rollout } from "./rollout.ts";
+import { BestHeuristicTeacher, imitationUpdate, teacherActor, teacherSlot } from "./imitation.ts";
 
 /** Random streams of an update, hashed with (seed, update). */
 const STREAM = {
@@ -40,8 +41,26 @@ const STREAM = {
   actions: 3,
   minibatches: 4,
   evaluation: 5,
-  weights: 6,
+  imitationEpisodes: 6,
+  imitationActions: 7,
+  imitationMinibatches: 8,
+  weights: 9,
 } as const;
+
+/** The columns of the imitation phase's curve (one row per round). */
+export const IMITATION_COLUMNS = [
+  "round",
+  "decisions",
+  "actorMakespan",
+  "evalMakespan",
+  "crossEntropy",
+  "agreement",
+  "valueLoss",
+  "seconds",
+] as const;
+
+/** One round of imitation. */
+export type ImitationRow = Record<typeof IMITATION_COLUMNS[number], number>;
 
 /** The columns of the learning curve. */
 export const CURVE_COLUMNS = [
@@ -64,6 +83,18 @@ export const CURVE_COLUMNS = [
   "updateMs",
 ] as const;
 
+/**
+ * The baselines the learning curve's `bestBaselineMakespan` takes the best of: the original's
+ * two strongest (greedy SJF and greedy matching) and the two strongest here (Max-Min and the
+ * earliest-finish pull rule).
+ */
+export const CURVE_BASELINES = [
+  "greedy-sjf",
+  "greedy-matching",
+  "max-min",
+  "earliest-finish-pull",
+] as const;
+
 /** One row of the learning curve. */
 export type CurveRow = Record<typeof CURVE_COLUMNS[number], number>;
 
@@ -72,19 +103,21 @@ export function agentShape(config: TrainConfig): AgentShape {
   const scenario = resolveScenario(config.train);
   return {
     nodeCount: scenario.cluster.nodes.length,
-    nodeStateSize: NODE_STATE_SIZE,
+    nodeStateSize: nodeStateSize(),
     embeddingDim: embedding(scenario.config.embedding).dimension,
     learnedDim: config.learnedEmbedding,
     window: scenario.config.window,
     scorerHidden: config.scorerHidden,
     criticHidden: config.criticHidden,
+    attention: config.attention,
     ...(config.preference ? { preference: true } : {}),
   };
 }
 
 /**
  * The starting weights a config's `initFrom` names: that checkpoint's, widened with zero rows
- * for the energy weight when the config conditions on it and the checkpoint does not.
+ * and copied heads for the energy weight when the config conditions on it and the checkpoint
+ * does not.
  */
 async function initialWeights(config: TrainConfig, shape: AgentShape): Promise<ParameterValues> {
   const from = await loadCheckpoint(await checkpointFolder(config.initFrom!));
@@ -108,7 +141,7 @@ export class Trainer {
   readonly shape: AgentShape;
   /** The networks. */
   readonly networks: AgentNetworks;
-  /** Learning-curve rows so far. */
+  /** Learning-curve rows of this session (with those given when resuming). */
   readonly history: CurveRow[];
   readonly #optimizer: Adam;
   readonly #envs: SchedulingEnv[];
@@ -117,32 +150,37 @@ export class Trainer {
   readonly #objective: Objective | undefined;
   #bestBaseline: number | undefined;
   #update: number;
+  #steps: number;
+  #episodes: number;
 
   private constructor(
     config: TrainConfig,
     shape: AgentShape,
-    start: { checkpoint?: Checkpoint; initial?: ParameterValues } = {},
+    resumed?: { checkpoint: Checkpoint; history: CurveRow[]; freshOptimizer: boolean },
+    initial?: ParameterValues,
   ) {
+    const checkpoint = resumed?.checkpoint;
     this.config = config;
     this.shape = shape;
     const train: Scenario = resolveScenario(config.train);
-    const checkpoint = start.checkpoint;
-    const parameters = checkpoint?.parameters ?? start.initial ??
+    const parameters = checkpoint?.parameters ?? initial ??
       initialParameters(shape, new Rng(hashInts(config.seed, STREAM.init)));
     this.#objective = config.reward === "objective" ? resolveObjective(train) : undefined;
     this.networks = new AgentNetworks(shape, parameters);
     this.#optimizer = new Adam([...this.networks.variables.values()], {
       learningRate: config.learningRate,
     });
-    if (checkpoint) this.#optimizer.restore(checkpoint.optimizer);
+    if (checkpoint && !resumed.freshOptimizer) this.#optimizer.restore(checkpoint.optimizer);
     this.#envs = Array.from({ length: config.envs }, () => makeEnv(train));
     this.#evalEnv = makeEnv(resolveScenario(config.evaluate));
     this.#evalSeeds = Array.from(
       { length: config.evalEpisodes },
       (_, e) => hashInts(config.seed, STREAM.evaluation, e),
     );
-    this.history = (checkpoint?.history ?? []) as CurveRow[];
+    this.history = resumed?.history ?? [];
     this.#update = checkpoint?.update ?? 0;
+    this.#steps = checkpoint?.progress.steps ?? 0;
+    this.#episodes = checkpoint?.progress.episodes ?? 0;
   }
 
   /** A fresh session for a config. */
@@ -150,18 +188,29 @@ export class Trainer {
     await initTensorflow();
     const shape = agentShape(config);
     if (config.initFrom === undefined) return new Trainer(config, shape);
-    return new Trainer(config, shape, { initial: await initialWeights(config, shape) });
+    return new Trainer(config, shape, undefined, await initialWeights(config, shape));
   }
 
   /**
    * A session resumed from a checkpoint folder; with `config`, it must describe the same
-   * networks (its `updates` may extend the run).
+   * networks (its `updates` may extend the run). `history`, the run's learning curve so far,
+   * is continued (its rows after the checkpoint's update are dropped). With `freshOptimizer`
+   * the weights are restored but Adam starts anew (fine-tuning without the pretraining's
+   * moments).
    */
-  static async resume(dir: string, config?: TrainConfig): Promise<Trainer> {
+  static async resume(
+    dir: string,
+    options: { config?: TrainConfig; history?: readonly CurveRow[]; freshOptimizer?: boolean } = {},
+  ): Promise<Trainer> {
     await initTensorflow();
-    const expected = config ? agentShape(config) : undefined;
+    const expected = options.config ? agentShape(options.config) : undefined;
     const checkpoint = await loadCheckpoint(dir, expected);
-    return new Trainer(config ?? checkpoint.config, checkpoint.shape, { checkpoint });
+    const history = (options.history ?? []).filter((row) => row.update <= checkpoint.update);
+    return new Trainer(options.config ?? checkpoint.config, checkpoint.shape, {
+      checkpoint,
+      history,
+      freshOptimizer: options.freshOptimizer ?? false,
+    });
   }
 
   /** Updates completed. */
@@ -177,6 +226,58 @@ export class Trainer {
   /** The current greedy policy (fast path). */
   policy(name = "ppo"): LearnedPolicy {
     return new LearnedPolicy(this.shape, this.networks.snapshot(), { name });
+  }
+
+  /**
+   * The config's imitation phase (none without `config.imitation`): behaviour cloning of the
+   * best heuristic per episode, then DAgger rounds; each round trains on all data so far.
+   *
+   * @param onRound called after each round
+   * @returns one row per round
+   */
+  imitate(onRound?: (row: ImitationRow) => void): ImitationRow[] {
+    const config = this.config, imitation = config.imitation;
+    if (!imitation) return [];
+    const teacher = new BestHeuristicTeacher(imitation.teachers);
+    const data: Rollout[] = [], rows: ImitationRow[] = [];
+    this.#optimizer.learningRate = imitation.learningRate;
+    const episodesPerEnv = Math.ceil(imitation.episodes / config.envs);
+    for (let round = 0; round < imitation.rounds; round++) {
+      const started = performance.now();
+      const actor = round === 0
+        ? teacherActor(teacher)
+        : new LearnedPolicy(this.shape, this.networks.snapshot(), { mode: "sample" });
+      const rollout = collectRollout(this.#envs, actor, {
+        shape: this.shape,
+        episodesPerEnv,
+        episodeSeed: (env, episode) =>
+          hashInts(config.seed, STREAM.imitationEpisodes, round, env, episode),
+        rng: new Rng(hashInts(config.seed, STREAM.imitationActions, round)),
+        reward: config.reward,
+        rewardScale: config.rewardScale,
+        objective: this.#objective,
+        label: (decision) => teacherSlot(teacher, decision),
+      });
+      data.push(rollout);
+      const diagnostics = imitationUpdate(this.networks, this.#optimizer, data, {
+        epochs: imitation.epochs,
+        minibatchSize: imitation.minibatchSize,
+        valueCoef: imitation.valueCoef,
+        maxGradNorm: config.maxGradNorm,
+        rng: new Rng(hashInts(config.seed, STREAM.imitationMinibatches, round)),
+      });
+      const row: ImitationRow = {
+        round,
+        decisions: data.reduce((sum, part) => sum + part.size, 0),
+        actorMakespan: rollout.makespans.reduce((s, v) => s + v, 0) / rollout.makespans.length,
+        evalMakespan: meanMakespan(this.#evalEnv, this.policy(), this.#evalSeeds),
+        ...diagnostics,
+        seconds: (performance.now() - started) / 1000,
+      };
+      rows.push(row);
+      onRound?.(row);
+    }
+    return rows;
   }
 
   /** Runs one update and returns its learning-curve row. */
@@ -206,14 +307,15 @@ export class Trainer {
     });
     const updated = performance.now();
     this.#update++;
-    const last = this.history.at(-1);
+    this.#steps += rollout.size;
+    this.#episodes += rollout.makespans.length;
     const evaluate = config.evalEvery > 0 &&
       (this.#update % config.evalEvery === 0 || this.#update === config.updates);
     const mean = (values: number[]) => values.reduce((s, v) => s + v, 0) / values.length;
     const row: CurveRow = {
       update: this.#update,
-      steps: (last?.steps ?? 0) + rollout.size,
-      episodes: (last?.episodes ?? 0) + rollout.makespans.length,
+      steps: this.#steps,
+      episodes: this.#episodes,
       trainMakespan: mean(rollout.makespans),
       trainReturn: mean(rollout.returns),
       evalMakespan: evaluate ? meanMakespan(this.#evalEnv, this.policy(), this.#evalSeeds) : NaN,
@@ -227,10 +329,10 @@ export class Trainer {
     return row;
   }
 
-  /** The best of the original's baselines and Max-Min on the evaluation episodes (computed once). */
+  /** The best of {@linkcode CURVE_BASELINES} on the evaluation episodes (computed once). */
   bestBaselineMakespan(): number {
     this.#bestBaseline ??= Math.min(
-      ...["greedy-sjf", "greedy-matching", "max-min", "earliest-finish-pull"].map((name) =>
+      ...CURVE_BASELINES.map((name) =>
         meanMakespan(this.#evalEnv, makeBaseline(name), this.#evalSeeds)
       ),
     );
@@ -243,7 +345,7 @@ export class Trainer {
       config: this.config,
       shape: this.shape,
       update: this.#update,
-      history: this.history,
+      progress: { steps: this.#steps, episodes: this.#episodes },
       parameters: this.networks.snapshot(),
       optimizer: this.#optimizer.state(),
     });

@@ -10,7 +10,7 @@ import { SEED_CLUSTER } from "../cluster/mod.ts";
 import { DurationModel, SEED_CALIBRATION } from "../duration/mod.ts";
 import { makeEnv, resolveScenario } from "../experiment/mod.ts";
 import { hashInts } from "../random/mod.ts";
-import { KIND_SPECS, TASK_KINDS, type TaskKind } from "../tasks/mod.ts";
+import { kindSpec, TASK_KINDS, type TaskKind } from "../tasks/mod.ts";
 import type { TrainConfig } from "./config.ts";
 import { trainRun } from "./run.ts";
 import { meanMakespan, Trainer } from "./train.ts";
@@ -52,7 +52,7 @@ export interface AdaptationOptions {
  */
 export function profilingCost(kind: TaskKind, points = 20): number {
   const model = new DurationModel(SEED_CALIBRATION, SEED_CLUSTER.nodes, { noise: 0 });
-  const { min, max } = KIND_SPECS[kind];
+  const { min, max } = kindSpec(kind);
   let total = 0;
   for (let i = 0; i < points; i++) {
     const parameter = min + ((max - min) * i) / (points - 1);

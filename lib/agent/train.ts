@@ -7,7 +7,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { NODE_STATE_SIZE, type SchedulingEnv } from "../env/mod.ts";
+import { nodeStateSize, type SchedulingEnv } from "../env/mod.ts";
 import { embedding } from "../embedding/mod.ts";
 import { makeEnv, resolveScenario, type Scenario } from "../experiment/mod.ts";
 import { makeBaseline, type Policy, runEpisode } from "../policies/mod.ts";
@@ -53,7 +53,7 @@ export function agentShape(config: TrainConfig): AgentShape {
   const scenario = resolveScenario(config.train);
   return {
     nodeCount: scenario.cluster.nodes.length,
-    nodeStateSize: NODE_STATE_SIZE,
+    nodeStateSize: nodeStateSize(),
     embeddingDim: embedding(scenario.config.embedding).dimension,
     learnedDim: config.learnedEmbedding,
     window: scenario.config.window,

@@ -1,11 +1,12 @@
 /**
- * Named task embeddings: how a task is shown to a learned scheduler. The seed's is 5 numbers,
- * a one-hot of the kind and the normalised parameter; the others are its ablations.
+ * Named task embeddings: how a task is shown to a learned scheduler. The seed's is a one-hot of
+ * the kind (one entry per registered kind: 4 for the original's) and the normalised parameter;
+ * the others are its ablations.
  *
  * @module
  */
 import {
-  KIND_SPECS,
+  kindSpec,
   logNormaliseParameter,
   normaliseParameter,
   TASK_KINDS,
@@ -26,14 +27,16 @@ export interface Embedding {
 
 function writeOneHot(kind: TaskKind, out: Float32Array, offset: number): void {
   for (let i = 0; i < TASK_KINDS.length; i++) out[offset + i] = 0;
-  out[offset + KIND_SPECS[kind].index] = 1;
+  out[offset + kindSpec(kind).index] = 1;
 }
 
-/** The seed's embedding: one-hot kind (4) + (p - min) / (max - min). */
+/** The seed's embedding: one-hot kind + (p - min) / (max - min). */
 export const SEED_EMBEDDING: Embedding = {
   name: "seed",
-  dimension: TASK_KINDS.length + 1,
-  description: "one-hot kind (4) + parameter normalised linearly to [0, 1]",
+  get dimension() {
+    return TASK_KINDS.length + 1;
+  },
+  description: "one-hot kind + parameter normalised linearly to [0, 1]",
   encode(kind, parameter, out, offset) {
     writeOneHot(kind, out, offset);
     out[offset + TASK_KINDS.length] = normaliseParameter(kind, parameter);
@@ -43,8 +46,10 @@ export const SEED_EMBEDDING: Embedding = {
 /** The seed's embedding with the parameter normalised on a log scale. */
 export const LOG_EMBEDDING: Embedding = {
   name: "log",
-  dimension: TASK_KINDS.length + 1,
-  description: "one-hot kind (4) + parameter normalised on a log scale to [0, 1]",
+  get dimension() {
+    return TASK_KINDS.length + 1;
+  },
+  description: "one-hot kind + parameter normalised on a log scale to [0, 1]",
   encode(kind, parameter, out, offset) {
     writeOneHot(kind, out, offset);
     out[offset + TASK_KINDS.length] = logNormaliseParameter(kind, parameter);
@@ -58,7 +63,7 @@ export const PROFILE_EMBEDDING: Embedding = {
   description:
     "core demand, CPU, memory and I/O intensity, CPU-vs-I/O balance, log-normalised parameter",
   encode(kind, parameter, out, offset) {
-    const profile = KIND_SPECS[kind].profile;
+    const profile = kindSpec(kind).profile;
     out[offset] = profile.coreDemand;
     out[offset + 1] = profile.cpuIntensity;
     out[offset + 2] = profile.memoryIntensity;
@@ -106,7 +111,7 @@ export function embedding(name: string): Embedding {
   return found;
 }
 
-/** Adds an embedding to the registry (learned embeddings register themselves this way). */
+/** Adds an embedding to the registry, so that configs can name it. */
 export function registerEmbedding(entry: Embedding): void {
   if (REGISTRY.has(entry.name)) {
     throw new TypeError(`An embedding named "${entry.name}" is already registered`);

@@ -11,7 +11,7 @@ import { DurationModel, loadCalibrationSync } from "../duration/mod.ts";
 import { buildInstance, type EpisodeInfo, SchedulingEnv } from "../env/mod.ts";
 import { calibrationPath } from "../experiment/mod.ts";
 import { runEpisode } from "../policies/mod.ts";
-import { makeTask } from "../tasks/mod.ts";
+import { kindSpec, makeTask } from "../tasks/mod.ts";
 import { LocalCluster } from "./local.ts";
 import { coordinatorOptions, type LivePolicy } from "./policy.ts";
 import type { LiveTask } from "./protocol.ts";
@@ -124,7 +124,7 @@ function replayTasks(
       node: result.node,
       startedAt: result.startedAt,
       compute: model.mean(task.kind, task.parameter, index) / slowdown,
-      demand: task.kind === "matmul" ? threads : 1,
+      demand: kindSpec(task.kind).threaded ? threads : 1,
       slowdown,
     };
   });

@@ -16,7 +16,7 @@
  */
 import { z } from "zod";
 import type { NodeSpec } from "../cluster/mod.ts";
-import { KIND_SPECS, TASK_KINDS, type TaskKind } from "../tasks/mod.ts";
+import { kindSpec, type TaskKind, taskKindSchema } from "../tasks/mod.ts";
 import { describeIssues } from "../validation/mod.ts";
 
 /** Consumer group of the coordinator on `submit`, `requests` and `results`. */
@@ -123,10 +123,10 @@ const taskIdSchema = z.string().regex(
 /** Schema of a task (in a submission, an assignment, a workload file). */
 export const liveTaskSchema = z.object({
   id: taskIdSchema,
-  kind: z.enum(TASK_KINDS),
+  kind: taskKindSchema,
   parameter: z.coerce.number().int("must be an integer"),
 }).superRefine((task, context) => {
-  const { min, max, parameterName } = KIND_SPECS[task.kind];
+  const { min, max, parameterName } = kindSpec(task.kind);
   if (!(task.parameter >= min && task.parameter <= max)) {
     context.addIssue({
       code: "custom",

@@ -85,7 +85,7 @@ Deno.test("fitCalibration() on the original's CSV reproduces SEED_CALIBRATION", 
   assert.equal(samples.length, 76);
   const fitted = fitCalibration(samples, { name: "refit", source: "test" });
   for (const kind of TASK_KINDS) {
-    const law = fitted.kinds[kind], reference = SEED_CALIBRATION.kinds[kind];
+    const law = fitted.kinds[kind]!, reference = SEED_CALIBRATION.kinds[kind]!;
     assert.ok(Math.abs(law.exponent - reference.exponent) < 1e-3, kind);
     assert.ok(Math.abs(law.scale / reference.scale - 1) < 1e-3, kind);
     assert.ok(law.r2 > 0.99, kind);

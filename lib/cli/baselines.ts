@@ -1,7 +1,7 @@
 /**
  * `./schedlab baselines --scenario NAME|FILE | --etc FILE [--episodes N] [--seed S]
  * [--policies a,b] [--no-exact] [--json]`: every baseline and bound on a scenario or an ETC
- * instance.
+ * instance (the energy-aware ones too on a cluster with a power model).
  *
  * @module
  */
@@ -14,7 +14,7 @@ import {
   reportTable,
   resolveScenario,
 } from "../experiment/mod.ts";
-import { baselineNames, makeBaseline } from "../policies/mod.ts";
+import { baselineNames, energyBaselineNames, makeBaseline } from "../policies/mod.ts";
 import { readJsonFile } from "../validation/mod.ts";
 import { scenarioSchema } from "../experiment/mod.ts";
 import { integerFlag, parseFlags, progressBar, runCommand, UsageError } from "./common.ts";
@@ -40,21 +40,23 @@ export async function baselines(args: string[]): Promise<void> {
   if ((flags.scenario === undefined) === (flags.etc === undefined)) {
     throw new UsageError("give exactly one of --scenario and --etc");
   }
-  const names = flags.policies?.split(",").map((name) => name.trim()) ?? baselineNames();
-  const options: EvaluationOptions = {
-    policies: names.map(makeBaseline),
+  const names = flags.policies?.split(",").map((name) => name.trim());
+  const options = (defaults: string[]): EvaluationOptions => ({
+    policies: (names ?? defaults).map(makeBaseline),
     onProgress: progressBar("baselines"),
     ...(flags["no-exact"] ? { exactMakespan: false } : {}),
-  };
+  });
   let report: EvaluationReport;
   if (flags.etc !== undefined) {
-    report = await evaluateInstance(await loadEtc(flags.etc), options);
+    report = await evaluateInstance(await loadEtc(flags.etc), options(baselineNames()));
   } else {
     const source = flags.scenario!.endsWith(".json")
       ? await readJsonFile(scenarioSchema, flags.scenario!, "scenario file")
       : flags.scenario!;
-    report = await evaluateScenario(resolveScenario(source), {
-      ...options,
+    const scenario = resolveScenario(source);
+    const powered = scenario.cluster.nodes.every((node) => node.power !== undefined);
+    report = await evaluateScenario(scenario, {
+      ...options([...baselineNames(), ...(powered ? energyBaselineNames() : [])]),
       episodes: integerFlag("episodes", flags.episodes, 20, 1),
       seed: integerFlag("seed", flags.seed, 0),
     });

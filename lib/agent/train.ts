@@ -45,6 +45,18 @@ export const CURVE_COLUMNS = [
   "updateMs",
 ] as const;
 
+/**
+ * The baselines the learning curve's `bestBaselineMakespan` takes the best of: the original's
+ * two strongest (greedy SJF and greedy matching) and the two strongest here (Max-Min and the
+ * earliest-finish pull rule).
+ */
+export const CURVE_BASELINES = [
+  "greedy-sjf",
+  "greedy-matching",
+  "max-min",
+  "earliest-finish-pull",
+] as const;
+
 /** One row of the learning curve. */
 export type CurveRow = Record<typeof CURVE_COLUMNS[number], number>;
 
@@ -196,10 +208,10 @@ export class Trainer {
     return row;
   }
 
-  /** The best of the original's baselines and Max-Min on the evaluation episodes (computed once). */
+  /** The best of {@linkcode CURVE_BASELINES} on the evaluation episodes (computed once). */
   bestBaselineMakespan(): number {
     this.#bestBaseline ??= Math.min(
-      ...["greedy-sjf", "greedy-matching", "max-min", "earliest-finish-pull"].map((name) =>
+      ...CURVE_BASELINES.map((name) =>
         meanMakespan(this.#evalEnv, makeBaseline(name), this.#evalSeeds)
       ),
     );

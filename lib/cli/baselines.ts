@@ -17,7 +17,7 @@ import {
 import { baselineNames, energyBaselineNames, makeBaseline } from "../policies/mod.ts";
 import { readJsonFile } from "../validation/mod.ts";
 import { scenarioSchema } from "../experiment/mod.ts";
-import { integerFlag, parseFlags, progressBar, runCommand, UsageError } from "./common.ts";
+import { exactlyOneFlag, integerFlag, parseFlags, progressBar, runCommand } from "./common.ts";
 
 const USAGE =
   "./schedlab baselines --scenario NAME|FILE.json | --etc FILE [--episodes N] [--seed S] [--policies a,b] [--no-exact] [--json]";
@@ -37,9 +37,7 @@ export async function baselines(args: string[]): Promise<void> {
     "no-exact": { type: "boolean", help: "skip the exact makespan optimum (MILP)" },
     json: { type: "boolean", help: "print the report as JSON" },
   });
-  if ((flags.scenario === undefined) === (flags.etc === undefined)) {
-    throw new UsageError("give exactly one of --scenario and --etc");
-  }
+  exactlyOneFlag({ scenario: flags.scenario, etc: flags.etc });
   const names = flags.policies?.split(",").map((name) => name.trim());
   const options = (defaults: string[]): EvaluationOptions => ({
     policies: (names ?? defaults).map(makeBaseline),

@@ -10,7 +10,7 @@ import { fitCalibration, parseOriginalCsv, saveCalibration } from "../duration/m
 import { markdownTable } from "../experiment/mod.ts";
 import { calibrate, parseProfile } from "../profile/mod.ts";
 import { type ProfileVariant, TASK_KINDS, type TaskKind } from "../tasks/mod.ts";
-import { parseFlags, runCommand, UsageError } from "./common.ts";
+import { parseFlags, requiredFlag, runCommand } from "./common.ts";
 
 const USAGE =
   "./schedlab calibrate --profile FILE [--name NAME] [--out FILE] [--reference CSV] [--json]";
@@ -51,10 +51,10 @@ if (import.meta.main) {
       },
       json: { type: "boolean", help: "print the report as JSON" },
     });
-    if (flags.profile === undefined) throw new UsageError("--profile is required");
-    const samples = parseProfile(await Deno.readTextFile(flags.profile), flags.profile);
+    const path = requiredFlag("profile", flags.profile);
+    const samples = parseProfile(await Deno.readTextFile(path), path);
     const name = flags.name ?? "measured";
-    const report = calibrate(samples, { name, source: `fit to ${flags.profile}` });
+    const report = calibrate(samples, { name, source: `fit to ${path}` });
     const out = flags.out ?? `results/calibration/${name}.json`;
     await saveCalibration(out, report.calibration);
     const original = await originalExponents(flags.reference ?? ORIGINAL_CSV);

@@ -227,7 +227,7 @@ if (import.meta.main) {
       case "status":
         return await status(dir);
       default:
-        throw new UsageError(`expected up, down or status but found "${action ?? ""}"`);
+        throw new UsageError(`Expected up, down or status but found "${action ?? ""}"`);
     }
   });
 }

@@ -7,7 +7,14 @@
  */
 import { evaluateLearned, loadLearnedPolicy } from "../agent/mod.ts";
 import { reportTable } from "../experiment/mod.ts";
-import { integerFlag, parseFlags, progressBar, runCommand, UsageError } from "./common.ts";
+import {
+  integerFlag,
+  parseFlags,
+  progressBar,
+  requiredFlag,
+  runCommand,
+  UsageError,
+} from "./common.ts";
 
 const USAGE =
   "./schedlab evaluate --checkpoint DIR [--episodes N] [--seed S] [--split heldout|train] [--json]";
@@ -33,12 +40,13 @@ if (import.meta.main) {
       },
       json: { type: "boolean", help: "print the report as JSON" },
     });
-    if (flags.checkpoint === undefined) throw new UsageError("--checkpoint is required");
     const split = flags.split ?? "heldout";
     if (split !== "heldout" && split !== "train") {
-      throw new UsageError(`--split must be heldout or train but is "${split}"`);
+      throw new UsageError(`Expected --split to be heldout or train but found "${split}"`);
     }
-    const { policy, config } = await loadLearnedPolicy(flags.checkpoint);
+    const { policy, config } = await loadLearnedPolicy(
+      requiredFlag("checkpoint", flags.checkpoint),
+    );
     const report = await evaluateLearned(
       policy,
       split === "heldout" ? config.evaluate : config.train,

@@ -6,7 +6,7 @@
  * @module
  */
 import { profile } from "../profile/mod.ts";
-import { isTaskKind, type TaskKind } from "../tasks/mod.ts";
+import { isTaskKind, TASK_KINDS, type TaskKind } from "../tasks/mod.ts";
 import { integerFlag, parseFlags, runCommand, UsageError } from "./common.ts";
 
 const USAGE =
@@ -27,7 +27,11 @@ if (import.meta.main) {
       seed: { type: "string", arg: "S", help: "seed of the workloads' inputs (default 0)" },
     });
     const kinds = flags.kinds?.split(",").map((kind) => {
-      if (!isTaskKind(kind)) throw new UsageError(`--kinds: unknown task kind "${kind}"`);
+      if (!isTaskKind(kind)) {
+        throw new UsageError(
+          `Expected --kinds to be task kinds (${TASK_KINDS.join(", ")}) but found "${kind}"`,
+        );
+      }
       return kind as TaskKind;
     });
     const out = flags.out ?? "results/profile/profile.csv";

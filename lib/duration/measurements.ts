@@ -43,12 +43,24 @@ export function parseOriginalCsv(
     const cells = line.split(",");
     const where = `Invalid measurements ${source} line ${i + 2}`;
     const node = nodes.find((n) => n.name === cells[nodeCol]);
-    if (!node) throw new TypeError(`${where}: unknown node "${cells[nodeCol]}"`);
+    if (!node) {
+      throw new TypeError(
+        `${where}: expected node to be a cluster node but found "${cells[nodeCol]}"`,
+      );
+    }
     const kind = kindOf.get(cells[taskCol] ?? "");
-    if (!kind) throw new TypeError(`${where}: unknown task "${cells[taskCol]}"`);
+    if (!kind) {
+      throw new TypeError(
+        `${where}: expected task to be a known kind's original name but found "${cells[taskCol]}"`,
+      );
+    }
     const parameter = Number(cells[valueCol]), seconds = Number(cells[timeCol]);
     if (!(parameter > 0) || !(seconds > 0)) {
-      throw new TypeError(`${where}: parameter_value and execution_time must be numbers > 0`);
+      throw new TypeError(
+        `${where}: expected parameter_value and execution_time to be numbers > 0 but found "${
+          cells[valueCol]
+        }" and "${cells[timeCol]}"`,
+      );
     }
     const series = `${node.name}/${kind}`;
     if (!seen.has(series)) {

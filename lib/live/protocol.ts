@@ -131,7 +131,8 @@ export const liveTaskSchema = z.object({
     context.addIssue({
       code: "custom",
       path: ["parameter"],
-      message: `${task.kind} ${parameterName} must be in [${min}, ${max}] but is ${task.parameter}`,
+      message:
+        `Expected ${task.kind} ${parameterName} to be in [${min}, ${max}] but found ${task.parameter}`,
     });
   }
 });

@@ -27,4 +27,4 @@ export {
 } from "./mappers.ts";
 export type { BatchMapper, MappingInput } from "./mappers.ts";
 export { energyAwareFinish, minEnergy, minEnergyDelay } from "./energy.ts";
-export { baselineNames, energyBaselineNames, makeBaseline, SEED_BASELINES } from "./registry.ts";
+export { baselineNames, energyBaselineNames, makeBaseline } from "./registry.ts";

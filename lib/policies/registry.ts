@@ -39,9 +39,6 @@ export function energyBaselineNames(): string[] {
   return [...ENERGY_FACTORIES.keys()];
 }
 
-/** The original system's baselines (the ones PPO must beat). */
-export const SEED_BASELINES = ["random", "greedy-sjf", "global-sjf", "greedy-matching"] as const;
-
 /** Names of every baseline that needs no power model, the original's first. */
 export function baselineNames(): string[] {
   return [...FACTORIES.keys()];

@@ -109,6 +109,6 @@ Deno.test("fitCalibration() and parseOriginalCsv() reject bad input, naming it",
   const header = "node,task,parameter,parameter_value,execution_time,iteration";
   assert.throws(
     () => parseOriginalCsv(`${header}\nlaptop-fast,quantum,n,5,1,1`, SEED_CLUSTER.nodes, "f.csv"),
-    /line 2: unknown task "quantum"/,
+    /line 2: expected task to be a known kind's original name but found "quantum"/,
   );
 });

@@ -5,16 +5,15 @@ import {
   connectRedis,
   Coordinator,
   LiveKeys,
-  type LiveRunResult,
   LocalCluster,
   readStatus,
-  runLive,
   shortWorkload,
   startRedisServer,
   submitTasks,
   waitForResults,
 } from "../../lib/live/mod.ts";
 import { coordinatorOptions, resolveLivePolicy } from "../../lib/live/policy.ts";
+import { type LiveRunResult, runLive } from "../../lib/experiment/live/mod.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const CHECKPOINT = `${ROOT}results/live`;

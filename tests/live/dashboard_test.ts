@@ -5,12 +5,12 @@ import {
   connectRedis,
   LiveKeys,
   LocalCluster,
-  runLive,
   shortWorkload,
   startRedisServer,
 } from "../../lib/live/mod.ts";
 import { serveDashboard } from "../../lib/live/dashboard.ts";
 import { coordinatorOptions, resolveLivePolicy } from "../../lib/live/policy.ts";
+import { runLive } from "../../lib/experiment/live/mod.ts";
 import { launchChromium } from "../../lib/report/mod.ts";
 
 Deno.test("the dashboard shows the 9 nodes and its Gantt chart gains bars as tasks finish", async () => {

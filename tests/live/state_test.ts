@@ -24,7 +24,7 @@ Deno.test("parseLiveTask() accepts only known kinds with parameters inside their
   });
   assert.throws(
     () => parseLiveTask({ id: "x", kind: "matmul", parameter: 100_000 }),
-    /parameter: matmul matrix size n must be in \[250, 5000\] but is 100000/,
+    /parameter: Expected matmul matrix size n to be in \[250, 5000\] but found 100000/,
   );
   assert.throws(() => parseLiveTask({ id: "x", kind: "rm -rf /", parameter: 1 }), /kind/);
   assert.throws(

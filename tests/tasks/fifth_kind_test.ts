@@ -66,7 +66,7 @@ Deno.test("registerTaskKind() adds the kind at the end of the one-hot order", ()
   });
   assert.throws(
     () => parseLiveTask({ id: "h-2", kind: "hash", parameter: 10 }),
-    /hash rounds must be in \[1000000, 50000000\]/,
+    /Expected hash hash rounds to be in \[1000000, 50000000\] but found 10/,
   );
   const out = new Float32Array(6);
   embedding("seed").encode("hash", 50_000_000, out, 0);

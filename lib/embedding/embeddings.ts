@@ -25,36 +25,40 @@ export interface Embedding {
   encode(kind: TaskKind, parameter: number, out: Float32Array, offset: number): void;
 }
 
-function writeOneHot(kind: TaskKind, out: Float32Array, offset: number): void {
-  for (let i = 0; i < TASK_KINDS.length; i++) out[offset + i] = 0;
-  out[offset + kindSpec(kind).index] = 1;
+/** An embedding of the one-hot kind followed by the parameter normalised by `normalise`. */
+function oneHotEmbedding(
+  name: string,
+  description: string,
+  normalise: (kind: TaskKind, parameter: number) => number,
+): Embedding {
+  return {
+    name,
+    get dimension() {
+      return TASK_KINDS.length + 1;
+    },
+    description,
+    encode(kind, parameter, out, offset) {
+      const kinds = TASK_KINDS.length;
+      out.fill(0, offset, offset + kinds);
+      out[offset + kindSpec(kind).index] = 1;
+      out[offset + kinds] = normalise(kind, parameter);
+    },
+  };
 }
 
 /** The seed's embedding: one-hot kind + (p - min) / (max - min). */
-export const SEED_EMBEDDING: Embedding = {
-  name: "seed",
-  get dimension() {
-    return TASK_KINDS.length + 1;
-  },
-  description: "one-hot kind + parameter normalised linearly to [0, 1]",
-  encode(kind, parameter, out, offset) {
-    writeOneHot(kind, out, offset);
-    out[offset + TASK_KINDS.length] = normaliseParameter(kind, parameter);
-  },
-};
+export const SEED_EMBEDDING: Embedding = oneHotEmbedding(
+  "seed",
+  "one-hot kind + parameter normalised linearly to [0, 1]",
+  normaliseParameter,
+);
 
 /** The seed's embedding with the parameter normalised on a log scale. */
-export const LOG_EMBEDDING: Embedding = {
-  name: "log",
-  get dimension() {
-    return TASK_KINDS.length + 1;
-  },
-  description: "one-hot kind + parameter normalised on a log scale to [0, 1]",
-  encode(kind, parameter, out, offset) {
-    writeOneHot(kind, out, offset);
-    out[offset + TASK_KINDS.length] = logNormaliseParameter(kind, parameter);
-  },
-};
+export const LOG_EMBEDDING: Embedding = oneHotEmbedding(
+  "log",
+  "one-hot kind + parameter normalised on a log scale to [0, 1]",
+  logNormaliseParameter,
+);
 
 /** Resource-profile features instead of the kind's identity, plus the parameter. */
 export const PROFILE_EMBEDDING: Embedding = {

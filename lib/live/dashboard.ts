@@ -2,8 +2,8 @@
  * The live dashboard: a small page served by the coordinator (loopback by default) showing
  * the nodes with their spec and heartbeat, the queue, the policy, and a plotly Gantt chart of
  * running and finished tasks; it polls the status and redraws without reloading. It also
- * takes submissions over HTTP (`POST /api/tasks`), for clients in any language. Also a
- * screenshot of it during a live run, for reports.
+ * takes submissions over HTTP (`POST /api/tasks`), for clients in any language. (A screenshot
+ * of it during a live run, for reports, is `lib/experiment/live/screenshot.ts`.)
  *
  * @module
  */

@@ -103,7 +103,7 @@ Deno.test("train and evaluate reject bad flags, configs and checkpoints clearly"
         "train",
         ["--config", "experiments/toy.json", "--updates", "x"],
         2,
-        /--updates must be an integer/,
+        /Expected --updates to be an integer/,
       ],
       ["evaluate", ["--checkpoint", dir], 1, /Invalid checkpoint .*cannot read checkpoint\.json/],
       [

@@ -221,11 +221,11 @@ Deno.test("malformed and out-of-range messages land in the dead-letter stream", 
       const reasons = letters.map((letter) => letter.reason!).join("\n");
       assert.match(
         reasons,
-        /parameter: matmul matrix size n must be in \[250, 5000\] but is 100000/,
+        /parameter: Expected matmul matrix size n to be in \[250, 5000\] but found 100000/,
       );
       assert.match(reasons, /kind: Invalid option/);
       assert.match(reasons, /id: Invalid input/);
-      assert.match(reasons, /primes range upper bound must be in \[240000, 4800000\] but is -5/);
+      assert.match(reasons, /Expected primes range upper bound to be in \[240000, 4800000\] but found -5/);
       assert.match(
         reasons,
         new RegExp(`task id ${first!.id} was already submitted as ${first!.kind}`),

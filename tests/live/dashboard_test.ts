@@ -92,7 +92,7 @@ Deno.test("POST /api/tasks submits valid tasks and answers 400 naming the bad fi
     assert.equal(bad.status, 400);
     assert.match(
       bad.json.error,
-      /tasks\.3\.parameter: sort array length must be in \[500000, 10000000\]/,
+      /tasks\.3\.parameter: Expected sort array length to be in \[500000, 10000000\]/,
     );
     assert.equal((await post("{")).status, 400);
     assert.equal(await redis.xlen(new LiveKeys().submit), 3, "nothing of a bad batch was sent");

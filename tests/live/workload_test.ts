@@ -32,7 +32,7 @@ Deno.test("loadLiveWorkload() reads a valid file and names the bad field of a ba
     );
     await assert.rejects(
       () => loadLiveWorkload(bad),
-      /Invalid workload file .*bad\.json: tasks\.1\.parameter: matmul matrix size n must be in \[250, 5000\] but is 9; tasks: task ids must be unique/,
+      /Invalid workload file .*bad\.json: tasks\.1\.parameter: Expected matmul matrix size n to be in \[250, 5000\] but found 9; tasks: task ids must be unique/,
     );
     await Deno.writeTextFile(bad, "{ not json");
     await assert.rejects(() => loadLiveWorkload(bad), /bad\.json: not JSON/);

@@ -103,6 +103,11 @@ export class DurationModel {
     this.#exponent = Float64Array.from(laws, (law) => law.exponent);
   }
 
+  /** The cluster's nodes. */
+  get nodes(): readonly NodeSpec[] {
+    return this.#nodes;
+  }
+
   /** Number of nodes. */
   get nodeCount(): number {
     return this.#nodes.length;

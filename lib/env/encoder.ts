@@ -9,8 +9,8 @@
  *   the task embedding (zeros past the candidate count);
  * - mask, {@linkcode DecisionEncoder.maskSize} entries: 1 per occupied slot, then the idle
  *   action;
- * - node tokens (for set-based policies), {@linkcode DecisionEncoder.nodeTokenSize} numbers per
- *   node: its spec's features, its state, and 1 for the requesting node.
+ * - a node's spec, {@linkcode NODE_SPEC_SIZE} numbers ({@linkcode nodeSpecFeatures}): what
+ *   set-based policies put in a node's token beside its state (`lib/agent/tokens.ts`).
  *
  * @module
  */
@@ -33,19 +33,22 @@ export function nodeStateSize(): number {
   return TASK_KINDS.length + 1;
 }
 
-/** Numbers per node of {@linkcode nodeSpecFeatures}. */
-export const NODE_SPEC_FEATURES = 5;
+/** Numbers describing a node's spec (see {@linkcode nodeSpecFeatures}). */
+export const NODE_SPEC_SIZE = 7;
 
 /**
- * A node's spec as numbers: ln(1 + cores), single-thread speed, ln(1 + RAM GiB), disk
- * throughput relative to the reference SSD, and 1 for an ARM node.
+ * A node's spec as numbers, what an operator knows without profiling any task, on log2 scales
+ * so that specs outside the seed's range extrapolate: cores, single-thread speed, CPU share,
+ * RAM, disk throughput relative to the reference SSD, then the architecture (ARM, x86).
  */
 export function nodeSpecFeatures(node: NodeSpec, out: Float32Array, offset: number): void {
-  out[offset] = Math.log1p(node.cores);
-  out[offset + 1] = node.cpuSpeed;
-  out[offset + 2] = Math.log1p(node.ramGiB);
-  out[offset + 3] = node.diskMBps / REFERENCE_DISK_MBPS;
-  out[offset + 4] = node.arch === "arm" ? 1 : 0;
+  out[offset] = Math.log2(node.cores) / 2;
+  out[offset + 1] = Math.log2(node.cpuSpeed) / 2;
+  out[offset + 2] = Math.log2(Math.min(1, node.cores)) / 2;
+  out[offset + 3] = Math.log2(node.ramGiB) / 3;
+  out[offset + 4] = Math.log2(node.diskMBps / REFERENCE_DISK_MBPS) / 2;
+  out[offset + 5] = node.arch === "arm" ? 1 : 0;
+  out[offset + 6] = node.arch === "x86" ? 1 : 0;
 }
 
 /** Writes decisions as numbers; see the module's documentation for the layout. */
@@ -62,8 +65,6 @@ export class DecisionEncoder {
   readonly featureSize: number;
   /** Entries of the mask: one per slot, then the idle action. */
   readonly maskSize: number;
-  /** Numbers per node token: spec features, state, requester flag. */
-  readonly nodeTokenSize: number;
 
   /** @param options window, time scale, embedding */
   constructor(options: EncoderOptions) {
@@ -79,7 +80,6 @@ export class DecisionEncoder {
     this.nodeStateSize = nodeStateSize();
     this.featureSize = options.embedding?.dimension ?? 0;
     this.maskSize = options.window + 1;
-    this.nodeTokenSize = NODE_SPEC_FEATURES + this.nodeStateSize + 1;
   }
 
   /** Zeroed buffers of a decision on `nodeCount` nodes: state, features and mask. */
@@ -132,28 +132,5 @@ export class DecisionEncoder {
     mask.fill(1, 0, count);
     mask.fill(0, count, this.window);
     mask[this.window] = canIdle ? 1 : 0;
-  }
-
-  /**
-   * The node tokens of a decision: per node, its spec's features, its state and whether it
-   * is the requesting node.
-   *
-   * @param decision the state and the requesting node
-   * @param nodes the cluster's nodes, in the decision's order
-   * @param out `nodes.length * nodeTokenSize` numbers (allocated when not given)
-   */
-  nodeTokens(
-    decision: { readonly state: Float32Array; readonly node: number },
-    nodes: readonly NodeSpec[],
-    out = new Float32Array(nodes.length * this.nodeTokenSize),
-  ): Float32Array {
-    const size = this.nodeStateSize;
-    nodes.forEach((spec, i) => {
-      const base = i * this.nodeTokenSize;
-      nodeSpecFeatures(spec, out, base);
-      out.set(decision.state.subarray(i * size, (i + 1) * size), base + NODE_SPEC_FEATURES);
-      out[base + NODE_SPEC_FEATURES + size] = i === decision.node ? 1 : 0;
-    });
-    return out;
   }
 }

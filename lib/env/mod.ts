@@ -26,7 +26,7 @@ export { metricsOf, scoreSchedule } from "./schedule.ts";
 export { loadEtc, parseEtc, parseEtcSolution } from "./etc.ts";
 export type { Schedule, ScheduleMetrics } from "./schedule.ts";
 export { IDLE, SchedulingEnv } from "./simulator.ts";
-export { DecisionEncoder, NODE_SPEC_FEATURES, nodeSpecFeatures, nodeStateSize } from "./encoder.ts";
+export { DecisionEncoder, NODE_SPEC_SIZE, nodeSpecFeatures, nodeStateSize } from "./encoder.ts";
 export type { EncoderOptions } from "./encoder.ts";
 export { checkDeterminism, checkEpisode } from "./check.ts";
 export type {

@@ -225,7 +225,10 @@ Deno.test("malformed and out-of-range messages land in the dead-letter stream", 
       );
       assert.match(reasons, /kind: Invalid option/);
       assert.match(reasons, /id: Invalid input/);
-      assert.match(reasons, /Expected primes range upper bound to be in \[240000, 4800000\] but found -5/);
+      assert.match(
+        reasons,
+        /Expected primes range upper bound to be in \[240000, 4800000\] but found -5/,
+      );
       assert.match(
         reasons,
         new RegExp(`task id ${first!.id} was already submitted as ${first!.kind}`),

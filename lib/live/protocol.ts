@@ -16,7 +16,7 @@
  */
 import { z } from "zod";
 import type { NodeSpec } from "../cluster/mod.ts";
-import { kindSpec, type TaskKind, taskKindSchema } from "../tasks/mod.ts";
+import { isTaskKind, kindSpec, type TaskKind, taskKindSchema } from "../tasks/mod.ts";
 import { describeIssues } from "../validation/mod.ts";
 
 /** Consumer group of the coordinator on `submit`, `requests` and `results`. */
@@ -126,6 +126,7 @@ export const liveTaskSchema = z.object({
   kind: taskKindSchema,
   parameter: z.coerce.number().int("must be an integer"),
 }).superRefine((task, context) => {
+  if (!isTaskKind(task.kind)) return; // already an issue of `kind`
   const { min, max, parameterName } = kindSpec(task.kind);
   if (!(task.parameter >= min && task.parameter <= max)) {
     context.addIssue({

@@ -223,7 +223,7 @@ Deno.test("malformed and out-of-range messages land in the dead-letter stream", 
         reasons,
         /parameter: Expected matmul matrix size n to be in \[250, 5000\] but found 100000/,
       );
-      assert.match(reasons, /kind: Invalid option/);
+      assert.match(reasons, /kind: Expected task kind to be one of .* but found "sh -c reboot"/);
       assert.match(reasons, /id: Invalid input/);
       assert.match(
         reasons,

@@ -176,9 +176,9 @@ function trainCurve(
   };
 }
 
-/** Max-Min's mean makespan on the curves' held-out episodes. */
+/** Max-Min's mean makespan on the curves' held-out episodes (all four kinds). */
 export function maxMinMakespan(config: TrainConfig, evalEpisodes: number): number {
-  const env = makeEnv(resolveScenario(config.evaluate));
+  const env = makeEnv(heldout(config, "seed", TASK_KINDS));
   return meanMakespan(env, makeBaseline("max-min"), evalSeeds(evalEpisodes));
 }
 
@@ -371,7 +371,7 @@ export function kindShares(
   config: TrainConfig,
   episodes: number,
 ): { kind: TaskKind; taskShare: number; workShare: number }[] {
-  const scenario = resolveScenario(config.evaluate);
+  const scenario = heldout(config, "seed", TASK_KINDS);
   const tasks = new Map<TaskKind, number>(), work = new Map<TaskKind, number>();
   let totalTasks = 0, totalWork = 0;
   for (const seed of evalSeeds(episodes)) {

@@ -42,5 +42,3 @@ export {
 export type { TrainRunOptions, TrainRunResult } from "./run.ts";
 export { adaptationStudy, profilingCost } from "./adapt.ts";
 export type { AdaptationCurves, AdaptationOptions } from "./adapt.ts";
-export { EMBEDDING_VARIANTS, embeddingAblation, variantConfig } from "./ablation.ts";
-export type { EmbeddingVariant, VariantResult } from "./ablation.ts";

@@ -89,8 +89,7 @@ export async function adaptationStudy(
     // Fine-tuning and training from scratch: same workload, same constant learning rate.
     const adapt: TrainConfig = { ...config, seed, annealLr: false, evalEvery: 0 };
     const fineTune = await Trainer.resume(`${dir}/checkpoint`, {
-      ...adapt,
-      updates: options.pretrainUpdates + options.adaptUpdates,
+      config: { ...adapt, updates: options.pretrainUpdates + options.adaptUpdates },
     });
     const scratch = await Trainer.create({ ...adapt, updates: options.adaptUpdates });
     const updates: number[] = [], fineTuned: number[] = [], fromScratch: number[] = [];

@@ -2,11 +2,12 @@
  * Checkpoints: the networks' parameters and the optimizer's state in a folder, written
  * atomically (temporary files, then renames) and verified when read.
  *
- * Format `schedlab-checkpoint/1`: `checkpoint.json` holds the training config, the agent's
- * shape, the number of completed updates, the learning-curve rows so far, and the layout of
- * `weights.bin` (name, shape, offset and length of every parameter, then of Adam's step count
- * and moments) with the SHA-256 of that file; `weights.bin` is their float32 values,
- * little-endian.
+ * Format `schedlab-checkpoint/2`: `checkpoint.json` holds the training config, the agent's
+ * shape, the number of completed updates, the steps and episodes collected so far, and the
+ * layout of `weights.bin` (name, shape, offset and length of every parameter, then of Adam's
+ * step count and moments) with the SHA-256 of that file; `weights.bin` is their float32
+ * values, little-endian. The learning curve lives beside it, in the run's
+ * `learning_curve.csv`. Format `/1` (which also held the whole learning curve) still loads.
  *
  * @module
  */
@@ -17,7 +18,9 @@ import type { AdamState } from "./adam.ts";
 import { type AgentShape, parameterLayout, type ParameterValues } from "./networks.ts";
 
 /** The format tag. */
-export const CHECKPOINT_FORMAT = "schedlab-checkpoint/1";
+export const CHECKPOINT_FORMAT = "schedlab-checkpoint/2";
+/** The older format, with the learning curve inside: read, never written. */
+const CHECKPOINT_FORMAT_1 = "schedlab-checkpoint/1";
 
 const entrySchema = z.object({
   name: z.string(),
@@ -26,8 +29,12 @@ const entrySchema = z.object({
   length: z.number().int().min(0),
 });
 
-const checkpointSchema = z.object({
-  format: z.literal(CHECKPOINT_FORMAT),
+const progressSchema = z.object({
+  steps: z.number().int().min(0),
+  episodes: z.number().int().min(0),
+});
+
+const commonSchema = z.object({
   config: trainConfigSchema,
   shape: z.object({
     nodeCount: z.number().int().positive(),
@@ -39,12 +46,19 @@ const checkpointSchema = z.object({
     criticHidden: z.array(z.number().int().positive()).min(1),
   }),
   update: z.number().int().min(0),
-  // JSON writes NaN (a metric not measured at that update) as null.
-  history: z.array(z.record(z.string(), z.number().nullable().transform((value) => value ?? NaN))),
   parameters: z.array(entrySchema),
   optimizer: z.array(entrySchema),
   sha256: z.string(),
 });
+
+const checkpointSchema = z.discriminatedUnion("format", [
+  commonSchema.extend({ format: z.literal(CHECKPOINT_FORMAT), progress: progressSchema }),
+  // Format /1: the progress is the last learning-curve row's (the rows are not kept).
+  commonSchema.extend({
+    format: z.literal(CHECKPOINT_FORMAT_1),
+    history: z.array(z.looseObject({ steps: z.number(), episodes: z.number() })),
+  }),
+]);
 
 /** What a checkpoint holds. */
 export interface Checkpoint {
@@ -54,8 +68,8 @@ export interface Checkpoint {
   readonly shape: AgentShape;
   /** Updates completed. */
   readonly update: number;
-  /** Learning-curve rows so far. */
-  readonly history: readonly Record<string, number>[];
+  /** Environment steps and episodes collected so far. */
+  readonly progress: { readonly steps: number; readonly episodes: number };
   /** Parameter values by name. */
   readonly parameters: ParameterValues;
   /** Adam's state: step count and moments, in the parameters' order. */
@@ -122,7 +136,7 @@ export async function saveCheckpoint(dir: string, checkpoint: Checkpoint): Promi
     config: checkpoint.config,
     shape: checkpoint.shape,
     update: checkpoint.update,
-    history: checkpoint.history,
+    progress: checkpoint.progress,
     parameters: entries.slice(0, layout.length),
     optimizer: entries.slice(layout.length),
     sha256: await sha256Hex(bytes),
@@ -199,7 +213,10 @@ export async function loadCheckpoint(dir: string, expected?: AgentShape): Promis
     config: meta.config,
     shape: meta.shape,
     update: meta.update,
-    history: meta.history,
+    progress: meta.format === CHECKPOINT_FORMAT ? meta.progress : {
+      steps: meta.history.at(-1)?.steps ?? 0,
+      episodes: meta.history.at(-1)?.episodes ?? 0,
+    },
     parameters,
     optimizer: optimizerFrom(
       meta.optimizer.map((entry) => ({ name: entry.name, values: slice(entry) })),

@@ -50,9 +50,12 @@ export function scorerInputSize(shape: AgentShape): number {
   return shape.nodeCount * (1 + shape.nodeStateSize) + taskInputSize(shape);
 }
 
-/** Length of the critic's input: the scorer's, a second (max-pooled) embedding, and 1. */
+/**
+ * Length of the critic's input: node one-hot, cluster state, the mean and the maximum of the
+ * candidates' raw features (the environment's embedding, never the learned one), and 1.
+ */
 export function criticInputSize(shape: AgentShape): number {
-  return scorerInputSize(shape) + shape.embeddingDim + 1;
+  return shape.nodeCount * (1 + shape.nodeStateSize) + 2 * shape.embeddingDim + 1;
 }
 
 /** A named parameter's shape, in the order of {@linkcode parameterLayout}. */

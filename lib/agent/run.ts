@@ -28,6 +28,17 @@ export async function checkpointFolder(dir: string): Promise<string> {
   }
 }
 
+/** Resumes a run (or checkpoint) folder, continuing its learning curve when there is one. */
+async function resumeRun(dir: string, config: TrainConfig): Promise<Trainer> {
+  const folder = await checkpointFolder(dir);
+  const run = folder.endsWith("/checkpoint") ? folder.slice(0, -"/checkpoint".length) : folder;
+  const history = await readLearningCurve(run).catch((error) => {
+    if (error instanceof Deno.errors.NotFound) return [];
+    throw error;
+  });
+  return await Trainer.resume(folder, { config, history });
+}
+
 /** Options of {@linkcode trainRun}. */
 export interface TrainRunOptions {
   /** The run folder. */
@@ -79,7 +90,7 @@ export async function trainRun(
     seed: config.seed,
   });
   const trainer = options.resume
-    ? await Trainer.resume(await checkpointFolder(options.resume), config)
+    ? await resumeRun(options.resume, config)
     : await Trainer.create(config);
   await results.json("config", config);
   try {

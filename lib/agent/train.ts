@@ -76,7 +76,7 @@ export class Trainer {
   readonly shape: AgentShape;
   /** The networks. */
   readonly networks: AgentNetworks;
-  /** Learning-curve rows so far. */
+  /** Learning-curve rows of this session (with those given when resuming). */
   readonly history: CurveRow[];
   readonly #optimizer: Adam;
   readonly #envs: SchedulingEnv[];
@@ -84,8 +84,15 @@ export class Trainer {
   readonly #evalSeeds: number[];
   #bestBaseline: number | undefined;
   #update: number;
+  #steps: number;
+  #episodes: number;
 
-  private constructor(config: TrainConfig, shape: AgentShape, checkpoint?: Checkpoint) {
+  private constructor(
+    config: TrainConfig,
+    shape: AgentShape,
+    resumed?: { checkpoint: Checkpoint; history: CurveRow[] },
+  ) {
+    const checkpoint = resumed?.checkpoint;
     this.config = config;
     this.shape = shape;
     const train: Scenario = resolveScenario(config.train);
@@ -102,8 +109,10 @@ export class Trainer {
       { length: config.evalEpisodes },
       (_, e) => hashInts(config.seed, STREAM.evaluation, e),
     );
-    this.history = (checkpoint?.history ?? []) as CurveRow[];
+    this.history = resumed?.history ?? [];
     this.#update = checkpoint?.update ?? 0;
+    this.#steps = checkpoint?.progress.steps ?? 0;
+    this.#episodes = checkpoint?.progress.episodes ?? 0;
   }
 
   /** A fresh session for a config. */
@@ -114,13 +123,21 @@ export class Trainer {
 
   /**
    * A session resumed from a checkpoint folder; with `config`, it must describe the same
-   * networks (its `updates` may extend the run).
+   * networks (its `updates` may extend the run). `history`, the run's learning curve so far,
+   * is continued (its rows after the checkpoint's update are dropped).
    */
-  static async resume(dir: string, config?: TrainConfig): Promise<Trainer> {
+  static async resume(
+    dir: string,
+    options: { config?: TrainConfig; history?: readonly CurveRow[] } = {},
+  ): Promise<Trainer> {
     await initTensorflow();
-    const expected = config ? agentShape(config) : undefined;
+    const expected = options.config ? agentShape(options.config) : undefined;
     const checkpoint = await loadCheckpoint(dir, expected);
-    return new Trainer(config ?? checkpoint.config, checkpoint.shape, checkpoint);
+    const history = (options.history ?? []).filter((row) => row.update <= checkpoint.update);
+    return new Trainer(options.config ?? checkpoint.config, checkpoint.shape, {
+      checkpoint,
+      history,
+    });
   }
 
   /** Updates completed. */
@@ -157,14 +174,15 @@ export class Trainer {
     });
     const updated = performance.now();
     this.#update++;
-    const last = this.history.at(-1);
+    this.#steps += rollout.size;
+    this.#episodes += rollout.makespans.length;
     const evaluate = config.evalEvery > 0 &&
       (this.#update % config.evalEvery === 0 || this.#update === config.updates);
     const mean = (values: number[]) => values.reduce((s, v) => s + v, 0) / values.length;
     const row: CurveRow = {
       update: this.#update,
-      steps: (last?.steps ?? 0) + rollout.size,
-      episodes: (last?.episodes ?? 0) + rollout.makespans.length,
+      steps: this.#steps,
+      episodes: this.#episodes,
       trainMakespan: mean(rollout.makespans),
       trainReturn: mean(rollout.returns),
       evalMakespan: evaluate ? meanMakespan(this.#evalEnv, this.policy(), this.#evalSeeds) : NaN,
@@ -194,7 +212,7 @@ export class Trainer {
       config: this.config,
       shape: this.shape,
       update: this.#update,
-      history: this.history,
+      progress: { steps: this.#steps, episodes: this.#episodes },
       parameters: this.networks.snapshot(),
       optimizer: this.#optimizer.state(),
     });

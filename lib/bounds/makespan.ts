@@ -18,14 +18,34 @@ function highs(): Promise<Highs> {
   return solver ??= loadHighs();
 }
 
-/** The makespan program in CPLEX LP format; binary x when `integer`. */
+/**
+ * Objective coefficients other than "minimise C": `makespan`·C + Σ `assignment`[j·m+i]·x_ij
+ * (the weighted makespan-energy objective of lib/bounds/energy.ts).
+ */
+export interface ProgramCosts {
+  /** Coefficient of the makespan C. */
+  readonly makespan: number;
+  /** Coefficient of each x_ij, task-major. */
+  readonly assignment: Float64Array;
+}
+
+/** The makespan program in CPLEX LP format; binary x when `integer`; objective C unless `costs`. */
 export function makespanProgram(
   instance: Instance,
   durations: Float64Array,
   integer: boolean,
+  costs?: ProgramCosts,
 ): string {
   const { taskCount: n, nodeCount: m } = instance;
-  const lines = ["Minimize", " obj: C", "Subject To"];
+  let objective = " obj: C";
+  if (costs) {
+    const terms = [`${costs.makespan} C`];
+    for (let j = 0; j < n; j++) {
+      for (let i = 0; i < m; i++) terms.push(`${costs.assignment[j * m + i]!} x${j}_${i}`);
+    }
+    objective = ` obj: ${terms.join(" + ")}`;
+  }
+  const lines = ["Minimize", objective, "Subject To"];
   for (let j = 0; j < n; j++) {
     const terms = [];
     for (let i = 0; i < m; i++) terms.push(`x${j}_${i}`);
@@ -95,16 +115,35 @@ export async function makespanOptimum(
   instance: Instance,
   options: { durations?: Float64Array; timeLimit?: number } = {},
 ): Promise<MakespanOptimum> {
-  if (instance.arrival.some((release) => release !== 0)) {
-    throw new RangeError("makespanOptimum needs every task released at 0 (R||C_max)");
-  }
   const durations = options.durations ?? instance.expected;
-  const result = (await highs()).solve(makespanProgram(instance, durations, true), {
-    time_limit: options.timeLimit ?? 60,
+  const solved = await solveAssignmentProgram(instance, {
+    durations,
+    timeLimit: options.timeLimit ?? 60,
+  });
+  return { optimal: solved.optimal, makespan: solved.objective, nodeOf: solved.nodeOf };
+}
+
+/**
+ * Solves the assignment MILP of a batch instance under an objective (default: the makespan).
+ *
+ * @param instance a batch instance (every arrival 0)
+ * @param options durations, time limit (seconds), objective coefficients
+ * @returns whether proved optimal, the objective's value, and each task's node
+ */
+export async function solveAssignmentProgram(
+  instance: Instance,
+  options: { durations: Float64Array; timeLimit: number; costs?: ProgramCosts },
+): Promise<{ optimal: boolean; objective: number; nodeOf: Int32Array }> {
+  if (instance.arrival.some((release) => release !== 0)) {
+    throw new RangeError("the assignment MILP needs every task released at 0 (R||C_max)");
+  }
+  const program = makespanProgram(instance, options.durations, true, options.costs);
+  const result = (await highs()).solve(program, {
+    time_limit: options.timeLimit,
     mip_rel_gap: 1e-9,
   });
   if (result.Status !== "Optimal" && result.Status !== "Time limit reached") {
-    throw new Error(`makespan MILP: HiGHS says ${result.Status}`);
+    throw new Error(`assignment MILP: HiGHS says ${result.Status}`);
   }
   const { taskCount: n, nodeCount: m } = instance;
   const nodeOf = new Int32Array(n);
@@ -115,5 +154,5 @@ export async function makespanOptimum(
     }
     nodeOf[j] = best;
   }
-  return { optimal: result.Status === "Optimal", makespan: result.ObjectiveValue, nodeOf };
+  return { optimal: result.Status === "Optimal", objective: result.ObjectiveValue, nodeOf };
 }

@@ -1,6 +1,7 @@
 /**
  * Exact solutions and lower bounds, the "physical limits" results are reported against: the
- * Hungarian assignment solver, the exact R||ΣC_j optimum, and makespan LP/MILP via HiGHS.
+ * Hungarian assignment solver, the exact R||ΣC_j optimum, makespan LP/MILP via HiGHS, and the
+ * MILP optimum of the weighted makespan-energy objective.
  *
  * @module
  */
@@ -8,5 +9,13 @@ export { solveAssignment } from "./assignment.ts";
 export type { Assignment } from "./assignment.ts";
 export { minSumCompletion } from "./completion.ts";
 export type { CompletionOptimum } from "./completion.ts";
-export { makespanLowerBound, makespanOptimum, makespanProgram, releaseBound } from "./makespan.ts";
-export type { MakespanOptimum } from "./makespan.ts";
+export {
+  makespanLowerBound,
+  makespanOptimum,
+  makespanProgram,
+  releaseBound,
+  solveAssignmentProgram,
+} from "./makespan.ts";
+export type { MakespanOptimum, ProgramCosts } from "./makespan.ts";
+export { weightedOptimum } from "./energy.ts";
+export type { EnergyWeighting, WeightedOptimum } from "./energy.ts";

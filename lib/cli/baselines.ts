@@ -1,7 +1,7 @@
 /**
  * `./schedlab baselines --scenario NAME|FILE | --etc FILE [--episodes N] [--seed S]
  * [--policies a,b] [--no-exact] [--json]`: every baseline and bound on a scenario or an ETC
- * instance.
+ * instance (the energy-aware ones too on a cluster with a power model).
  *
  * @module
  */
@@ -14,7 +14,7 @@ import {
   reportTable,
   resolveScenario,
 } from "../experiment/mod.ts";
-import { baselineNames, makeBaseline } from "../policies/mod.ts";
+import { baselineNames, energyBaselineNames, makeBaseline } from "../policies/mod.ts";
 import { readJsonFile } from "../validation/mod.ts";
 import { scenarioSchema } from "../experiment/mod.ts";
 import { integerFlag, parseFlags, progressBar, runCommand, UsageError } from "./common.ts";
@@ -25,32 +25,38 @@ const USAGE =
 /** Runs the command on its arguments; prints the report. */
 export async function baselines(args: string[]): Promise<void> {
   const flags = parseFlags(args, {
-    scenario: { type: "string" },
-    etc: { type: "string" },
-    episodes: { type: "string" },
-    seed: { type: "string" },
-    policies: { type: "string" },
-    "no-exact": { type: "boolean" },
-    json: { type: "boolean" },
+    scenario: {
+      type: "string",
+      arg: "NAME|FILE",
+      help: "a named scenario or a scenario JSON file",
+    },
+    etc: { type: "string", arg: "FILE", help: "a Braun-style ETC matrix instead of a scenario" },
+    episodes: { type: "string", arg: "N", help: "episodes per policy (default 20)" },
+    seed: { type: "string", arg: "S", help: "seed of the episodes (default 0)" },
+    policies: { type: "string", arg: "a,b", help: "comma-separated baselines (default: all)" },
+    "no-exact": { type: "boolean", help: "skip the exact makespan optimum (MILP)" },
+    json: { type: "boolean", help: "print the report as JSON" },
   });
   if ((flags.scenario === undefined) === (flags.etc === undefined)) {
     throw new UsageError("give exactly one of --scenario and --etc");
   }
-  const names = flags.policies?.split(",").map((name) => name.trim()) ?? baselineNames();
-  const options: EvaluationOptions = {
-    policies: names.map(makeBaseline),
+  const names = flags.policies?.split(",").map((name) => name.trim());
+  const options = (defaults: string[]): EvaluationOptions => ({
+    policies: (names ?? defaults).map(makeBaseline),
     onProgress: progressBar("baselines"),
     ...(flags["no-exact"] ? { exactMakespan: false } : {}),
-  };
+  });
   let report: EvaluationReport;
   if (flags.etc !== undefined) {
-    report = await evaluateInstance(await loadEtc(flags.etc), options);
+    report = await evaluateInstance(await loadEtc(flags.etc), options(baselineNames()));
   } else {
     const source = flags.scenario!.endsWith(".json")
       ? await readJsonFile(scenarioSchema, flags.scenario!, "scenario file")
       : flags.scenario!;
-    report = await evaluateScenario(resolveScenario(source), {
-      ...options,
+    const scenario = resolveScenario(source);
+    const powered = scenario.cluster.nodes.every((node) => node.power !== undefined);
+    report = await evaluateScenario(scenario, {
+      ...options([...baselineNames(), ...(powered ? energyBaselineNames() : [])]),
       episodes: integerFlag("episodes", flags.episodes, 20, 1),
       seed: integerFlag("seed", flags.seed, 0),
     });

@@ -37,11 +37,19 @@ async function originalExponents(path: string): Promise<Record<TaskKind, number>
 if (import.meta.main) {
   await runCommand("calibrate", USAGE, async (args) => {
     const flags = parseFlags(args, {
-      profile: { type: "string" },
-      name: { type: "string" },
-      out: { type: "string" },
-      reference: { type: "string" },
-      json: { type: "boolean" },
+      profile: { type: "string", arg: "FILE", help: "the profile CSV to fit (required)" },
+      name: { type: "string", arg: "NAME", help: "the calibration's name (default measured)" },
+      out: {
+        type: "string",
+        arg: "FILE",
+        help: "where to write it (default results/calibration/NAME.json)",
+      },
+      reference: {
+        type: "string",
+        arg: "CSV",
+        help: "the original system's measurements, for its exponents",
+      },
+      json: { type: "boolean", help: "print the report as JSON" },
     });
     if (flags.profile === undefined) throw new UsageError("--profile is required");
     const samples = parseProfile(await Deno.readTextFile(flags.profile), flags.profile);

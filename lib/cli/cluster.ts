@@ -17,7 +17,7 @@ import {
   readStatus,
   redisServerArgs,
 } from "../live/mod.ts";
-import { integerFlag, parseFlags, runCommand, UsageError } from "./common.ts";
+import { integerFlag, parseCommandLine, runCommand, UsageError } from "./common.ts";
 import {
   type ClusterRecord,
   DEFAULT_CLUSTER_DIR,
@@ -189,13 +189,30 @@ async function status(dir: string): Promise<void> {
 
 if (import.meta.main) {
   await runCommand("cluster", USAGE, async (args) => {
-    const [action, ...rest] = args;
-    const flags = parseFlags(rest, {
-      dir: { type: "string" },
-      policy: { type: "string" },
-      checkpoint: { type: "string" },
-      "dashboard-port": { type: "string" },
-    });
+    const { flags, positionals } = parseCommandLine(args, {
+      dir: {
+        type: "string",
+        arg: "DIR",
+        help: "the cluster's folder: record, logs, Redis files (default .schedlab-cluster)",
+      },
+      policy: {
+        type: "string",
+        arg: "NAME",
+        help: "up: the coordinator's baseline (default earliest-finish-pull)",
+      },
+      checkpoint: {
+        type: "string",
+        arg: "DIR",
+        help: "up: a trained checkpoint instead of a baseline",
+      },
+      "dashboard-port": {
+        type: "string",
+        arg: "N",
+        help: "up: the dashboard's port (default 8700)",
+      },
+    }, { positionals: true });
+    const [action, ...extra] = positionals;
+    if (extra.length) throw new UsageError(`unexpected arguments: ${extra.join(" ")}`);
     const dir = flags.dir ?? DEFAULT_CLUSTER_DIR;
     switch (action) {
       case "up":

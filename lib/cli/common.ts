@@ -4,24 +4,75 @@
  *
  * @module
  */
-import { parseArgs, type ParseArgsConfig } from "node:util";
+import { parseArgs } from "node:util";
 
 /** A bad command line: reported with the usage, exit code 2. */
 export class UsageError extends Error {}
 
-/** Parses flags strictly: unknown flags and stray arguments are {@linkcode UsageError}s. */
-export function parseFlags<T extends NonNullable<ParseArgsConfig["options"]>>(
+/** `-h` or `--help` was given: the command prints its help and exits 0. */
+export class HelpRequest extends Error {}
+
+/** One flag of a command: its type, the placeholder of its value, and a one-line help. */
+export interface FlagSpec {
+  /** A string flag takes a value; a boolean flag does not. */
+  readonly type: "string" | "boolean";
+  /** The placeholder of a string flag's value in the help (default VALUE). */
+  readonly arg?: string;
+  /** One line: what the flag does and its default. */
+  readonly help: string;
+}
+
+/** The parsed values of a command's flags (absent when not given). */
+export type FlagValues<T extends Record<string, FlagSpec>> = {
+  [K in keyof T]?: T[K]["type"] extends "boolean" ? boolean : string;
+};
+
+/** The help of a set of flags: one line per flag, then `-h, --help`. */
+export function flagHelp(flags: Record<string, FlagSpec>): string {
+  const rows = Object.entries(flags).map(([name, spec]) => [
+    `--${name}${spec.type === "string" ? ` ${spec.arg ?? "VALUE"}` : ""}`,
+    spec.help,
+  ]);
+  rows.push(["-h, --help", "print this help and exit"]);
+  const width = Math.max(...rows.map(([left]) => left!.length));
+  return rows.map(([left, help]) => `  ${left!.padEnd(width)}  ${help}`).join("\n");
+}
+
+/**
+ * Parses a command line strictly, positionals included: `-h`/`--help` is a
+ * {@linkcode HelpRequest}; unknown flags and, unless allowed, positionals are
+ * {@linkcode UsageError}s.
+ */
+export function parseCommandLine<const T extends Record<string, FlagSpec>>(
   args: string[],
-  options: T,
-) {
+  flags: T,
+  options: { positionals?: boolean } = {},
+): { flags: FlagValues<T>; positionals: string[] } {
+  if (args.includes("--help") || args.includes("-h")) throw new HelpRequest(flagHelp(flags));
   try {
-    return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
+    const parsed = parseArgs({
+      args,
+      options: Object.fromEntries(
+        Object.entries(flags).map(([name, spec]) => [name, { type: spec.type }]),
+      ),
+      strict: true,
+      allowPositionals: options.positionals ?? false,
+    });
+    return { flags: parsed.values as FlagValues<T>, positionals: parsed.positionals };
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
 }
 
-/** Parses an integer flag value within [min, max]. */
+/** Parses flags strictly (no positionals); see {@linkcode parseCommandLine}. */
+export function parseFlags<const T extends Record<string, FlagSpec>>(
+  args: string[],
+  flags: T,
+): FlagValues<T> {
+  return parseCommandLine(args, flags).flags;
+}
+
+/** Parses an integer flag value of at least `min`. */
 export function integerFlag(
   name: string,
   value: string | undefined,
@@ -82,8 +133,9 @@ export function progressBar(label: string): (done: number, total: number) => voi
 }
 
 /**
- * Runs a command's main function: an error becomes `schedlab <command>: message` on stderr
- * and exit code 2 (usage) or 1 (anything else).
+ * Runs a command's main function: a {@linkcode HelpRequest} prints the usage and the flags on
+ * stdout (exit 0); an error becomes `schedlab <command>: message` on stderr and exit code 2
+ * (usage) or 1 (anything else).
  */
 export async function runCommand(
   command: string,
@@ -93,6 +145,10 @@ export async function runCommand(
   try {
     await main(Deno.args);
   } catch (error) {
+    if (error instanceof HelpRequest) {
+      console.log(`usage: ${usage}\n\nflags:\n${error.message}`);
+      Deno.exit(0);
+    }
     const message = error instanceof Error ? error.message : String(error);
     console.error(`schedlab ${command}: ${message}`);
     if (error instanceof UsageError) console.error(`usage: ${usage}`);

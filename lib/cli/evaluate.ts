@@ -15,11 +15,23 @@ const USAGE =
 if (import.meta.main) {
   await runCommand("evaluate", USAGE, async (args) => {
     const flags = parseFlags(args, {
-      checkpoint: { type: "string" },
-      episodes: { type: "string" },
-      seed: { type: "string" },
-      split: { type: "string" },
-      json: { type: "boolean" },
+      checkpoint: { type: "string", arg: "DIR", help: "the checkpoint or run folder (required)" },
+      episodes: {
+        type: "string",
+        arg: "N",
+        help: "episodes per policy (default: the config's finalEvalEpisodes)",
+      },
+      seed: {
+        type: "string",
+        arg: "S",
+        help: "seed of the episodes (default: the config's seed + 1)",
+      },
+      split: {
+        type: "string",
+        arg: "heldout|train",
+        help: "which parameters to evaluate on (default heldout)",
+      },
+      json: { type: "boolean", help: "print the report as JSON" },
     });
     if (flags.checkpoint === undefined) throw new UsageError("--checkpoint is required");
     const split = flags.split ?? "heldout";

@@ -42,12 +42,20 @@ function markdown(rows: readonly LoadSummary[]): string {
 if (import.meta.main) {
   await runCommand("load-test", USAGE, async (args) => {
     const flags = parseFlags(args, {
-      tasks: { type: "string" },
-      seed: { type: "string" },
-      timeout: { type: "string" },
-      policy: { type: "string" },
-      checkpoint: { type: "string" },
-      out: { type: "string" },
+      tasks: { type: "string", arg: "N", help: "short tasks per policy (default 2000)" },
+      seed: { type: "string", arg: "S", help: "seed of the workload (default 0)" },
+      timeout: { type: "string", arg: "S", help: "seconds allowed per policy (default 600)" },
+      policy: {
+        type: "string",
+        arg: "NAME",
+        help: "the baseline to compare (default earliest-finish-pull)",
+      },
+      checkpoint: {
+        type: "string",
+        arg: "DIR",
+        help: "the learned policy's checkpoint (default results/live)",
+      },
+      out: { type: "string", arg: "DIR", help: "the run folder (default results/live-load)" },
     });
     const tasks = integerFlag("tasks", flags.tasks, 2000, 1);
     const seed = integerFlag("seed", flags.seed, 0);

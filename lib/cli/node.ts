@@ -23,15 +23,35 @@ const USAGE =
 if (import.meta.main) {
   await runCommand("node", USAGE, async (args) => {
     const flags = parseFlags(args, {
-      id: { type: "string" },
-      redis: { type: "string" },
-      prefix: { type: "string" },
-      cluster: { type: "string" },
-      threads: { type: "string" },
-      slowdown: { type: "string" },
-      "heartbeat-ms": { type: "string" },
-      "temp-dir": { type: "string" },
-      quiet: { type: "boolean" },
+      id: { type: "string", arg: "NAME", help: "the node's name in the cluster (required)" },
+      redis: {
+        type: "string",
+        arg: "URL",
+        help: "Redis URL (default $SCHEDLAB_REDIS or the local cluster's)",
+      },
+      prefix: { type: "string", arg: "NS", help: "key prefix of the cluster's streams" },
+      cluster: {
+        type: "string",
+        arg: "NAME|FILE",
+        help: "the cluster the node belongs to (default live-9)",
+      },
+      threads: {
+        type: "string",
+        arg: "N",
+        help: "worker threads (default: the node's emulation on this machine)",
+      },
+      slowdown: {
+        type: "string",
+        arg: "F",
+        help: "slowdown factor in [1, 100] (default: the node's emulation)",
+      },
+      "heartbeat-ms": { type: "string", arg: "MS", help: "heartbeat period (default 1000)" },
+      "temp-dir": {
+        type: "string",
+        arg: "DIR",
+        help: "where file I/O tasks write (default: the system's temporary folder)",
+      },
+      quiet: { type: "boolean", help: "no log lines" },
     });
     if (!flags.id) throw new UsageError("--id is required");
     const cluster = resolveCluster(flags.cluster ?? "live-9");

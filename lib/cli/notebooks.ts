@@ -8,8 +8,7 @@
  * @module
  */
 import { basename } from "node:path";
-import { parseArgs } from "node:util";
-import { runCommand, UsageError } from "./common.ts";
+import { parseCommandLine, runCommand, UsageError } from "./common.ts";
 
 const USAGE = "./schedlab notebooks [--smoke] [NAME...]";
 
@@ -89,19 +88,14 @@ export async function executeNotebook(
 
 if (import.meta.main) {
   await runCommand("notebooks", USAGE, async (args) => {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        options: { smoke: { type: "boolean" } },
-        allowPositionals: true,
-        strict: true,
-      });
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
-    const smoke = parsed.values.smoke ?? false;
-    const notebooks = await listNotebooks("notebooks", parsed.positionals);
+    const { flags, positionals } = parseCommandLine(args, {
+      smoke: {
+        type: "boolean",
+        help: "the small budgets of notebooks/smoke.json, into results/smoke/notebooks",
+      },
+    }, { positionals: true });
+    const smoke = flags.smoke ?? false;
+    const notebooks = await listNotebooks("notebooks", positionals);
     const smokeParams: Record<string, Record<string, unknown>> = smoke
       ? JSON.parse(await Deno.readTextFile("notebooks/smoke.json"))
       : {};

@@ -15,12 +15,16 @@ const USAGE =
 if (import.meta.main) {
   await runCommand("profile", USAGE, async (args) => {
     const flags = parseFlags(args, {
-      budget: { type: "string" },
-      out: { type: "string" },
-      points: { type: "string" },
-      repetitions: { type: "string" },
-      kinds: { type: "string" },
-      seed: { type: "string" },
+      budget: { type: "string", arg: "SECONDS", help: "time budget (default 300)" },
+      out: {
+        type: "string",
+        arg: "FILE",
+        help: "the CSV to append to (default results/profile/profile.csv)",
+      },
+      points: { type: "string", arg: "N", help: "grid points per kind, at least 3 (default 8)" },
+      repetitions: { type: "string", arg: "N", help: "repetitions per point (default 3)" },
+      kinds: { type: "string", arg: "a,b", help: "comma-separated task kinds (default: all)" },
+      seed: { type: "string", arg: "S", help: "seed of the workloads' inputs (default 0)" },
     });
     const kinds = flags.kinds?.split(",").map((kind) => {
       if (!isTaskKind(kind)) throw new UsageError(`--kinds: unknown task kind "${kind}"`);

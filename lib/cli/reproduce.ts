@@ -17,7 +17,13 @@ const USAGE = "./schedlab reproduce [--full] [--episodes N]";
 
 if (import.meta.main) {
   await runCommand("reproduce", USAGE, async (args) => {
-    const flags = parseFlags(args, { full: { type: "boolean" }, episodes: { type: "string" } });
+    const flags = parseFlags(args, {
+      full: {
+        type: "boolean",
+        help: "train 5 seeds from scratch (hours) instead of evaluating the committed checkpoint",
+      },
+      episodes: { type: "string", arg: "N", help: "evaluation episodes (default 200)" },
+    });
     // The notebook's defaults are the full run (into results/02_headline); the small budget
     // evaluates the committed checkpoint into results/reproduce.
     const out = flags.full ? "results/02_headline" : "results/reproduce";

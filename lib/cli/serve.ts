@@ -17,16 +17,28 @@ const USAGE =
 if (import.meta.main) {
   await runCommand("serve", USAGE, async (args) => {
     const flags = parseFlags(args, {
-      policy: { type: "string" },
-      checkpoint: { type: "string" },
-      redis: { type: "string" },
-      prefix: { type: "string" },
-      cluster: { type: "string" },
-      calibration: { type: "string" },
-      "dashboard-port": { type: "string" },
-      "dashboard-host": { type: "string" },
-      "no-dashboard": { type: "boolean" },
-      quiet: { type: "boolean" },
+      policy: { type: "string", arg: "NAME", help: "a baseline to schedule with" },
+      checkpoint: { type: "string", arg: "DIR", help: "a trained checkpoint to schedule with" },
+      redis: {
+        type: "string",
+        arg: "URL",
+        help: "Redis URL (default $SCHEDLAB_REDIS or the local cluster's)",
+      },
+      prefix: { type: "string", arg: "NS", help: "key prefix of the cluster's streams" },
+      cluster: { type: "string", arg: "NAME|FILE", help: "the cluster (default live-9)" },
+      calibration: { type: "string", arg: "NAME|FILE", help: "the duration model's calibration" },
+      "dashboard-port": {
+        type: "string",
+        arg: "N",
+        help: "the dashboard's port, 0 for any (default 8700)",
+      },
+      "dashboard-host": {
+        type: "string",
+        arg: "ADDR",
+        help: "the dashboard's address (default 127.0.0.1)",
+      },
+      "no-dashboard": { type: "boolean", help: "no dashboard" },
+      quiet: { type: "boolean", help: "no log lines" },
     });
     if ((flags.policy === undefined) === (flags.checkpoint === undefined)) {
       throw new UsageError("give exactly one of --policy NAME and --checkpoint DIR");

@@ -16,13 +16,21 @@ const USAGE =
 if (import.meta.main) {
   await runCommand("sim-to-real", USAGE, async (args) => {
     const flags = parseFlags(args, {
-      calibration: { type: "string" },
-      tasks: { type: "string" },
-      nodes: { type: "string" },
-      policy: { type: "string" },
-      points: { type: "string" },
-      seed: { type: "string" },
-      json: { type: "boolean" },
+      calibration: {
+        type: "string",
+        arg: "FILE",
+        help: "the calibration to compare with (required)",
+      },
+      tasks: { type: "string", arg: "N", help: "real tasks to run (default 20)" },
+      nodes: { type: "string", arg: "N", help: "nodes (default 2)" },
+      policy: {
+        type: "string",
+        arg: "NAME",
+        help: "the baseline that schedules them (default lpt)",
+      },
+      points: { type: "string", arg: "N", help: "grid points per kind, at least 3 (default 8)" },
+      seed: { type: "string", arg: "S", help: "seed of the workload (default 0)" },
+      json: { type: "boolean", help: "print the report as JSON" },
     });
     if (flags.calibration === undefined) throw new UsageError("--calibration is required");
     const result = await simToReal(await loadCalibration(flags.calibration), {

@@ -49,7 +49,9 @@ export function stripNotebook(text: string): string {
 
 if (import.meta.main) {
   await runCommand("strip-notebooks", "./schedlab strip-notebooks [--check]", async (args) => {
-    const flags = parseFlags(args, { check: { type: "boolean" } });
+    const flags = parseFlags(args, {
+      check: { type: "boolean", help: "change nothing; exit 1 if a notebook is not stripped" },
+    });
     const unstripped: string[] = [];
     for await (const entry of Deno.readDir("notebooks")) {
       if (!entry.name.endsWith(".ipynb")) continue;

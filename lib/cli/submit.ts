@@ -22,13 +22,17 @@ const USAGE =
 if (import.meta.main) {
   await runCommand("submit", USAGE, async (args) => {
     const flags = parseFlags(args, {
-      workload: { type: "string" },
-      generate: { type: "string" },
-      seed: { type: "string" },
-      redis: { type: "string" },
-      prefix: { type: "string" },
-      wait: { type: "boolean" },
-      timeout: { type: "string" },
+      workload: { type: "string", arg: "FILE", help: "a workload JSON file to submit" },
+      generate: { type: "string", arg: "N", help: "generate N tasks instead" },
+      seed: { type: "string", arg: "S", help: "seed of the generated tasks (default 0)" },
+      redis: {
+        type: "string",
+        arg: "URL",
+        help: "Redis URL (default $SCHEDLAB_REDIS or the local cluster's)",
+      },
+      prefix: { type: "string", arg: "NS", help: "key prefix of the cluster's streams" },
+      wait: { type: "boolean", help: "wait until every task is done, then print the status" },
+      timeout: { type: "string", arg: "S", help: "seconds to wait (default 600)" },
     });
     if ((flags.workload === undefined) === (flags.generate === undefined)) {
       throw new UsageError("give exactly one of --workload FILE and --generate N");

@@ -15,10 +15,14 @@ const USAGE =
 if (import.meta.main) {
   await runCommand("train", USAGE, async (args) => {
     const flags = parseFlags(args, {
-      config: { type: "string" },
-      out: { type: "string" },
-      resume: { type: "string" },
-      updates: { type: "string" },
+      config: {
+        type: "string",
+        arg: "FILE",
+        help: "the experiment config, e.g. experiments/headline.json (required)",
+      },
+      out: { type: "string", arg: "DIR", help: "the run folder (default results/NAME)" },
+      resume: { type: "string", arg: "DIR", help: "a checkpoint or run folder to resume from" },
+      updates: { type: "string", arg: "N", help: "PPO updates (default: the config's)" },
     });
     if (flags.config === undefined) throw new UsageError("--config is required");
     const loaded = await loadTrainConfig(flags.config);

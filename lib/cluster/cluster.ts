@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { readJsonFile, readJsonFileSync, validate } from "../validation/mod.ts";
+import { containerPower, PI4_POWER, PI5_POWER, powerSchema, type PowerSpec } from "./power.ts";
 
 /** Disk throughput of the reference node's SSD, MB/s: file I/O speeds are relative to it. */
 export const REFERENCE_DISK_MBPS = 500;
@@ -18,6 +19,7 @@ const nodeSchema = z.object({
   ramGiB: z.number().positive(),
   diskMBps: z.number().positive(),
   description: z.string().optional(),
+  power: powerSchema.optional(),
 });
 
 const clusterSchema = z.object({
@@ -44,6 +46,8 @@ export interface NodeSpec {
   readonly diskMBps: number;
   /** What the node stands for. */
   readonly description?: string | undefined;
+  /** Watts idle and busy (see lib/cluster/power.ts); without it the node's energy is unknown. */
+  readonly power?: PowerSpec | undefined;
 }
 
 /** A named list of nodes. */
@@ -60,7 +64,8 @@ export interface Cluster {
  * 3.1x and the Pi 4B about 6.7x slower than the 2-CPU container on primes and sort; its file
  * I/O is 3x (SD card, Pi 5) and 9.3x (slower SD card, Pi 4B) slower. The "slow-io" container
  * is modelled as a hard disk at a quarter of the SSD's throughput (the original only labelled
- * it so).
+ * it so). Power: lib/cluster/power.ts (measured for the Pis' idle and the Pi 4B's load,
+ * assumed for the rest).
  */
 export const SEED_CLUSTER: Cluster = {
   name: "seed-9",
@@ -73,6 +78,7 @@ export const SEED_CLUSTER: Cluster = {
       ramGiB: 8,
       diskMBps: 167,
       description: "Raspberry Pi 5, SD card",
+      power: PI5_POWER,
     },
     {
       name: "pi4-1",
@@ -82,6 +88,7 @@ export const SEED_CLUSTER: Cluster = {
       ramGiB: 4,
       diskMBps: 54,
       description: "Raspberry Pi 4B, slower SD card",
+      power: PI4_POWER,
     },
     {
       name: "pi4-2",
@@ -91,6 +98,7 @@ export const SEED_CLUSTER: Cluster = {
       ramGiB: 4,
       diskMBps: 54,
       description: "Raspberry Pi 4B, slower SD card",
+      power: PI4_POWER,
     },
     {
       name: "laptop-fast",
@@ -100,6 +108,7 @@ export const SEED_CLUSTER: Cluster = {
       ramGiB: 4,
       diskMBps: 500,
       description: "x86 container, 2 CPUs, SSD (the reference)",
+      power: containerPower(2),
     },
     {
       name: "laptop-medium",
@@ -109,6 +118,7 @@ export const SEED_CLUSTER: Cluster = {
       ramGiB: 2,
       diskMBps: 500,
       description: "x86 container, 1 CPU, SSD",
+      power: containerPower(1),
     },
     {
       name: "laptop-constrained",
@@ -118,6 +128,7 @@ export const SEED_CLUSTER: Cluster = {
       ramGiB: 1,
       diskMBps: 500,
       description: "x86 container, 0.5 CPU, SSD",
+      power: containerPower(0.5),
     },
     {
       name: "laptop-slow-io",
@@ -127,6 +138,7 @@ export const SEED_CLUSTER: Cluster = {
       ramGiB: 2,
       diskMBps: 125,
       description: "x86 container, 1 CPU, hard disk",
+      power: containerPower(1),
     },
     {
       name: "laptop-micro-1",
@@ -136,6 +148,7 @@ export const SEED_CLUSTER: Cluster = {
       ramGiB: 1,
       diskMBps: 500,
       description: "x86 container, 0.5 CPU, SSD",
+      power: containerPower(0.5),
     },
     {
       name: "laptop-micro-2",
@@ -145,6 +158,7 @@ export const SEED_CLUSTER: Cluster = {
       ramGiB: 1,
       diskMBps: 500,
       description: "x86 container, 0.5 CPU, SSD",
+      power: containerPower(0.5),
     },
   ],
 };
@@ -194,6 +208,7 @@ export function emulatedCluster(cluster: Cluster, machineCores: number): Cluster
         description: `emulates ${node.description ?? node.name}: ${threads} thread(s), ${
           slowdown.toFixed(2)
         }x slower`,
+        power: node.power,
       };
     }),
   };

@@ -1,5 +1,6 @@
 /**
- * Node specs, the seed's 9-node preset, and cluster files validated with zod.
+ * Node specs, the seed's 9-node preset, cluster files validated with zod, and the nodes'
+ * power model.
  *
  * @module
  */
@@ -17,3 +18,16 @@ export {
   SEED_CLUSTER,
 } from "./cluster.ts";
 export type { Cluster, Emulation, NodeSpec } from "./cluster.ts";
+export {
+  clusterPower,
+  containerPower,
+  energyOf,
+  idleWatts,
+  LAPTOP_HOST,
+  PI4_POWER,
+  PI5_POWER,
+  powerOfNodes,
+  powerSchema,
+  taskEnergy,
+} from "./power.ts";
+export type { ClusterPower, Energy, IdleMode, PowerSpec } from "./power.ts";

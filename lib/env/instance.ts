@@ -8,6 +8,15 @@
 import { hashPair, unitFloat } from "../random/mod.ts";
 import type { Task } from "../tasks/mod.ts";
 import type { DurationModel } from "../duration/mod.ts";
+import type { ClusterPower } from "../cluster/mod.ts";
+
+/** The tenants of a multi-tenant instance. */
+export interface Tenants {
+  /** Number of tenants of the workload (some may have no task in an instance). */
+  readonly count: number;
+  /** Tenant of each task, in [0, count). */
+  readonly of: Int32Array;
+}
 
 /** A static instance of R|r_j|· : n tasks, m unrelated nodes. */
 export interface Instance {
@@ -27,6 +36,10 @@ export interface Instance {
   readonly noiseSeed: number;
   /** The tasks' kinds and parameters, where the instance has them (not for ETC matrices). */
   readonly tasks?: readonly Task[];
+  /** The nodes' power, where known: episodes then report their energy. */
+  readonly power?: ClusterPower | undefined;
+  /** Who submitted each task, for multi-tenant workloads; default one tenant. */
+  readonly tenants?: Tenants | undefined;
 }
 
 /** A standard normal deviate that depends only on (seed, task, node) (Box-Muller). */
@@ -62,14 +75,19 @@ export function actualDurations(instance: Instance): Float64Array {
  *
  * @param tasks the tasks; `tasks[j].id` must be j
  * @param model the duration model (nodes, calibration, noise)
- * @param options instance name and noise seed
+ * @param options instance name, noise seed, the nodes' power and the tasks' tenants
  * @returns the instance
  */
 export function buildInstance(
   tasks: readonly Task[],
   model: DurationModel,
-  options: { name?: string; noiseSeed: number },
+  options: { name?: string; noiseSeed: number; power?: ClusterPower; tenants?: Tenants },
 ): Instance {
+  if (options.tenants && options.tenants.of.length !== tasks.length) {
+    throw new RangeError(
+      `Expected a tenant per task (${tasks.length}) but found ${options.tenants.of.length}`,
+    );
+  }
   const nodeCount = model.nodeCount;
   const expected = new Float64Array(tasks.length * nodeCount);
   const arrival = new Float64Array(tasks.length);
@@ -89,6 +107,8 @@ export function buildInstance(
     noise: model.noise,
     noiseSeed: options.noiseSeed,
     tasks,
+    power: options.power,
+    tenants: options.tenants,
   };
 }
 

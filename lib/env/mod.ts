@@ -11,8 +11,16 @@ export {
   hashedNormal,
   instanceFromMatrix,
 } from "./instance.ts";
-export type { Instance } from "./instance.ts";
-export { binOf, generateTasks, sampleParameter, splitOf, workloadSchema } from "./workload.ts";
+export type { Instance, Tenants } from "./instance.ts";
+export { jainIndex, slowdownOf, tenantSlowdowns } from "./fairness.ts";
+export {
+  binOf,
+  drawTenants,
+  generateTasks,
+  sampleParameter,
+  splitOf,
+  workloadSchema,
+} from "./workload.ts";
 export type { ParameterSplit, WorkloadSpec } from "./workload.ts";
 export { metricsOf, scoreSchedule } from "./schedule.ts";
 export { loadEtc, parseEtc, parseEtcSolution } from "./etc.ts";

@@ -4,6 +4,8 @@
  *
  * @module
  */
+import { energyOf } from "../cluster/mod.ts";
+import { jainIndex, tenantSlowdowns } from "./fairness.ts";
 import type { Instance } from "./instance.ts";
 
 /** A complete schedule: for each node, the ids of the tasks it runs, in order. */
@@ -21,9 +23,17 @@ export interface ScheduleMetrics {
   readonly meanFlowTime: number;
   /** Per node, busy time divided by the makespan. */
   readonly utilisation: readonly number[];
+  /** Joules the nodes drew over the makespan (NaN when the instance has no power model). */
+  readonly energy: number;
+  /** Of which idle, awake nodes drew (NaN without a power model). */
+  readonly idleEnergy: number;
+  /** Per tenant, mean slowdown of its tasks (NaN for a tenant without tasks). */
+  readonly tenantSlowdown: readonly number[];
+  /** Jain's index over the tenants' mean slowdowns (1 with one tenant). */
+  readonly jain: number;
 }
 
-/** Metrics from per-task completion times and per-node busy times. */
+/** Metrics from per-task completion times and per-node busy times (energy, fairness included). */
 export function metricsOf(
   instance: Instance,
   completion: Float64Array,
@@ -37,12 +47,19 @@ export function metricsOf(
     sumFlow += done - instance.arrival[task]!;
   }
   const n = instance.taskCount;
+  const energy = instance.power
+    ? energyOf(instance.power, busy, makespan)
+    : { energy: NaN, idleEnergy: NaN };
+  const tenantSlowdown = tenantSlowdowns(instance, completion);
   return {
     makespan,
     sumCompletion,
     meanCompletion: sumCompletion / n,
     meanFlowTime: sumFlow / n,
     utilisation: Array.from(busy, (time) => (makespan > 0 ? time / makespan : 0)),
+    ...energy,
+    tenantSlowdown,
+    jain: jainIndex(tenantSlowdown),
   };
 }
 

@@ -9,11 +9,15 @@
  * order), or {@linkcode IDLE} to leave it idle until the next event. A node may idle only
  * while some task is running, so the simulation never deadlocks. All completions at the same
  * instant are processed together. The reward of a step is minus the time that elapses until
- * the next decision, so an episode's undiscounted return is minus the makespan.
+ * the next decision, so an episode's undiscounted return is minus the makespan. When the
+ * instance has a power model, each step also reports the joules it commits (the started
+ * task's energy beyond idling, plus the awake nodes' idle draw over the elapsed time), which
+ * sum to the episode's energy.
  *
  * @module
  */
 import type { Embedding } from "../embedding/mod.ts";
+import { idleWatts, taskEnergy } from "../cluster/mod.ts";
 import { hashInts, Rng } from "../random/mod.ts";
 import { KIND_SPECS, TASK_KINDS } from "../tasks/mod.ts";
 import { actualDuration, type Instance } from "./instance.ts";
@@ -84,6 +88,8 @@ export interface StepResult {
   readonly observation: Decision;
   /** Minus the simulated time elapsed until the next decision. */
   readonly reward: number;
+  /** Joules this step commits (0 without a power model); they sum to the episode's energy. */
+  readonly energy: number;
   /** Whether every task has completed. */
   readonly terminated: boolean;
   /** Always false: episodes end only by completion. */
@@ -160,6 +166,7 @@ export class SchedulingEnv {
   #running = 0;
   #completed = 0;
   #decisions = 0;
+  #carriedEnergy = 0; // idle joules before the first decision, reported with the first step
   #features: Float32Array;
   #mask: Uint8Array;
   #decision: Mutable<Decision> | undefined;
@@ -230,6 +237,7 @@ export class SchedulingEnv {
     this.#decisions = 0;
     this.#admitArrivals();
     this.#advance();
+    this.#carriedEnergy = instance.power ? idleWatts(instance.power) * this.#now : 0;
     return this.#decisionView();
   }
 
@@ -242,6 +250,9 @@ export class SchedulingEnv {
   step(action: number): StepResult {
     if (this.#node < 0) throw new RangeError("step called on a finished episode: call reset");
     const before = this.#now;
+    const power = this.#instance.power;
+    let energy = this.#carriedEnergy;
+    this.#carriedEnergy = 0;
     this.#decisions++;
     if (action === IDLE) {
       if (this.#running === 0) {
@@ -255,13 +266,17 @@ export class SchedulingEnv {
       if (!Number.isInteger(action) || action < 0 || action >= count) {
         throw new RangeError(`Expected action in [0, ${count}) or IDLE (-1) but found ${action}`);
       }
-      this.#startTask(this.#node, action);
+      const node = this.#node;
+      this.#startTask(node, action);
+      if (power) energy += taskEnergy(power, node, this.#finishAt[node]! - this.#now);
     }
     this.#advance();
+    if (power) energy += idleWatts(power) * (this.#now - before);
     const terminated = this.#node < 0;
     return {
       observation: this.#decisionView(),
       reward: -(this.#now - before),
+      energy,
       terminated,
       truncated: false,
       info: terminated ? this.#info() : undefined,

@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import type { Rng } from "../random/mod.ts";
+import type { Tenants } from "./instance.ts";
 import { KIND_SPECS, makeTask, type Task, TASK_KINDS, type TaskKind } from "../tasks/mod.ts";
 
 /** Which part of each kind's parameter range to draw from. */
@@ -31,6 +32,14 @@ export const workloadSchema = z.object({
     z.object({ type: z.literal("batch") }),
     z.object({ type: z.literal("poisson"), rate: z.number().positive() }),
   ]).default({ type: "batch" }),
+  /** Tenants submitting the tasks: how many, and their shares of the tasks (default equal). */
+  tenants: z.object({
+    count: z.number().int().min(1).max(1000),
+    mix: z.array(z.number().positive()).optional(),
+  }).refine((tenants) => !tenants.mix || tenants.mix.length === tenants.count, {
+    message: "mix needs one share per tenant",
+    path: ["mix"],
+  }).optional(),
 }).refine((spec) => spec.minTasks <= spec.maxTasks, {
   message: "minTasks must be <= maxTasks",
   path: ["maxTasks"],
@@ -98,4 +107,26 @@ export function generateTasks(spec: WorkloadSpec, rng: Rng): Task[] {
     tasks.push(makeTask(kind, parameter, { id, arrival: clock }));
   }
   return tasks;
+}
+
+/**
+ * Draws the tenant of each of `taskCount` tasks from the workload's mix, or undefined when the
+ * workload has no tenants. Use its own random stream, so that adding tenants changes no task.
+ *
+ * @param spec the workload specification
+ * @param taskCount tasks in the episode
+ * @param rng the generator
+ */
+export function drawTenants(spec: WorkloadSpec, taskCount: number, rng: Rng): Tenants | undefined {
+  if (!spec.tenants) return undefined;
+  const { count } = spec.tenants;
+  const mix = spec.tenants.mix ?? Array.from({ length: count }, () => 1);
+  const total = mix.reduce((sum, share) => sum + share, 0);
+  const of = new Int32Array(taskCount);
+  for (let j = 0; j < taskCount; j++) {
+    let u = rng.next() * total, tenant = 0;
+    while (tenant < count - 1 && (u -= mix[tenant]!) >= 0) tenant++;
+    of[j] = tenant;
+  }
+  return { count, of };
 }

@@ -31,13 +31,32 @@ export interface PolicyResult {
   readonly makespanRatio: Summary;
   /** Sum of completions divided by its exact optimum, where computed. */
   readonly sumCompletionRatio: Summary | null;
+  /** Energy (joules) across episodes, or null when the cluster has no power model. */
+  readonly energySummary: Summary | null;
+  /** Jain's index over the tenants' mean slowdowns, across episodes. */
+  readonly jainSummary: Summary;
+  /** Per tenant of the workload: mean slowdown over the episodes where it has tasks. */
+  readonly tenantSlowdown: readonly number[];
   /** Wall-clock seconds the policy took over all episodes. */
   readonly seconds: number;
-  /** Per episode, in episode order: makespan and its ratio to the episode's bound. */
+  /** Per episode, in episode order: makespan, its ratio to the episode's bound, energy. */
   readonly perEpisode: {
     readonly makespan: readonly number[];
     readonly makespanRatio: readonly number[];
+    readonly energy: readonly number[];
   };
+}
+
+/**
+ * Per tenant, the mean of its per-episode mean slowdowns over the episodes where it has
+ * tasks (NaN entries mark its absence); NaN for a tenant absent from every episode.
+ */
+export function meanTenantSlowdown(episodes: readonly (readonly number[])[]): number[] {
+  const count = Math.max(0, ...episodes.map((slowdowns) => slowdowns.length));
+  return Array.from({ length: count }, (_, k) => {
+    const present = episodes.map((slowdowns) => slowdowns[k] ?? NaN).filter((x) => !isNaN(x));
+    return present.length ? present.reduce((sum, x) => sum + x, 0) / present.length : NaN;
+  });
 }
 
 /** The bounds, averaged over episodes. */
@@ -138,8 +157,15 @@ function report(
       meanCompletionSummary: summarise(own.map((r) => r.meanCompletion)),
       makespanRatio: summarise(ratios),
       sumCompletionRatio: sumRatios.length ? summarise(sumRatios) : null,
+      energySummary: own.some((r) => isNaN(r.energy)) ? null : summarise(own.map((r) => r.energy)),
+      jainSummary: summarise(own.map((r) => r.jain)),
+      tenantSlowdown: meanTenantSlowdown(own.map((r) => r.tenantSlowdown)),
       seconds: seconds[p]!,
-      perEpisode: { makespan: own.map((r) => r.makespan), makespanRatio: ratios },
+      perEpisode: {
+        makespan: own.map((r) => r.makespan),
+        makespanRatio: ratios,
+        energy: own.map((r) => r.energy),
+      },
     };
   });
   const mean = (values: number[]) => values.reduce((s, v) => s + v, 0) / values.length;

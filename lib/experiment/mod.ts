@@ -7,13 +7,17 @@ export {
   calibrationPath,
   drawInstance,
   makeEnv,
+  REFERENCE_RULE,
+  resolveObjective,
   resolveScenario,
   scenarioNames,
   SCENARIOS,
   scenarioSchema,
 } from "./scenario.ts";
 export type { Scenario, ScenarioConfig } from "./scenario.ts";
-export { evaluateInstance, evaluateScenario } from "./evaluate.ts";
+export { objectiveSchema, scheduleCost, stepCost } from "./objective.ts";
+export type { Objective } from "./objective.ts";
+export { evaluateInstance, evaluateScenario, meanTenantSlowdown } from "./evaluate.ts";
 export type {
   BoundsReport,
   EvaluationOptions,

@@ -1,22 +1,25 @@
 /**
- * Scenarios: a cluster, a calibrated duration model, a workload and the simulator's options,
- * by name or from a validated JSON config, and the environment they make.
+ * Scenarios: a cluster, a calibrated duration model, a workload, the simulator's options and
+ * the objective, by name or from a validated JSON config, and the environment they make.
  *
  * @module
  */
 import { z } from "zod";
-import { type Cluster, parseCluster, resolveCluster } from "../cluster/mod.ts";
+import { type Cluster, parseCluster, powerOfNodes, resolveCluster } from "../cluster/mod.ts";
 import { DurationModel, loadCalibrationSync, SEED_CALIBRATION } from "../duration/mod.ts";
 import { embedding } from "../embedding/mod.ts";
 import {
   buildInstance,
+  drawTenants,
   generateTasks,
   type Instance,
   SchedulingEnv,
   workloadSchema,
 } from "../env/mod.ts";
-import { Rng } from "../random/mod.ts";
+import { hashInts, Rng } from "../random/mod.ts";
 import { validate } from "../validation/mod.ts";
+import { type Objective, objectiveSchema } from "./objective.ts";
+import { makeBaseline, runEpisode } from "../policies/mod.ts";
 
 /** Schema of a scenario (also the `scenario` field of experiment configs). */
 export const scenarioSchema = z.object({
@@ -39,6 +42,10 @@ export const scenarioSchema = z.object({
   timeScale: z.number().positive().default(100),
   /** The task embedding's registry name. */
   embedding: z.string().default("seed"),
+  /** Idle nodes stay on (drawing their idle watts until the makespan) or sleep (drawing nothing). */
+  idleNodes: z.enum(["on", "sleep"]).default("on"),
+  /** What a schedule costs: makespan, energy and fairness weights (lib/experiment/objective.ts). */
+  objective: objectiveSchema.default({ energyWeight: 0, fairnessWeight: 0 }),
 });
 
 /** A scenario as configured. */
@@ -123,12 +130,20 @@ export function resolveScenario(source: string | unknown): Scenario {
   };
 }
 
-/** Draws a scenario's instance for an episode seed. */
+/** Label of the random stream that draws the tasks' tenants. */
+const TENANT_STREAM = 0x7e4a;
+
+/** Draws a scenario's instance for an episode seed (with the nodes' power and the tenants). */
 export function drawInstance(scenario: Scenario, seed: number): Instance {
-  const tasks = generateTasks(scenario.config.workload, new Rng(seed));
+  const { workload, name, idleNodes } = scenario.config;
+  const tasks = generateTasks(workload, new Rng(seed));
+  const power = powerOfNodes(scenario.cluster.nodes, idleNodes);
+  const tenants = drawTenants(workload, tasks.length, new Rng(hashInts(seed, TENANT_STREAM)));
   return buildInstance(tasks, scenario.model, {
-    name: `${scenario.config.name}#${seed}`,
+    name: `${name}#${seed}`,
     noiseSeed: seed,
+    ...(power ? { power } : {}),
+    ...(tenants ? { tenants } : {}),
   });
 }
 
@@ -139,4 +154,43 @@ export function makeEnv(scenario: Scenario): SchedulingEnv {
     { window, timeScale, embedding: embedding(scenario.config.embedding) },
     (seed) => drawInstance(scenario, seed),
   );
+}
+
+/** The rule whose mean makespan and energy are the default scales. */
+export const REFERENCE_RULE = "earliest-finish-pull";
+
+/** Episodes the default scales average over. */
+const REFERENCE_EPISODES = 16;
+
+/** Label of the random stream of the reference episodes. */
+const REFERENCE_STREAM = 0x0b7;
+
+/**
+ * The scenario's objective with its scales: as configured, else measured on the reference
+ * rule (energy scale 1 when the cluster has no power model).
+ *
+ * @param scenario the scenario
+ * @param weight overrides the configured energy weight
+ */
+export function resolveObjective(scenario: Scenario, weight?: number): Objective {
+  const config = scenario.config.objective;
+  let { timeRef, energyRef } = config;
+  if (timeRef === undefined || energyRef === undefined) {
+    const env = makeEnv(scenario);
+    const policy = makeBaseline(REFERENCE_RULE);
+    let time = 0, energy = 0;
+    for (let e = 0; e < REFERENCE_EPISODES; e++) {
+      const info = runEpisode(env, policy, { seed: hashInts(REFERENCE_STREAM, e) });
+      time += info.makespan / REFERENCE_EPISODES;
+      energy += info.energy / REFERENCE_EPISODES;
+    }
+    timeRef ??= time;
+    energyRef ??= Number.isNaN(energy) ? 1 : energy;
+  }
+  return {
+    energyWeight: weight ?? config.energyWeight,
+    fairnessWeight: config.fairnessWeight,
+    timeRef,
+    energyRef,
+  };
 }

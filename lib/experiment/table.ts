@@ -29,6 +29,7 @@ export function markdownTable(
 /** The report as a markdown table of policies, then its bounds. */
 export function reportTable(report: EvaluationReport): string {
   const bound = report.bounds.makespanOptimum !== null ? "optimum" : "LP bound";
+  const tenants = report.results.some((result) => result.tenantSlowdown.length > 1);
   const rows = [...report.results]
     .sort((a, b) => a.makespan - b.makespan)
     .map((result) => [
@@ -37,6 +38,8 @@ export function reportTable(report: EvaluationReport): string {
       meanCi(result.makespanRatio, 3),
       meanCi(result.sumCompletionSummary, 0),
       result.sumCompletionRatio ? meanCi(result.sumCompletionRatio, 3) : "-",
+      result.energySummary ? meanCi(result.energySummary, 0) : "-",
+      ...(tenants ? [meanCi(result.jainSummary, 3)] : []),
       (result.seconds * 1000).toFixed(1),
     ]);
   const b = report.bounds;
@@ -54,7 +57,16 @@ export function reportTable(report: EvaluationReport): string {
     `${report.instance}: ${report.episodes} episode(s), seed ${report.seed}; mean ± 95% CI, seconds`,
     "",
     markdownTable(
-      ["policy", "makespan", `makespan / ${bound}`, "ΣC", "ΣC / optimum", "ms"],
+      [
+        "policy",
+        "makespan",
+        `makespan / ${bound}`,
+        "ΣC",
+        "ΣC / optimum",
+        "energy (J)",
+        ...(tenants ? ["Jain"] : []),
+        "ms",
+      ],
       rows,
     ),
     "",

@@ -26,4 +26,5 @@ export {
   SUFFERAGE,
 } from "./mappers.ts";
 export type { BatchMapper, MappingInput } from "./mappers.ts";
-export { baselineNames, makeBaseline, SEED_BASELINES } from "./registry.ts";
+export { energyAwareFinish, minEnergy, minEnergyDelay } from "./energy.ts";
+export { baselineNames, energyBaselineNames, makeBaseline, SEED_BASELINES } from "./registry.ts";

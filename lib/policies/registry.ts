@@ -1,8 +1,10 @@
 /**
- * The baselines by name: the original system's five, then the stronger classics.
+ * The baselines by name: the original system's five, the stronger classics, then the
+ * energy-aware pull rules.
  *
  * @module
  */
+import { energyAwareFinish, minEnergy, minEnergyDelay } from "./energy.ts";
 import { BATCH_MAPPERS, PlannedPolicy } from "./mappers.ts";
 import type { Policy } from "./policy.ts";
 import { EarliestFinishPullPolicy, HungarianPolicy, LptPolicy } from "./pull.ts";
@@ -13,6 +15,12 @@ import {
   RandomPolicy,
   ShuffledFcfsPolicy,
 } from "./seed.ts";
+
+const ENERGY_FACTORIES = new Map<string, () => Policy>([
+  ["energy-aware-finish", () => energyAwareFinish(0.5)],
+  ["min-energy", minEnergy],
+  ["min-energy-delay", minEnergyDelay],
+]);
 
 const FACTORIES: ReadonlyMap<string, () => Policy> = new Map<string, () => Policy>([
   ["random", () => new RandomPolicy()],
@@ -26,10 +34,15 @@ const FACTORIES: ReadonlyMap<string, () => Policy> = new Map<string, () => Polic
   ...BATCH_MAPPERS.map((mapper) => [mapper.name, () => new PlannedPolicy(mapper)] as const),
 ]);
 
+/** The energy-aware baselines: they read the nodes' power, so they need a power model. */
+export function energyBaselineNames(): string[] {
+  return [...ENERGY_FACTORIES.keys()];
+}
+
 /** The original system's baselines (the ones PPO must beat). */
 export const SEED_BASELINES = ["random", "greedy-sjf", "global-sjf", "greedy-matching"] as const;
 
-/** Names of every baseline, the original's first. */
+/** Names of every baseline that needs no power model, the original's first. */
 export function baselineNames(): string[] {
   return [...FACTORIES.keys()];
 }
@@ -37,13 +50,15 @@ export function baselineNames(): string[] {
 /**
  * A fresh baseline policy by name.
  *
- * @param name one of {@linkcode baselineNames}
+ * @param name one of {@linkcode baselineNames} or {@linkcode energyBaselineNames}
  */
 export function makeBaseline(name: string): Policy {
-  const factory = FACTORIES.get(name);
+  const factory = FACTORIES.get(name) ?? ENERGY_FACTORIES.get(name);
   if (!factory) {
     throw new TypeError(
-      `Expected policy to be one of ${baselineNames().join(", ")} but found "${name}"`,
+      `Expected policy to be one of ${
+        [...baselineNames(), ...energyBaselineNames()].join(", ")
+      } but found "${name}"`,
     );
   }
   return factory();

@@ -195,19 +195,30 @@ Deno.test("checkpoints round-trip, resume exactly, and refuse another shape or a
     assert.equal(loaded.update, 2);
     for (const [name, values] of saved) assert.deepEqual(loaded.parameters.get(name), values, name);
     assert.equal(loaded.optimizer.step, 2 * TOY.epochs * TOY.minibatches);
-    const resumed = await Trainer.resume(dir, config);
+    const resumed = await Trainer.resume(dir, { config, history: interrupted.history });
     resumed.step();
     resumed.step();
     const a = straight.networks.snapshot(), b = resumed.networks.snapshot();
     for (const [name, values] of a) assert.deepEqual(b.get(name), values, `${name} after resume`);
     assert.deepEqual(
-      resumed.history.map((r) => r.trainMakespan),
-      straight.history.map((r) => r.trainMakespan),
+      resumed.history.map((r) => [r.update, r.steps, r.episodes, r.trainMakespan]),
+      straight.history.map((r) => [r.update, r.steps, r.episodes, r.trainMakespan]),
     );
+    const json = JSON.parse(await Deno.readTextFile(`${dir}/checkpoint.json`));
+    assert.equal(json.format, "schedlab-checkpoint/2");
+    assert.equal(json.history, undefined);
+    // Format /1 held the learning curve instead of the progress: it still loads.
+    const { progress, ...rest } = json;
+    const old = { ...rest, format: "schedlab-checkpoint/1", history: interrupted.history };
+    await Deno.writeTextFile(`${dir}/checkpoint.json`, JSON.stringify(old));
+    assert.deepEqual((await loadCheckpoint(dir)).progress, progress);
+    await Deno.writeTextFile(`${dir}/checkpoint.json`, JSON.stringify({ ...json, format: "x/9" }));
+    await assert.rejects(() => loadCheckpoint(dir), /format/);
+    await Deno.writeTextFile(`${dir}/checkpoint.json`, JSON.stringify(json));
     straight.dispose();
     resumed.dispose();
     await assert.rejects(
-      () => Trainer.resume(dir, { ...config, scorerHidden: [16] }),
+      () => Trainer.resume(dir, { config: { ...config, scorerHidden: [16] } }),
       /scorerHidden is \[32\] in the checkpoint but \[16\] in the config/,
     );
     const bytes = await Deno.readFile(`${dir}/weights.bin`);

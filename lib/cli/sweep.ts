@@ -7,7 +7,7 @@
  * @module
  */
 import { loadSweep, runSweep, type SweepProgress } from "../sweep/mod.ts";
-import { integerFlag, parseFlags, runCommand, stopSignal, UsageError } from "./common.ts";
+import { integerFlag, parseCommandLine, runCommand, stopSignal, UsageError } from "./common.ts";
 
 const USAGE =
   "./schedlab sweep experiments/sweeps/NAME.json [--workers N] [--redis URL] [--updates N] [--seeds N] [--episodes N] [--arms A,B] [--out DIR]";
@@ -32,19 +32,31 @@ function progressLine(): (progress: SweepProgress) => void {
 
 if (import.meta.main) {
   await runCommand("sweep", USAGE, async (args) => {
-    const [file, ...rest] = args;
-    if (file === undefined || file.startsWith("--")) {
-      throw new UsageError("the sweep file is required");
+    const { flags, positionals } = parseCommandLine(args, {
+      workers: {
+        type: "string",
+        arg: "N",
+        help: "local worker processes (default: the cores; none with --redis)",
+      },
+      redis: {
+        type: "string",
+        arg: "URL",
+        help: "a shared broker whose workers run the sweep (default: a private one)",
+      },
+      updates: { type: "string", arg: "N", help: "PPO updates of every run (default: the file's)" },
+      seeds: { type: "string", arg: "N", help: "training seeds per arm (default: the file's)" },
+      episodes: {
+        type: "string",
+        arg: "N",
+        help: "evaluation episodes of every run (default: the file's)",
+      },
+      arms: { type: "string", arg: "A,B", help: "only these arms (default: all)" },
+      out: { type: "string", arg: "DIR", help: "the results folder (default results/NAME)" },
+    }, { positionals: true });
+    if (positionals.length !== 1) {
+      throw new UsageError(`expected one sweep file but found ${positionals.length} arguments`);
     }
-    const flags = parseFlags(rest, {
-      workers: { type: "string" },
-      redis: { type: "string" },
-      updates: { type: "string" },
-      seeds: { type: "string" },
-      episodes: { type: "string" },
-      arms: { type: "string" },
-      out: { type: "string" },
-    });
+    const file = positionals[0]!;
     const optional = (name: string, value: string | undefined) =>
       value === undefined ? {} : { [name]: integerFlag(name, value, 0, 1) };
     const sweep = await loadSweep(file);

@@ -6,25 +6,26 @@
  *
  * @module
  */
-import { startSweepWorker } from "../sweep/mod.ts";
+import { startSweepWorker, stdinClosed } from "../sweep/mod.ts";
 import { integerFlag, parseFlags, runCommand, stopSignal, UsageError } from "./common.ts";
 
 const USAGE =
   "./schedlab worker --redis redis://[:PASS@]HOST:PORT [--concurrency C] [--stall-seconds S]";
 
-/** Resolves when stdin reaches its end (the sweep that started this worker is gone). */
-async function stdinClosed(): Promise<void> {
-  const buffer = new Uint8Array(64);
-  while (await Deno.stdin.read(buffer) !== null) { /* nothing is written */ }
-}
-
 if (import.meta.main) {
   await runCommand("worker", USAGE, async (args) => {
     const flags = parseFlags(args, {
-      redis: { type: "string" },
-      concurrency: { type: "string" },
-      "stall-seconds": { type: "string" },
-      attached: { type: "boolean" },
+      redis: { type: "string", arg: "URL", help: "the sweep's broker (required)" },
+      concurrency: { type: "string", arg: "C", help: "runs at the same time (default 1)" },
+      "stall-seconds": {
+        type: "string",
+        arg: "S",
+        help: "after S seconds without news, a dead worker's run goes to another (default 30)",
+      },
+      attached: {
+        type: "boolean",
+        help: "also stop when stdin closes (the local workers of ./schedlab sweep)",
+      },
     });
     if (flags.redis === undefined) throw new UsageError("--redis is required");
     const worker = await startSweepWorker({

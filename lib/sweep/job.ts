@@ -58,16 +58,18 @@ export async function runJob(run: RunSpec, out: string): Promise<void> {
   await results.finish();
 }
 
-/** Exits when stdin reaches its end (the parent process is gone). */
-async function exitWithParent(): Promise<void> {
+/**
+ * Resolves when stdin reaches its end: the parent that holds the other end of the pipe (and
+ * writes nothing) has exited, even by SIGKILL.
+ */
+export async function stdinClosed(): Promise<void> {
   const buffer = new Uint8Array(64);
   while (await Deno.stdin.read(buffer) !== null) { /* the parent writes nothing */ }
-  Deno.exit(137);
 }
 
 if (import.meta.main) {
   const [specPath, out] = Deno.args;
-  exitWithParent();
+  stdinClosed().then(() => Deno.exit(137));
   try {
     await runJob(JSON.parse(await Deno.readTextFile(specPath!)) as RunSpec, out!);
     Deno.exit(0);

@@ -7,8 +7,8 @@
  */
 export { jobId, loadSweep, mergePatch, resolveRuns, sweepSchema } from "./spec.ts";
 export type { InvalidArm, RunSpec, Sweep, SweepFile, SweepOverrides } from "./spec.ts";
-export { DETERMINISTIC_FILES, runJob } from "./job.ts";
-export { runSweep, WORKER_PERMISSIONS } from "./sweep.ts";
+export { DETERMINISTIC_FILES, runJob, stdinClosed } from "./job.ts";
+export { runSweep, workerCommand } from "./sweep.ts";
 export type { RunOutcome, SweepOptions, SweepProgress, SweepResult } from "./sweep.ts";
 export { startSweepWorker, SWEEP_KEYS, SWEEP_QUEUE } from "./worker.ts";
 export type { JobData, JobResult, SweepWorker, SweepWorkerOptions } from "./worker.ts";

@@ -19,18 +19,36 @@ import { type ArmSummary, runRatios, summariseArms, summaryFigure } from "./summ
 import { fetchFolder } from "./transfer.ts";
 import { type JobData, type JobResult, SWEEP_KEYS, SWEEP_QUEUE } from "./worker.ts";
 
-/** Deno permissions of a worker process (BullMQ asks the host name; runs are child processes). */
-export const WORKER_PERMISSIONS = [
-  "--allow-read",
-  "--allow-write",
-  "--allow-env",
-  "--allow-net",
-  "--allow-sys=hostname",
-  "--allow-run",
-];
-
-const WORKER_SCRIPT = new URL("../cli/worker.ts", import.meta.url).pathname;
 const ROOT = new URL("../../", import.meta.url).pathname;
+
+/**
+ * The command line of a worker process, `./schedlab worker` run by this Deno (its permissions:
+ * BullMQ asks the host name; runs are child processes).
+ *
+ * @param url the broker
+ * @param options stall time in seconds; whether the worker stops when its stdin closes
+ * @returns the executable and its arguments, to run in the repository's root
+ */
+export function workerCommand(
+  url: string,
+  options: { stallSeconds: number; attached: boolean },
+): [string, string[]] {
+  return [Deno.execPath(), [
+    "run",
+    "--allow-read",
+    "--allow-write",
+    "--allow-env",
+    "--allow-net",
+    "--allow-sys=hostname",
+    "--allow-run",
+    new URL("../cli/worker.ts", import.meta.url).pathname,
+    "--redis",
+    url,
+    "--stall-seconds",
+    String(options.stallSeconds),
+    ...(options.attached ? ["--attached"] : []),
+  ]];
+}
 
 /** Progress of a sweep's runs. */
 export interface SweepProgress {
@@ -138,17 +156,9 @@ async function privateBroker(dir: string): Promise<Broker> {
 /** A local worker process: `lib/cli/worker.ts`, which exits when its stdin closes. */
 function spawnWorker(url: string, stallSeconds: number, log: string): Deno.ChildProcess {
   const file = Deno.openSync(log, { create: true, append: true });
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      ...WORKER_PERMISSIONS,
-      WORKER_SCRIPT,
-      "--redis",
-      url,
-      "--stall-seconds",
-      String(stallSeconds),
-      "--attached",
-    ],
+  const [command, args] = workerCommand(url, { stallSeconds, attached: true });
+  const child = new Deno.Command(command, {
+    args,
     cwd: ROOT,
     stdin: "piped",
     stdout: "null",

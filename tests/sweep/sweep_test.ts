@@ -12,7 +12,7 @@ import {
   startSweepWorker,
   SWEEP_KEYS,
   type SweepResult,
-  WORKER_PERMISSIONS,
+  workerCommand,
 } from "../../lib/sweep/mod.ts";
 import { resolveRuns } from "../../lib/sweep/spec.ts";
 
@@ -43,16 +43,9 @@ async function withTempDir(body: (dir: string) => Promise<void>): Promise<void> 
 
 /** A worker process (`lib/cli/worker.ts`) whose stderr lines are collected. */
 function spawnWorker(url: string, stallSeconds: number) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      ...WORKER_PERMISSIONS,
-      `${ROOT}lib/cli/worker.ts`,
-      "--redis",
-      url,
-      "--stall-seconds",
-      String(stallSeconds),
-    ],
+  const [command, args] = workerCommand(url, { stallSeconds, attached: false });
+  const child = new Deno.Command(command, {
+    args,
     cwd: ROOT,
     stdin: "null",
     stdout: "null",
@@ -263,18 +256,11 @@ Deno.test("a sweep whose owner is killed with kill -9 resumes and keeps its fini
   await withTempDir(async (dir) => {
     const out = `${dir}/out`;
     const flags = ["--arms", VALID.join(","), "--seeds", "1", "--updates", "10"];
+    // `./schedlab sweep` as deno.json runs it (its permissions included), minus `deno task`.
+    const tasks = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`)).tasks;
+    const [, ...task] = (tasks.sweep as string).split(" ");
     const owner = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        ...WORKER_PERMISSIONS,
-        `${ROOT}lib/cli/sweep.ts`,
-        TINY,
-        "--workers",
-        "1",
-        "--out",
-        out,
-        ...flags,
-      ],
+      args: [...task, TINY, "--workers", "1", "--out", out, ...flags],
       cwd: ROOT,
       stdout: "null",
       stderr: "null",

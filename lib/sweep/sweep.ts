@@ -14,7 +14,14 @@ import { Queue } from "bullmq";
 import { gitCommit } from "../experiment/mod.ts";
 import { connectRedis, type Redis, startRedisServer } from "../live/redis.ts";
 import { ResultsFolder } from "../report/results.ts";
-import { jobId, resolveRuns, type RunSpec, type Sweep, type SweepOverrides } from "./spec.ts";
+import {
+  jobId,
+  resolveRuns,
+  type RunSpec,
+  type Sweep,
+  type SweepFile,
+  type SweepOverrides,
+} from "./spec.ts";
 import { type ArmSummary, runRatios, summariseArms, summaryFigure } from "./summary.ts";
 import { fetchFolder } from "./transfer.ts";
 import { type JobData, type JobResult, SWEEP_KEYS, SWEEP_QUEUE } from "./worker.ts";
@@ -326,47 +333,64 @@ export async function runSweep(sweep: Sweep, options: SweepOptions = {}): Promis
       });
     } else pending.push({ run, id, dir });
   }
+  const workers = options.workers ?? (options.redis ? 0 : navigator.hardwareConcurrency);
+  const results = await ResultsFolder.open(out, {
+    run: `sweep ${file.name}`,
+    parameters: { sweep: file, overrides: options.overrides ?? {}, workers, commit },
+    seed: file.evaluation.seed,
+  });
   if (pending.length) {
-    const work = `${out}/.sweep`;
-    await Deno.mkdir(work, { recursive: true });
-    const broker: Broker = options.redis
-      ? { url: options.redis, stop: () => Promise.resolve() }
-      : await privateBroker(`${work}/redis`);
-    const count = options.workers ?? (options.redis ? 0 : navigator.hardwareConcurrency);
-    const workers = Array.from(
-      { length: count },
-      (_, i) => spawnWorker(broker.url, options.stallSeconds ?? 30, `${work}/worker-${i}.log`),
-    );
-    let finished = false;
-    try {
+    await results.time("runSeconds", async () =>
       outcomes.push(
-        ...await submitAndWait(broker.url, pending, {
+        ...await runPending(pending, `${out}/.sweep`, {
           ...options,
+          workers,
           commit,
           done: outcomes.filter((o) => o.status === "done").length,
           total: outcomes.length + pending.length,
         }),
-      );
-      finished = true;
-    } finally {
-      await Promise.all(workers.map(stopWorker));
-      await broker.stop();
-      if (finished && outcomes.every((o) => o.status === "done")) {
-        await Deno.remove(work, { recursive: true });
-      }
+      ));
+  }
+  return await summariseSweep(file, results, outcomes, options.figure ?? true);
+}
+
+/**
+ * Runs the pending runs: the broker (private in `work`, unless given) and the local workers,
+ * stopped at the end; `work` is removed when every run finished.
+ */
+async function runPending(
+  pending: Pending[],
+  work: string,
+  options: SweepOptions & { workers: number; commit: string; done: number; total: number },
+): Promise<RunOutcome[]> {
+  await Deno.mkdir(work, { recursive: true });
+  const broker: Broker = options.redis
+    ? { url: options.redis, stop: () => Promise.resolve() }
+    : await privateBroker(`${work}/redis`);
+  const workers = Array.from(
+    { length: options.workers },
+    (_, i) => spawnWorker(broker.url, options.stallSeconds ?? 30, `${work}/worker-${i}.log`),
+  );
+  let outcomes: RunOutcome[] | undefined;
+  try {
+    outcomes = await submitAndWait(broker.url, pending, options);
+  } finally {
+    await Promise.all(workers.map(stopWorker));
+    await broker.stop();
+    if (outcomes?.every((o) => o.status === "done")) {
+      await Deno.remove(work, { recursive: true });
     }
   }
-  return await summariseSweep(sweep, out, outcomes, options);
+  return outcomes;
 }
 
 /** Writes the summary (table, figure, runs.json, manifest) of a sweep's outcomes. */
 async function summariseSweep(
-  sweep: Sweep,
-  out: string,
+  file: SweepFile,
+  results: ResultsFolder,
   outcomes: RunOutcome[],
-  options: SweepOptions,
+  figure: boolean,
 ): Promise<SweepResult> {
-  const { file } = sweep;
   const order = (o: RunOutcome) =>
     file.arms.findIndex((arm) => arm.name === o.arm) * 1e6 + o.seedIndex;
   const sorted = [...outcomes].sort((a, b) => order(a) - order(b));
@@ -383,16 +407,9 @@ async function summariseSweep(
     })),
     file.evaluation.seed,
   );
-  const results = await ResultsFolder.open(out, {
-    run: `sweep ${file.name}`,
-    parameters: { sweep: file, overrides: options.overrides ?? {} },
-    seed: file.evaluation.seed,
-  });
   await results.json("runs", sorted);
   const table = await results.table("summary", new dfd.DataFrame(rows.map((row) => ({ ...row }))));
-  const figure = options.figure === false
-    ? null
-    : await results.figure("summary", summaryFigure(file.name, rows));
+  const png = figure ? await results.figure("summary", summaryFigure(file.name, rows)) : null;
   await results.finish();
-  return { out, runs: sorted, arms: rows, table, figure };
+  return { out: results.dir, runs: sorted, arms: rows, table, figure: png };
 }

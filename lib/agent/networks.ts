@@ -18,6 +18,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Rng } from "../random/mod.ts";
 import { orthogonal } from "./init.ts";
+import { AttentionForward, attentionLayout, type AttentionShape } from "./attention.ts";
 
 /** Sizes of the agent's inputs and layers. */
 export interface AgentShape {
@@ -38,6 +39,11 @@ export interface AgentShape {
   readonly scorerHidden: readonly number[];
   /** Hidden widths of the critic. */
   readonly criticHidden: readonly number[];
+  /**
+   * If set, the set-to-set attention allocator (lib/agent/attention.ts) instead of the seed's
+   * scorer; `nodeCount` and `window` then only record what it was trained on.
+   */
+  readonly attention?: AttentionShape | undefined;
 }
 
 /** Length of the task embedding the scorer reads: the learned one's, else the features'. */
@@ -88,6 +94,13 @@ function mlpLayout(
 
 /** Every parameter of the agent, in a fixed order (the checkpoint's order). */
 export function parameterLayout(shape: AgentShape): ParameterSpec[] {
+  if (shape.attention) {
+    return attentionLayout(
+      shape,
+      shape.attention,
+      (input) => mlpLayout("critic", input, shape.criticHidden, 1),
+    );
+  }
   const learned: ParameterSpec[] = shape.learnedDim === undefined ? [] : [
     { name: "scorer/embed/w", shape: [shape.embeddingDim, shape.learnedDim], gain: 1 },
     { name: "scorer/embed/b", shape: [shape.learnedDim], gain: 0 },
@@ -128,17 +141,25 @@ export interface DecisionBatch {
   readonly features: Float32Array;
   /** 1 where a slot (window candidates then idle) is allowed, [B, window + 1]. */
   readonly mask: Uint8Array;
+  /** Node tokens (lib/agent/tokens.ts), [B, nodeCount * NODE_TOKEN_SIZE]; the attention allocator's. */
+  readonly nodeTokens?: Float32Array | undefined;
+  /** Decision contexts, [B, CONTEXT_SIZE]; the attention allocator's. */
+  readonly context?: Float32Array | undefined;
 }
 
 let networkCount = 0;
 
-/** The networks as TensorFlow.js variables, for batched forward passes and gradients. */
+/**
+ * The networks as TensorFlow.js variables, for batched forward passes and gradients: the
+ * seed's scorer, or the attention allocator when `shape.attention` is set.
+ */
 export class AgentNetworks {
   /** Sizes. */
   readonly shape: AgentShape;
   /** The variables by name. */
   readonly variables: ReadonlyMap<string, tf.Variable>;
   readonly #idleSlot: tf.Tensor;
+  readonly #attention: AttentionForward | undefined;
 
   /**
    * @param shape sizes
@@ -166,6 +187,9 @@ export class AgentNetworks {
     const idle = new Float32Array(shape.window + 1);
     idle[shape.window] = 1;
     this.#idleSlot = tf.keep(tf.tensor1d(idle));
+    this.#attention = shape.attention
+      ? new AttentionForward(shape, (name) => this.#v(name))
+      : undefined;
   }
 
   #v(name: string): tf.Variable {
@@ -174,6 +198,7 @@ export class AgentNetworks {
 
   /** Scores of every slot, [B, window + 1], masked slots at -1e9. Call inside `tf.tidy`. */
   scores(batch: DecisionBatch): tf.Tensor2D {
+    if (this.#attention) return this.#attention.scores(batch);
     const { nodeCount: m, nodeStateSize, embeddingDim: d, window, scorerHidden } = this.shape;
     const slots = window + 1, stateSize = m * nodeStateSize, b = batch.size;
     const t = taskInputSize(this.shape);
@@ -217,9 +242,12 @@ export class AgentNetworks {
     return withIdle.add(mask.sub(1).mul(1e9)) as tf.Tensor2D;
   }
 
-  /** Values of critic inputs [B, criticInputSize], as [B]. Call inside `tf.tidy`. */
-  values(inputs: Float32Array, size: number): tf.Tensor1D {
-    let hidden: tf.Tensor = tf.tensor2d(inputs, [size, criticInputSize(this.shape)]);
+  /** The critic's values of a batch, [B]. Call inside `tf.tidy`. */
+  values(batch: DecisionBatch): tf.Tensor1D {
+    const size = batch.size;
+    let hidden: tf.Tensor = this.#attention
+      ? this.#attention.criticInputs(batch)
+      : tf.tensor2d(criticInputs(this.shape, batch), [size, criticInputSize(this.shape)]);
     this.shape.criticHidden.forEach((_, layer) => {
       hidden = tf.matMul(hidden, this.#v(`critic/w${layer}`)).add(this.#v(`critic/b${layer}`))
         .tanh();

@@ -5,18 +5,27 @@
  *
  * @module
  */
+import { embedding } from "../embedding/mod.ts";
 import {
   evaluateScenario,
   type EvaluationReport,
   reportTable,
   resolveScenario,
+  type Scenario,
 } from "../experiment/mod.ts";
+import type { AgentShape } from "./networks.ts";
 import { baselineNames, makeBaseline } from "../policies/mod.ts";
 import { ResultsFolder } from "../report/results.ts";
 import { loadCheckpoint } from "./checkpoint.ts";
 import type { TrainConfig } from "./config.ts";
 import { LearnedPolicy } from "./learned_policy.ts";
-import { CURVE_COLUMNS, type CurveRow, Trainer } from "./train.ts";
+import {
+  CURVE_COLUMNS,
+  type CurveRow,
+  IMITATION_COLUMNS,
+  type ImitationRow,
+  Trainer,
+} from "./train.ts";
 
 /** Where a checkpoint lives: the folder itself, or its `checkpoint/` subfolder. */
 export async function checkpointFolder(dir: string): Promise<string> {
@@ -47,6 +56,8 @@ export interface TrainRunOptions {
   resume?: string;
   /** Called after every update. */
   onUpdate?: (row: CurveRow, trainer: Trainer) => void;
+  /** Called after every round of the imitation phase. */
+  onImitation?: (row: ImitationRow) => void;
   /** Name of the trained policy in reports (default "ppo"). */
   name?: string;
   /** Called during the final evaluation. */
@@ -65,16 +76,56 @@ export interface TrainRunResult {
   readonly heldout: EvaluationReport | null;
 }
 
-/** Evaluates a checkpoint's policy beside every baseline on a scenario. */
+/**
+ * Throws, naming each mismatch, when a network of `shape` cannot run on `scenario`: the
+ * embedding's length always matters; the seed scorer's input also fixes the node count and the
+ * window, the attention allocator's does not.
+ */
+export function assertRunsOn(shape: AgentShape, scenario: Scenario): void {
+  const name = scenario.config.name, problems: string[] = [];
+  const dimension = embedding(scenario.config.embedding).dimension;
+  if (dimension !== shape.embeddingDim) {
+    problems.push(
+      `embeddingDim is ${shape.embeddingDim} in the checkpoint but the scenario's embedding "${scenario.config.embedding}" has ${dimension}`,
+    );
+  }
+  if (!shape.attention) {
+    const nodes = scenario.cluster.nodes.length, window = scenario.config.window;
+    if (nodes !== shape.nodeCount) {
+      problems.push(
+        `nodeCount is ${shape.nodeCount} in the checkpoint but the scenario's cluster has ${nodes} nodes`,
+      );
+    }
+    if (window !== shape.window) {
+      problems.push(`window is ${shape.window} in the checkpoint but ${window} in the scenario`);
+    }
+  }
+  if (problems.length > 0) {
+    throw new RangeError(
+      `The checkpoint's ${
+        shape.attention ? "attention allocator" : "seed scorer"
+      } cannot run on scenario ${name}: ${problems.join("; ")}`,
+    );
+  }
+}
+
+/** Evaluates a checkpoint's policy beside every baseline (or the named ones) on a scenario. */
 export function evaluateLearned(
   policy: LearnedPolicy,
   scenario: unknown,
-  options: { episodes: number; seed: number; onProgress?: (done: number, total: number) => void },
+  options: {
+    episodes: number;
+    seed: number;
+    baselines?: readonly string[];
+    exactMakespan?: boolean;
+    onProgress?: (done: number, total: number) => void;
+  },
 ): Promise<EvaluationReport> {
   return evaluateScenario(resolveScenario(scenario), {
     episodes: options.episodes,
     seed: options.seed,
-    policies: [policy, ...baselineNames().map(makeBaseline)],
+    policies: [policy, ...(options.baselines ?? baselineNames()).map(makeBaseline)],
+    ...(options.exactMakespan === undefined ? {} : { exactMakespan: options.exactMakespan }),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
 }
@@ -94,6 +145,13 @@ export async function trainRun(
     : await Trainer.create(config);
   await results.json("config", config);
   try {
+    if (config.imitation && trainer.update === 0) {
+      const rows = await results.time(
+        "imitationSeconds",
+        () => trainer.imitate(options.onImitation),
+      );
+      await results.csv("imitation_curve", IMITATION_COLUMNS, rows);
+    }
     await results.time("trainSeconds", async () => {
       while (trainer.update < config.updates && !options.shouldStop?.()) {
         const row = trainer.step();
@@ -136,15 +194,16 @@ export async function trainRun(
   }
 }
 
-/** Loads a checkpoint's greedy policy (and its config) for evaluation; needs no TensorFlow.js. */
+/** Loads a checkpoint's greedy policy (its config and shape) for evaluation; needs no TensorFlow.js. */
 export async function loadLearnedPolicy(
   dir: string,
   name = "ppo",
-): Promise<{ policy: LearnedPolicy; config: TrainConfig }> {
+): Promise<{ policy: LearnedPolicy; config: TrainConfig; shape: AgentShape }> {
   const checkpoint = await loadCheckpoint(await checkpointFolder(dir));
   return {
     policy: new LearnedPolicy(checkpoint.shape, checkpoint.parameters, { name }),
     config: checkpoint.config,
+    shape: checkpoint.shape,
   };
 }
 

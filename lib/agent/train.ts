@@ -19,10 +19,35 @@ import { LearnedPolicy } from "./learned_policy.ts";
 import { AgentNetworks, type AgentShape, initialParameters } from "./networks.ts";
 import { ppoUpdate } from "./ppo.ts";
 import { Adam } from "./adam.ts";
-import { collectRollout } from "./rollout.ts";
+import { collectRollout, type Rollout } from "./rollout.ts";
+import { BestHeuristicTeacher, imitationUpdate, teacherActor, teacherSlot } from "./imitation.ts";
 
 /** Random streams of an update, hashed with (seed, update). */
-const STREAM = { init: 1, episodes: 2, actions: 3, minibatches: 4, evaluation: 5 } as const;
+const STREAM = {
+  init: 1,
+  episodes: 2,
+  actions: 3,
+  minibatches: 4,
+  evaluation: 5,
+  imitationEpisodes: 6,
+  imitationActions: 7,
+  imitationMinibatches: 8,
+} as const;
+
+/** The columns of the imitation phase's curve (one row per round). */
+export const IMITATION_COLUMNS = [
+  "round",
+  "decisions",
+  "actorMakespan",
+  "evalMakespan",
+  "crossEntropy",
+  "agreement",
+  "valueLoss",
+  "seconds",
+] as const;
+
+/** One round of imitation. */
+export type ImitationRow = Record<typeof IMITATION_COLUMNS[number], number>;
 
 /** The columns of the learning curve. */
 export const CURVE_COLUMNS = [
@@ -59,6 +84,7 @@ export function agentShape(config: TrainConfig): AgentShape {
     window: scenario.config.window,
     scorerHidden: config.scorerHidden,
     criticHidden: config.criticHidden,
+    attention: config.attention,
   };
 }
 
@@ -151,6 +177,57 @@ export class Trainer {
   /** The current greedy policy (fast path). */
   policy(name = "ppo"): LearnedPolicy {
     return new LearnedPolicy(this.shape, this.networks.snapshot(), { name });
+  }
+
+  /**
+   * The config's imitation phase (none without `config.imitation`): behaviour cloning of the
+   * best heuristic per episode, then DAgger rounds; each round trains on all data so far.
+   *
+   * @param onRound called after each round
+   * @returns one row per round
+   */
+  imitate(onRound?: (row: ImitationRow) => void): ImitationRow[] {
+    const config = this.config, imitation = config.imitation;
+    if (!imitation) return [];
+    const teacher = new BestHeuristicTeacher(imitation.teachers);
+    const data: Rollout[] = [], rows: ImitationRow[] = [];
+    this.#optimizer.learningRate = imitation.learningRate;
+    const episodesPerEnv = Math.ceil(imitation.episodes / config.envs);
+    for (let round = 0; round < imitation.rounds; round++) {
+      const started = performance.now();
+      const actor = round === 0
+        ? teacherActor(teacher)
+        : new LearnedPolicy(this.shape, this.networks.snapshot(), { mode: "sample" });
+      const rollout = collectRollout(this.#envs, actor, {
+        shape: this.shape,
+        episodesPerEnv,
+        episodeSeed: (env, episode) =>
+          hashInts(config.seed, STREAM.imitationEpisodes, round, env, episode),
+        rng: new Rng(hashInts(config.seed, STREAM.imitationActions, round)),
+        reward: config.reward,
+        rewardScale: config.rewardScale,
+        label: (decision) => teacherSlot(teacher, decision),
+      });
+      data.push(rollout);
+      const diagnostics = imitationUpdate(this.networks, this.#optimizer, data, {
+        epochs: imitation.epochs,
+        minibatchSize: imitation.minibatchSize,
+        valueCoef: imitation.valueCoef,
+        maxGradNorm: config.maxGradNorm,
+        rng: new Rng(hashInts(config.seed, STREAM.imitationMinibatches, round)),
+      });
+      const row: ImitationRow = {
+        round,
+        decisions: data.reduce((sum, part) => sum + part.size, 0),
+        actorMakespan: rollout.makespans.reduce((s, v) => s + v, 0) / rollout.makespans.length,
+        evalMakespan: meanMakespan(this.#evalEnv, this.policy(), this.#evalSeeds),
+        ...diagnostics,
+        seconds: (performance.now() - started) / 1000,
+      };
+      rows.push(row);
+      onRound?.(row);
+    }
+    return rows;
   }
 
   /** Runs one update and returns its learning-curve row. */

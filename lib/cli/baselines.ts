@@ -11,12 +11,10 @@ import {
   evaluateScenario,
   type EvaluationOptions,
   type EvaluationReport,
+  loadScenario,
   reportTable,
-  resolveScenario,
 } from "../experiment/mod.ts";
 import { baselineNames, energyBaselineNames, makeBaseline } from "../policies/mod.ts";
-import { readJsonFile } from "../validation/mod.ts";
-import { scenarioSchema } from "../experiment/mod.ts";
 import { integerFlag, parseFlags, progressBar, runCommand, UsageError } from "./common.ts";
 
 const USAGE =
@@ -50,10 +48,7 @@ export async function baselines(args: string[]): Promise<void> {
   if (flags.etc !== undefined) {
     report = await evaluateInstance(await loadEtc(flags.etc), options(baselineNames()));
   } else {
-    const source = flags.scenario!.endsWith(".json")
-      ? await readJsonFile(scenarioSchema, flags.scenario!, "scenario file")
-      : flags.scenario!;
-    const scenario = resolveScenario(source);
+    const scenario = await loadScenario(flags.scenario!);
     const powered = scenario.cluster.nodes.every((node) => node.power !== undefined);
     report = await evaluateScenario(scenario, {
       ...options([...baselineNames(), ...(powered ? energyBaselineNames() : [])]),

@@ -1,6 +1,7 @@
 /**
  * `./schedlab train --config FILE [--out DIR] [--resume DIR] [--updates N]`: trains the PPO
- * allocator, with a progress line per update; Ctrl-C stops after the current update and still
+ * allocator (after the config's imitation phase, if any), with a progress line per round and
+ * per update; Ctrl-C stops after the current update and still
  * writes the checkpoint and the evaluation.
  *
  * @module
@@ -40,6 +41,12 @@ if (import.meta.main) {
       out,
       ...(flags.resume ? { resume: flags.resume } : {}),
       shouldStop: () => stop,
+      onImitation: (row) =>
+        console.error(
+          `imitation round ${row.round} | ${row.decisions} decisions | agreement ${
+            row.agreement.toFixed(3)
+          } | held-out ${row.evalMakespan.toFixed(1)} s | ${row.seconds.toFixed(0)} s`,
+        ),
       onUpdate: (row) => {
         const eval_ = Number.isNaN(row.evalMakespan)
           ? ""

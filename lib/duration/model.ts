@@ -106,6 +106,11 @@ export class DurationModel {
     );
   }
 
+  /** The cluster's nodes. */
+  get nodes(): readonly NodeSpec[] {
+    return this.#nodes;
+  }
+
   /** Number of nodes. */
   get nodeCount(): number {
     return this.#nodes.length;

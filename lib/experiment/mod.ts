@@ -6,6 +6,7 @@
 export {
   calibrationPath,
   drawInstance,
+  loadScenario,
   makeEnv,
   REFERENCE_RULE,
   resolveObjective,

@@ -97,6 +97,11 @@ export interface TaskKindDefinition {
   capacity(node: NodeSpec): number;
   /** Its duration law in the seed calibration (the original's reference node). */
   readonly seedLaw: PowerLaw;
+  /**
+   * How its running time grows with its parameter, as a user states it from the algorithm
+   * without timing anything: the exponent e of "time ~ parameter^e".
+   */
+  readonly statedGrowth: number;
   /** Runs the real workload once. */
   run(parameter: number, context: WorkloadContext): WorkloadOutput | Promise<WorkloadOutput>;
   /** The profiler's grid (geometric from min to max, sized for this machine) and variants. */

@@ -44,6 +44,7 @@ const HASH = registerTaskKind({
   threaded: false,
   capacity: (node) => node.cpuSpeed * Math.min(1, node.cores),
   seedLaw: { scale: 2e-9, exponent: 1 },
+  statedGrowth: 1,
   run: (parameter, context) => hashChain(Math.round(parameter), context),
   // From about 5 to 80 ms of work: long enough to time on a loaded machine.
   profiling: { min: 2_000_000, max: 32_000_000, variants: [{ threads: 1, storage: "-" }] },

@@ -65,6 +65,7 @@ export const FILEIO = registerTaskKind({
   originalName: "fileIO",
   capacity: (node) => (node.diskMBps / REFERENCE_DISK_MBPS) * Math.min(1, node.cores),
   seedLaw: { scale: 2.2190e-6, exponent: 0.99993 },
+  statedGrowth: 1, // linear in the operations
   run: (parameter, { rng, tempDir }) => randomFileIo(Math.round(parameter), rng, tempDir),
   profiling: {
     min: 10_000,

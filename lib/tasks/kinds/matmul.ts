@@ -102,6 +102,7 @@ export const MATMUL = registerTaskKind({
   originalName: "matmul",
   capacity: (node) => node.cpuSpeed * node.cores,
   seedLaw: { scale: 4.6713e-10, exponent: 3.1327 },
+  statedGrowth: 3, // n^3
   run: (parameter, context) => run(Math.round(parameter), context),
   profiling: {
     min: 128,

@@ -31,6 +31,7 @@ export const SORT = registerTaskKind({
   originalName: "array",
   capacity: (node) => node.cpuSpeed * Math.min(1, node.cores),
   seedLaw: { scale: 2.4175e-7, exponent: 1.0401 },
+  statedGrowth: 1, // n log n: about n^1
   run: (parameter, { rng }) => ({
     checksum: sortRandomArray(Math.round(parameter), rng),
     bytesRead: 0,

@@ -1,8 +1,9 @@
 /**
- * The learned allocator's speed on the seed's 9 nodes (window 24, 5-d embedding): acting with
- * the Float32Array fast path vs through TensorFlow.js-wasm on the same 256 decisions,
- * experience collection (environment steps per iteration = the rollout's size, printed), and
- * one PPO update. Run with `./schedlab bench`.
+ * The learned allocators' speed on the seed's 9 nodes (window 24, 5-d embedding): acting with
+ * the Float32Array fast paths (the seed scorer and the attention allocator of
+ * experiments/attention.json) vs the seed scorer through TensorFlow.js-wasm on the same 256
+ * decisions, experience collection (environment steps per iteration = the rollout's size,
+ * printed), and one training update of each network. Run with `./schedlab bench`.
  */
 import * as tf from "@tensorflow/tfjs";
 import {
@@ -12,6 +13,7 @@ import {
   initialParameters,
   initTensorflow,
   LearnedPolicy,
+  makeScorer,
   parseTrainConfig,
   Trainer,
 } from "../lib/agent/mod.ts";
@@ -24,6 +26,10 @@ const config = parseTrainConfig(
   JSON.parse(await Deno.readTextFile(new URL("../experiments/headline.json", import.meta.url))),
 );
 const trainer = await Trainer.create({ ...config, evalEvery: 0 });
+const attentionConfig = parseTrainConfig(
+  JSON.parse(await Deno.readTextFile(new URL("../experiments/attention.json", import.meta.url))),
+);
+const attentionTrainer = await Trainer.create({ ...attentionConfig, evalEvery: 0 });
 const shape = trainer.shape;
 const env = makeEnv(resolveScenario(config.train));
 const decisions: Decision[] = [];
@@ -35,6 +41,7 @@ while (decisions.length < 256) {
     state: decision.state.slice(),
     features: decision.features.slice(),
     mask: decision.mask.slice(),
+    otherWaiting: decision.otherWaiting.slice(),
   });
   const result = env.step(
     decision.canIdle && rng.next() < 0.2 ? IDLE : rng.int(decision.candidateCount),
@@ -47,6 +54,12 @@ const scores = new Float64Array(shape.window + 1);
 
 Deno.bench("act: fast path, 256 decisions", { group: "act", baseline: true }, () => {
   for (const d of decisions) fast.score(d, scores);
+});
+
+const attention = makeScorer(attentionTrainer.shape, attentionTrainer.networks.snapshot());
+
+Deno.bench("act: attention fast path, 256 decisions", { group: "act" }, () => {
+  for (const d of decisions) attention.score(d, scores);
 });
 
 Deno.bench("act: tfjs-wasm, 256 decisions one at a time", { group: "act" }, () => {
@@ -100,3 +113,26 @@ Deno.bench("one training update: collection + PPO update (4 epochs x 4 minibatch
 }, () => {
   trainer.step();
 });
+
+Deno.bench("one training update of the attention allocator (experiments/attention.json)", {
+  group: "train",
+  n: 10,
+}, () => {
+  attentionTrainer.step();
+});
+
+// Decisions per second of each fast path, printed (Deno.bench reports time per 256).
+for (const [name, scorer] of [["seed scorer", fast], ["attention", attention]] as const) {
+  for (const d of decisions) scorer.score(d, scores);
+  let count = 0;
+  const start = performance.now();
+  while (performance.now() - start < 1000) {
+    for (const d of decisions) scorer.score(d, scores);
+    count += decisions.length;
+  }
+  console.log(
+    `acting, ${name}: ${
+      Math.round(count / ((performance.now() - start) / 1000))
+    } decisions/s (seed cluster, window 24)`,
+  );
+}

@@ -13,7 +13,7 @@
  */
 import { z } from "zod";
 import { sha256Hex, validate } from "../validation/mod.ts";
-import { type TrainConfig, trainConfigSchema } from "./config.ts";
+import { attentionSchema, type TrainConfig, trainConfigSchema } from "./config.ts";
 import type { AdamState } from "./adam.ts";
 import { type AgentShape, parameterLayout, type ParameterValues } from "./networks.ts";
 
@@ -45,6 +45,7 @@ const commonSchema = z.object({
     scorerHidden: z.array(z.number().int().positive()).min(1),
     criticHidden: z.array(z.number().int().positive()).min(1),
     preference: z.boolean().optional(),
+    attention: attentionSchema.optional(),
   }),
   update: z.number().int().min(0),
   parameters: z.array(entrySchema),

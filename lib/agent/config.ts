@@ -10,6 +10,21 @@ import { readJsonFile, validate } from "../validation/mod.ts";
 
 const hidden = z.array(z.number().int().positive()).min(1);
 
+/** Schema of the attention allocator's sizes (lib/agent/attention.ts). */
+export const attentionSchema = z.object({
+  /** Width D of every token. */
+  width: z.number().int().positive().default(32),
+  /** Attention heads; they split the width. */
+  heads: z.number().int().positive().default(1),
+  /** Cross-attention layers of the tasks over the nodes. */
+  layers: z.number().int().min(0).default(1),
+  /** C of the C·tanh clipping of the scores (Kool et al.: 10). */
+  clip: z.number().positive().default(10),
+}).refine((value) => value.width % value.heads === 0, {
+  message: "width must be a multiple of heads",
+  path: ["heads"],
+});
+
 /** Schema of a training config (`experiments/<name>.json`). */
 export const trainConfigSchema = z.object({
   /** Experiment name. */
@@ -22,6 +37,8 @@ export const trainConfigSchema = z.object({
   evaluate: scenarioSchema,
   /** The allocator: hidden layer widths of the scorer (the seed's is [128]). */
   scorerHidden: hidden.default([128]),
+  /** The set-to-set attention allocator instead of the seed's scorer (then scorerHidden is unused). */
+  attention: attentionSchema.optional(),
   /** A learned task embedding of this size on top of the scenario's features (the embedding ablation); none by default. */
   learnedEmbedding: z.number().int().positive().optional(),
   /** The critic's hidden layer widths. */
@@ -74,6 +91,32 @@ export const trainConfigSchema = z.object({
   learningRate: z.number().positive().default(3e-4),
   /** Anneal the learning rate linearly to 0 over the updates. */
   annealLr: z.boolean().default(true),
+  /** Stop an update's epochs once their mean approximate KL exceeds this (CleanRL's target_kl). */
+  targetKl: z.number().positive().optional(),
+  /**
+   * Imitation before PPO: behaviour cloning of a duration-aware teacher, then DAgger rounds
+   * (the student acts, the teacher labels), each followed by passes over all data so far.
+   */
+  imitation: z.object({
+    /** The teacher: per episode, whichever of these heuristics has the best makespan. */
+    teachers: z.array(z.string().min(1)).min(1).default([
+      "max-min",
+      "sufferage",
+      "earliest-finish-pull",
+    ]),
+    /** Rounds; the first is behaviour cloning (the teacher acts), the rest DAgger. */
+    rounds: z.number().int().positive().default(4),
+    /** Episodes collected per round. */
+    episodes: z.number().int().positive().default(256),
+    /** Passes over the aggregated data after each round. */
+    epochs: z.number().int().positive().default(3),
+    /** Minibatch size. */
+    minibatchSize: z.number().int().positive().default(256),
+    /** Adam learning rate of the imitation. */
+    learningRate: z.number().positive().default(1e-3),
+    /** Weight of the critic's regression onto the collected returns. */
+    valueCoef: z.number().min(0).default(0.5),
+  }).optional(),
   /** Normalise advantages per minibatch. */
   normaliseAdvantages: z.boolean().default(true),
   /** Evaluate on held-out episodes every this many updates (0 = only at the end). */

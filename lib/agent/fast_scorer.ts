@@ -14,9 +14,24 @@ import {
   taskInputSize,
 } from "./networks.ts";
 import { knotSuffix, knotWeights, PREFERENCE_KNOTS, preferenceSize } from "./preference.ts";
+import { FastAttention } from "./fast_attention.ts";
+
+/** An acting forward pass: the score of every slot of a decision. */
+export interface Scorer {
+  /**
+   * Writes the scores (window candidates, then idle) into `out`, -Infinity where masked; a
+   * conditioned network reads the energy weight `preference`.
+   */
+  score(decision: Decision, out: Float64Array, preference?: number): void;
+}
+
+/** The acting path of a shape's network: the seed's scorer or the attention allocator. */
+export function makeScorer(shape: AgentShape, values: ParameterValues): Scorer {
+  return shape.attention ? new FastAttention(shape, values) : new FastScorer(shape, values);
+}
 
 /** The scorer as plain arrays. */
-export class FastScorer {
+export class FastScorer implements Scorer {
   readonly #shape: AgentShape;
   readonly #weights: Float32Array[];
   readonly #biases: Float32Array[];

@@ -6,7 +6,7 @@
 import { type Decision, IDLE } from "../env/mod.ts";
 import type { Policy } from "../policies/mod.ts";
 import { Rng } from "../random/mod.ts";
-import { FastScorer, logSoftmaxInPlace } from "./fast_scorer.ts";
+import { logSoftmaxInPlace, makeScorer, type Scorer } from "./fast_scorer.ts";
 import type { AgentShape, ParameterValues } from "./networks.ts";
 
 /** How the learned policy picks among its probabilities. */
@@ -16,10 +16,9 @@ export type ActionMode = "greedy" | "sample";
 export class LearnedPolicy implements Policy {
   readonly name: string;
   readonly description: string;
-  readonly #scorer: FastScorer;
-  readonly #logits: Float64Array;
+  readonly #scorer: Scorer;
+  #logits: Float64Array;
   readonly #mode: ActionMode;
-  readonly #window: number;
   #rng = new Rng(0);
   /** The energy weight w the policy acts for (read when its networks have preference). */
   preference: number;
@@ -35,12 +34,16 @@ export class LearnedPolicy implements Policy {
     options: { name?: string; mode?: ActionMode; preference?: number } = {},
   ) {
     this.preference = options.preference ?? 0;
-    this.#scorer = new FastScorer(shape, values);
+    this.#scorer = makeScorer(shape, values);
     this.#logits = new Float64Array(shape.window + 1);
     this.#mode = options.mode ?? "greedy";
-    this.#window = shape.window;
     this.name = options.name ?? "ppo";
-    this.description = `PPO allocator (${this.#mode}), scorer ${shape.scorerHidden.join("-")}`;
+    const attention = shape.attention;
+    this.description = `PPO allocator (${this.#mode}), ${
+      attention
+        ? `attention width ${attention.width}, ${attention.heads} head(s), ${attention.layers} layer(s)`
+        : `scorer ${shape.scorerHidden.join("-")}`
+    }`;
   }
 
   reset(seed: number): void {
@@ -51,11 +54,14 @@ export class LearnedPolicy implements Policy {
     const slot = this.#mode === "greedy"
       ? this.greedySlot(decision)
       : this.sampleSlot(decision, this.#rng).slot;
-    return slot === this.#window ? IDLE : slot;
+    return slot === decision.mask.length - 1 ? IDLE : slot;
   }
 
   /** Log-probabilities of every slot of the decision (idle last), in a reused array. */
   logProbabilities(decision: Decision): Float64Array {
+    if (this.#logits.length !== decision.mask.length) {
+      this.#logits = new Float64Array(decision.mask.length);
+    }
     this.#scorer.score(decision, this.#logits, this.preference);
     logSoftmaxInPlace(this.#logits);
     return this.#logits;
@@ -69,7 +75,7 @@ export class LearnedPolicy implements Policy {
    */
   greedySlot(decision: Decision): number {
     const logits = this.logProbabilities(decision);
-    const idle = this.#window;
+    const idle = logits.length - 1;
     if (logits[idle]! > Math.log(0.5)) return idle;
     let best = 0;
     for (let slot = 1; slot < idle; slot++) if (logits[slot]! > logits[best]!) best = slot;

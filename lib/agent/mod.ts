@@ -5,7 +5,7 @@
  * @module
  */
 export { initTensorflow } from "./backend.ts";
-export { loadTrainConfig, parseTrainConfig, trainConfigSchema } from "./config.ts";
+export { attentionSchema, loadTrainConfig, parseTrainConfig, trainConfigSchema } from "./config.ts";
 export type { TrainConfig } from "./config.ts";
 export { orthogonal } from "./init.ts";
 export {
@@ -18,12 +18,32 @@ export {
   taskInputSize,
 } from "./networks.ts";
 export type { AgentShape, DecisionBatch, ParameterSpec, ParameterValues } from "./networks.ts";
-export { FastScorer, logSoftmaxInPlace } from "./fast_scorer.ts";
+export { FastScorer, logSoftmaxInPlace, makeScorer } from "./fast_scorer.ts";
+export type { Scorer } from "./fast_scorer.ts";
+export { FastAttention } from "./fast_attention.ts";
+export { AttentionForward, attentionLayout } from "./attention.ts";
+export type { AttentionShape } from "./attention.ts";
+export {
+  CONTEXT_SIZE,
+  NODE_SPEC_SIZE,
+  NODE_TOKEN_SIZE,
+  nodeSpecFeatures,
+  writeContext,
+  writeNodeTokens,
+} from "./tokens.ts";
 export { LearnedPolicy } from "./learned_policy.ts";
 export type { ActionMode } from "./learned_policy.ts";
 export { collectRollout } from "./rollout.ts";
-export type { RewardOptions, Rollout } from "./rollout.ts";
-export { generalisedAdvantages, ppoLoss, ppoUpdate, rolloutValues } from "./ppo.ts";
+export type { Actor, RewardOptions, Rollout } from "./rollout.ts";
+export {
+  clippedStep,
+  gather,
+  generalisedAdvantages,
+  ppoLoss,
+  ppoUpdate,
+  rolloutValues,
+  selectRows,
+} from "./ppo.ts";
 export { Adam } from "./adam.ts";
 export type { AdamState } from "./adam.ts";
 export type { LossInputs, LossTerms, UpdateDiagnostics } from "./ppo.ts";
@@ -42,9 +62,19 @@ export {
   writePreference,
 } from "./preference.ts";
 export type { Checkpoint } from "./checkpoint.ts";
-export { agentShape, CURVE_COLUMNS, liveTensors, meanMakespan, Trainer } from "./train.ts";
-export type { CurveRow } from "./train.ts";
 export {
+  agentShape,
+  CURVE_COLUMNS,
+  IMITATION_COLUMNS,
+  liveTensors,
+  meanMakespan,
+  Trainer,
+} from "./train.ts";
+export type { CurveRow, ImitationRow } from "./train.ts";
+export { BestHeuristicTeacher, imitationUpdate, teacherActor, teacherSlot } from "./imitation.ts";
+export type { ImitationDiagnostics } from "./imitation.ts";
+export {
+  assertRunsOn,
   evaluateLearned,
   loadLearnedPolicy,
   readLearningCurve,
@@ -52,9 +82,25 @@ export {
   trainSeeds,
 } from "./run.ts";
 export type { TrainRunOptions, TrainRunResult } from "./run.ts";
-export { adaptationStudy, profilingCost } from "./adapt.ts";
-export type { AdaptationCurves, AdaptationOptions } from "./adapt.ts";
-export { EMBEDDING_VARIANTS, embeddingAblation, variantConfig } from "./ablation.ts";
-export type { EmbeddingVariant, VariantResult } from "./ablation.ts";
+export {
+  compareFineTunings,
+  fineTune,
+  kindShares,
+  leaveOneKindOut,
+  maxMinMakespan,
+  PLAIN_FINE_TUNING,
+  pretrainConfig,
+  zeroShotRatios,
+} from "./adapt.ts";
+export type {
+  AdaptationCurve,
+  AdaptationRun,
+  CurveOptions,
+  FineTuning,
+  LeaveOneKindOutOptions,
+  LeaveOneKindOutResult,
+  ScratchRun,
+  ZeroShot,
+} from "./adapt.ts";
 export { trainEnergyFront } from "./energy.ts";
 export type { EnergyFrontTraining } from "./energy.ts";

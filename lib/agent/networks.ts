@@ -26,6 +26,7 @@ import {
   preferenceSize,
   writePreference,
 } from "./preference.ts";
+import { AttentionForward, attentionLayout, type AttentionShape } from "./attention.ts";
 
 /** Sizes of the agent's inputs and layers. */
 export interface AgentShape {
@@ -48,6 +49,11 @@ export interface AgentShape {
   readonly criticHidden: readonly number[];
   /** Whether the scorer and the critic read the energy weight w (lib/agent/preference.ts). */
   readonly preference?: boolean | undefined;
+  /**
+   * If set, the set-to-set attention allocator (lib/agent/attention.ts) instead of the seed's
+   * scorer; `nodeCount` and `window` then only record what it was trained on.
+   */
+  readonly attention?: AttentionShape | undefined;
 }
 
 /** Length of the task embedding the scorer reads: the learned one's, else the features'. */
@@ -101,6 +107,13 @@ function mlpLayout(
 
 /** Every parameter of the agent, in a fixed order (the checkpoint's order). */
 export function parameterLayout(shape: AgentShape): ParameterSpec[] {
+  if (shape.attention) {
+    return attentionLayout(
+      shape,
+      shape.attention,
+      (input) => mlpLayout("critic", input, shape.criticHidden, 1),
+    );
+  }
   const learned: ParameterSpec[] = shape.learnedDim === undefined ? [] : [
     { name: "scorer/embed/w", shape: [shape.embeddingDim, shape.learnedDim], gain: 1 },
     { name: "scorer/embed/b", shape: [shape.learnedDim], gain: 0 },
@@ -144,6 +157,10 @@ export interface DecisionBatch {
   readonly mask: Uint8Array;
   /** Energy weight w of each decision's episode, [B] (read when the shape has preference). */
   readonly preference?: Float32Array | undefined;
+  /** Node tokens (lib/agent/tokens.ts), [B, nodeCount * NODE_TOKEN_SIZE]; the attention allocator's. */
+  readonly nodeTokens?: Float32Array | undefined;
+  /** Decision contexts, [B, CONTEXT_SIZE]; the attention allocator's. */
+  readonly context?: Float32Array | undefined;
 }
 
 /** The knots' interpolation weights of a batch's w, [B, knots]. */
@@ -165,7 +182,10 @@ function preferenceInputs(shape: AgentShape, batch: DecisionBatch): Float32Array
 
 let networkCount = 0;
 
-/** The networks as TensorFlow.js variables, for batched forward passes and gradients. */
+/**
+ * The networks as TensorFlow.js variables, for batched forward passes and gradients: the
+ * seed's scorer, or the attention allocator when `shape.attention` is set.
+ */
 export class AgentNetworks {
   /** Sizes. */
   readonly shape: AgentShape;
@@ -173,6 +193,7 @@ export class AgentNetworks {
   readonly variables: ReadonlyMap<string, tf.Variable>;
   readonly #idleSlot: tf.Tensor;
   readonly #workSlots: tf.Tensor;
+  readonly #attention: AttentionForward | undefined;
 
   /**
    * @param shape sizes
@@ -201,6 +222,9 @@ export class AgentNetworks {
     idle[shape.window] = 1;
     this.#idleSlot = tf.keep(tf.tensor1d(idle));
     this.#workSlots = tf.keep(tf.tensor3d(idle.map((x) => 1 - x), [1, shape.window + 1, 1]));
+    this.#attention = shape.attention
+      ? new AttentionForward(shape, (name) => this.#v(name))
+      : undefined;
   }
 
   #v(name: string): tf.Variable {
@@ -209,6 +233,7 @@ export class AgentNetworks {
 
   /** Scores of every slot, [B, window + 1], masked slots at -1e9. Call inside `tf.tidy`. */
   scores(batch: DecisionBatch): tf.Tensor2D {
+    if (this.#attention) return this.#attention.scores(batch);
     const { nodeCount: m, nodeStateSize, embeddingDim: d, window, scorerHidden } = this.shape;
     const slots = window + 1, stateSize = m * nodeStateSize, b = batch.size;
     const t = taskInputSize(this.shape);
@@ -267,21 +292,21 @@ export class AgentNetworks {
     return withIdle.add(mask.sub(1).mul(1e9)) as tf.Tensor2D;
   }
 
-  /** Values of critic inputs [B, criticInputSize], as [B]. Call inside `tf.tidy`. */
-  values(inputs: Float32Array, size: number): tf.Tensor1D {
-    const width = criticInputSize(this.shape), c = preferenceSize(this.shape);
-    const rows = tf.tensor2d(inputs, [size, width]);
-    let hidden: tf.Tensor = rows;
+  /** The critic's values of a batch, [B]. Call inside `tf.tidy`. */
+  values(batch: DecisionBatch): tf.Tensor1D {
+    const size = batch.size;
+    let hidden: tf.Tensor = this.#attention
+      ? this.#attention.criticInputs(batch)
+      : tf.tensor2d(criticInputs(this.shape, batch), [size, criticInputSize(this.shape)]);
     this.shape.criticHidden.forEach((_, layer) => {
       hidden = tf.matMul(hidden, this.#v(`critic/w${layer}`)).add(this.#v(`critic/b${layer}`))
         .tanh();
     });
     const head = (suffix: string) =>
       tf.matMul(hidden, this.#v(`critic/wOut${suffix}`)).add(this.#v(`critic/bOut${suffix}`));
-    if (c === 0) return head("").reshape([size]);
-    // The knots' heads interpolated in w, the conditioning vector's first entry.
-    const w = Float32Array.from({ length: size }, (_, i) => inputs[i * width + width - c]!);
-    const knots = knotInputs(w, size);
+    if (preferenceSize(this.shape) === 0) return head("").reshape([size]);
+    // The knots' heads interpolated in w.
+    const knots = knotInputs(batch.preference ?? new Float32Array(size), size);
     return tf.addN(
       PREFERENCE_KNOTS.map((_, k) => head(knotSuffix(k)).mul(knots.slice([0, k], [size, 1]))),
     ).reshape([size]);

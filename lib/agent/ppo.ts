@@ -11,7 +11,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { Rng } from "../random/mod.ts";
 import type { Adam } from "./adam.ts";
 import type { TrainConfig } from "./config.ts";
-import { type AgentNetworks, criticInputs, type DecisionBatch } from "./networks.ts";
+import type { AgentNetworks, DecisionBatch } from "./networks.ts";
 import type { Rollout } from "./rollout.ts";
 
 /**
@@ -137,28 +137,34 @@ export function ppoLoss(
   };
 }
 
-function gather(
-  rollout: Rollout,
+/** Rows `indices` of a per-step array of `steps` rows. */
+export function selectRows<T extends Float32Array | Uint8Array | Int32Array>(
+  source: T,
+  steps: number,
   indices: ArrayLike<number>,
-  sizes: { state: number; features: number; slots: number },
-): DecisionBatch {
-  const b = indices.length;
-  const state = new Float32Array(b * sizes.state);
-  const features = new Float32Array(b * sizes.features);
-  const mask = new Uint8Array(b * sizes.slots);
-  const node = new Int32Array(b), preference = new Float32Array(b);
-  for (let k = 0; k < b; k++) {
+): T {
+  const width = source.length / steps;
+  const out = new (source.constructor as new (length: number) => T)(indices.length * width);
+  for (let k = 0; k < indices.length; k++) {
     const i = indices[k]!;
-    node[k] = rollout.node[i]!;
-    preference[k] = rollout.preference[i]!;
-    state.set(rollout.state.subarray(i * sizes.state, (i + 1) * sizes.state), k * sizes.state);
-    features.set(
-      rollout.features.subarray(i * sizes.features, (i + 1) * sizes.features),
-      k * sizes.features,
-    );
-    mask.set(rollout.mask.subarray(i * sizes.slots, (i + 1) * sizes.slots), k * sizes.slots);
+    out.set(source.subarray(i * width, (i + 1) * width), k * width);
   }
-  return { size: b, node, state, features, mask, preference };
+  return out;
+}
+
+/** The decisions `indices` of a batch. */
+export function gather(rollout: DecisionBatch, indices: ArrayLike<number>): DecisionBatch {
+  const n = rollout.size;
+  return {
+    size: indices.length,
+    node: Int32Array.from(indices, (i) => rollout.node[i]!),
+    state: selectRows(rollout.state, n, indices),
+    features: selectRows(rollout.features, n, indices),
+    mask: selectRows(rollout.mask, n, indices),
+    nodeTokens: rollout.nodeTokens && selectRows(rollout.nodeTokens, n, indices),
+    context: rollout.context && selectRows(rollout.context, n, indices),
+    preference: rollout.preference && selectRows(rollout.preference, n, indices),
+  };
 }
 
 function pick(source: Float32Array, indices: ArrayLike<number>): Float32Array {
@@ -174,9 +180,39 @@ function normalise(values: Float32Array): Float32Array {
 
 /** Values of every step of a rollout by the critic, batched. */
 export function rolloutValues(networks: AgentNetworks, rollout: Rollout): Float32Array {
-  return tf.tidy(() =>
-    networks.values(criticInputs(networks.shape, rollout), rollout.size).dataSync() as Float32Array
-  );
+  return tf.tidy(() => networks.values(rollout).dataSync() as Float32Array);
+}
+
+/**
+ * One gradient step: the loss's gradients, clipped to a global norm, applied by the optimizer.
+ *
+ * @param variables what is trained
+ * @param optimizer the optimizer
+ * @param maxGradNorm the global norm clip
+ * @param loss the scalar to minimise and the diagnostics to report (built inside the step)
+ * @returns the diagnostics' values, then the gradient norm before clipping
+ */
+export function clippedStep(
+  variables: readonly tf.Variable[],
+  optimizer: Adam,
+  maxGradNorm: number,
+  loss: () => { total: tf.Scalar; terms: tf.Scalar[] },
+): number[] {
+  return tf.tidy(() => {
+    let diagnostics: tf.Scalar[] = [];
+    const { grads } = tf.variableGrads(() => {
+      const { total, terms } = loss();
+      // variableGrads frees everything but the loss: keep the diagnostics, freed below.
+      diagnostics = terms.map(tf.keep);
+      return total;
+    }, [...variables]);
+    const norm = tf.sqrt(tf.addN(Object.values(grads).map((g) => g.square().sum())));
+    const scale = tf.minimum(1, tf.scalar(maxGradNorm).div(norm.add(1e-6)));
+    optimizer.apply(variables.map((variable) => grads[variable.name]!.mul(scale)));
+    const numbers = [...diagnostics, norm].map((t) => t.dataSync()[0]!);
+    tf.dispose(diagnostics);
+    return numbers;
+  });
 }
 
 /**
@@ -194,54 +230,47 @@ export function ppoUpdate(
   options: { config: TrainConfig; rng: Rng },
 ): UpdateDiagnostics {
   const { config, rng } = options;
-  const shape = networks.shape;
   const oldValues = rolloutValues(networks, rollout);
   const { advantages, returns } = generalisedAdvantages(rollout.reward, oldValues, rollout.next, {
     gamma: config.gamma,
     lambda: config.gaeLambda,
   });
-  const sizes = {
-    state: shape.nodeCount * shape.nodeStateSize,
-    features: shape.window * shape.embeddingDim,
-    slots: shape.window + 1,
-  };
   const variables = [...networks.variables.values()];
   const sums = { policy: 0, value: 0, entropy: 0, approxKl: 0, clipFraction: 0, gradientNorm: 0 };
-  let count = 0;
+  let count = 0, epochKl = 0, epochCount = 0;
   const n = rollout.size;
   const minibatchSize = Math.ceil(n / config.minibatches);
   for (let epoch = 0; epoch < config.epochs; epoch++) {
+    // CleanRL's target_kl: stop the update once an epoch has moved the policy too far.
+    if (config.targetKl !== undefined && epochCount > 0 && epochKl / epochCount > config.targetKl) {
+      break;
+    }
+    epochKl = 0;
+    epochCount = 0;
     const order = rng.shuffle(Array.from({ length: n }, (_, i) => i));
     for (let start = 0; start < n; start += minibatchSize) {
       const indices = order.slice(start, start + minibatchSize);
-      const batch = gather(rollout, indices, sizes);
+      const batch = gather(rollout, indices);
       const minibatchAdvantages = pick(advantages, indices);
-      const terms = tf.tidy(() => {
-        let diagnostics: tf.Scalar[] = [];
-        const { grads } = tf.variableGrads(() => {
-          const loss = ppoLoss({
-            scores: networks.scores(batch),
-            values: networks.values(criticInputs(shape, batch), batch.size),
-            actions: Int32Array.from(indices, (i) => rollout.action[i]!),
-            oldLogProbabilities: pick(rollout.logProbability, indices),
-            advantages: config.normaliseAdvantages
-              ? normalise(minibatchAdvantages)
-              : minibatchAdvantages,
-            returns: pick(returns, indices),
-            oldValues: pick(oldValues, indices),
-          }, config);
-          // variableGrads frees everything but the loss: keep the diagnostics, freed below.
-          diagnostics = [loss.policy, loss.value, loss.entropy, loss.approxKl, loss.clipFraction]
-            .map(tf.keep);
-          return loss.total;
-        }, variables);
-        const norm = tf.sqrt(tf.addN(Object.values(grads).map((g) => g.square().sum())));
-        const scale = tf.minimum(1, tf.scalar(config.maxGradNorm).div(norm.add(1e-6)));
-        optimizer.apply(variables.map((variable) => grads[variable.name]!.mul(scale)));
-        const numbers = [...diagnostics, norm].map((t) => t.dataSync()[0]!);
-        tf.dispose(diagnostics);
-        return numbers;
+      const terms = clippedStep(variables, optimizer, config.maxGradNorm, () => {
+        const loss = ppoLoss({
+          scores: networks.scores(batch),
+          values: networks.values(batch),
+          actions: Int32Array.from(indices, (i) => rollout.action[i]!),
+          oldLogProbabilities: pick(rollout.logProbability, indices),
+          advantages: config.normaliseAdvantages
+            ? normalise(minibatchAdvantages)
+            : minibatchAdvantages,
+          returns: pick(returns, indices),
+          oldValues: pick(oldValues, indices),
+        }, config);
+        return {
+          total: loss.total,
+          terms: [loss.policy, loss.value, loss.entropy, loss.approxKl, loss.clipFraction],
+        };
       });
+      epochKl += terms[3]!;
+      epochCount++;
       sums.policy += terms[0]!;
       sums.value += terms[1]!;
       sums.entropy += terms[2]!;

@@ -5,11 +5,19 @@
  *
  * @module
  */
-import type { SchedulingEnv } from "../env/mod.ts";
+import type { Decision, SchedulingEnv } from "../env/mod.ts";
 import { type Objective, stepCost } from "../experiment/mod.ts";
 import type { Rng } from "../random/mod.ts";
-import type { LearnedPolicy } from "./learned_policy.ts";
 import type { AgentShape, DecisionBatch } from "./networks.ts";
+import { CONTEXT_SIZE, NODE_TOKEN_SIZE, writeContext, writeNodeTokens } from "./tokens.ts";
+
+/** What acts during collection: a slot drawn for a decision, with its log-probability. */
+export interface Actor {
+  /** A slot (the window's length = idle) and its log-probability under the actor. */
+  sampleSlot(decision: Decision, rng: Rng): { slot: number; logProbability: number };
+  /** The energy weight w it acts for, set per episode (a conditioned policy reads it). */
+  preference?: number;
+}
 
 /** One update's experience; step i's arrays are at [i * width, (i + 1) * width). */
 export interface Rollout extends DecisionBatch {
@@ -29,6 +37,8 @@ export interface Rollout extends DecisionBatch {
   readonly energies: number[];
   /** Undiscounted scaled return of every finished episode. */
   readonly returns: number[];
+  /** A teacher's slot per step, when collected with a labeller (imitation). */
+  readonly labels?: Int32Array | undefined;
 }
 
 /** How rewards are shaped. */
@@ -52,12 +62,17 @@ class Growable {
     this.data = new Float32Array(1024 * width);
   }
   push(values: ArrayLike<number>, index: number): void {
+    const offset = this.row(index); // may replace this.data
+    this.data.set(values, offset);
+  }
+  /** Makes room for row `index` and returns its offset. */
+  row(index: number): number {
     if ((index + 1) * this.width > this.data.length) {
       const bigger = new Float32Array(this.data.length * 2);
       bigger.set(this.data);
       this.data = bigger;
     }
-    this.data.set(values, index * this.width);
+    return index * this.width;
   }
   take(count: number): Float32Array {
     return this.data.slice(0, count * this.width);
@@ -69,16 +84,18 @@ class Growable {
  *
  * @param envs the environments (their window and embedding match `shape`)
  * @param policy the acting policy
- * @param options shape, episode seeds, action-sampling generator, reward shaping
+ * @param options shape, episode seeds, action-sampling generator, reward shaping, and an
+ *   optional labeller whose slot for every decision is recorded (a teacher, for imitation)
  */
 export function collectRollout(
   envs: readonly SchedulingEnv[],
-  policy: LearnedPolicy,
+  policy: Actor,
   options: RewardOptions & {
     shape: AgentShape;
     episodesPerEnv: number;
     episodeSeed: (env: number, episode: number) => number;
     rng: Rng;
+    label?: (decision: Decision) => number;
     /** Draws the episodes' energy weights (with `weights`). */
     weightRng?: Rng;
   },
@@ -98,8 +115,15 @@ export function collectRollout(
   const state = new Growable(shape.nodeCount * shape.nodeStateSize);
   const features = new Growable(shape.window * shape.embeddingDim);
   const node: number[] = [], action: number[] = [], logp: number[] = [], reward: number[] = [];
-  const next: number[] = [], preference: number[] = [];
+  const next: number[] = [], labels: number[] = [], preference: number[] = [];
   const mask = new Growable(slots);
+  // The attention allocator's inputs (the environments have shape.nodeCount nodes).
+  const tokens = shape.attention
+    ? {
+      nodes: new Growable(shape.nodeCount * NODE_TOKEN_SIZE),
+      context: new Growable(CONTEXT_SIZE),
+    }
+    : undefined;
   const makespans: number[] = [], energies: number[] = [], returns: number[] = [];
   let steps = 0;
   const live = envs.map((env, e) => ({
@@ -115,6 +139,7 @@ export function collectRollout(
       const run = live[e]!;
       if (run.episode >= options.episodesPerEnv) return;
       const decision = run.decision;
+      if (options.label) labels.push(options.label(decision));
       policy.preference = run.weight;
       const { slot, logProbability } = policy.sampleSlot(decision, rng);
       const index = steps++;
@@ -122,6 +147,11 @@ export function collectRollout(
       state.push(decision.state, index);
       features.push(decision.features, index);
       mask.push(decision.mask, index);
+      if (tokens) {
+        const nodeRow = tokens.nodes.row(index), contextRow = tokens.context.row(index);
+        writeNodeTokens(decision, tokens.nodes.data, nodeRow);
+        writeContext(decision, tokens.context.data, contextRow);
+      }
       node.push(decision.node);
       preference.push(run.weight);
       action.push(slot);
@@ -168,6 +198,8 @@ export function collectRollout(
     state: state.take(steps),
     features: features.take(steps),
     mask: Uint8Array.from(mask.take(steps)),
+    nodeTokens: tokens?.nodes.take(steps),
+    context: tokens?.context.take(steps),
     action: Int32Array.from(action),
     logProbability: Float32Array.from(logp),
     reward: Float32Array.from(reward),
@@ -176,5 +208,6 @@ export function collectRollout(
     makespans,
     energies,
     returns,
+    labels: options.label ? Int32Array.from(labels) : undefined,
   };
 }

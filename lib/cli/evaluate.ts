@@ -1,21 +1,35 @@
 /**
- * `./schedlab evaluate --checkpoint DIR [--episodes N] [--seed S] [--split heldout|train]
- * [--json]`: a checkpoint's greedy policy beside every baseline and bound, in the same JSON
- * shape as `./schedlab baselines --json`.
+ * `./schedlab evaluate --checkpoint DIR [--scenario NAME|FILE.json] [--episodes N] [--seed S]
+ * [--split heldout|train] [--policies a,b] [--no-exact] [--json]`: a checkpoint's greedy policy
+ * beside every baseline and bound, in the same JSON shape as `./schedlab baselines --json`; on
+ * the checkpoint's own evaluation (or training) scenario, or on any scenario it can run on (a
+ * network that cannot fails with an error naming the mismatch).
  *
  * @module
  */
-import { evaluateLearned, loadLearnedPolicy } from "../agent/mod.ts";
-import { reportTable } from "../experiment/mod.ts";
-import { integerFlag, parseFlags, progressBar, runCommand, UsageError } from "./common.ts";
+import { assertRunsOn, evaluateLearned, loadLearnedPolicy } from "../agent/mod.ts";
+import { loadScenario, reportTable, resolveScenario } from "../experiment/mod.ts";
+import {
+  integerFlag,
+  parseFlags,
+  progressBar,
+  requiredFlag,
+  runCommand,
+  UsageError,
+} from "./common.ts";
 
 const USAGE =
-  "./schedlab evaluate --checkpoint DIR [--episodes N] [--seed S] [--split heldout|train] [--json]";
+  "./schedlab evaluate --checkpoint DIR [--scenario NAME|FILE.json] [--episodes N] [--seed S] [--split heldout|train] [--policies a,b] [--no-exact] [--json]";
 
 if (import.meta.main) {
   await runCommand("evaluate", USAGE, async (args) => {
     const flags = parseFlags(args, {
       checkpoint: { type: "string", arg: "DIR", help: "the checkpoint or run folder (required)" },
+      scenario: {
+        type: "string",
+        arg: "NAME|FILE.json",
+        help: "a scenario to run on instead of the checkpoint's own (any the network can run on)",
+      },
       episodes: {
         type: "string",
         arg: "N",
@@ -31,23 +45,37 @@ if (import.meta.main) {
         arg: "heldout|train",
         help: "which parameters to evaluate on (default heldout)",
       },
+      policies: {
+        type: "string",
+        arg: "a,b",
+        help: "the baselines beside it (default: every baseline)",
+      },
+      "no-exact": { type: "boolean", help: "skip the makespan MILP (LP bound only)" },
       json: { type: "boolean", help: "print the report as JSON" },
     });
-    if (flags.checkpoint === undefined) throw new UsageError("--checkpoint is required");
     const split = flags.split ?? "heldout";
     if (split !== "heldout" && split !== "train") {
-      throw new UsageError(`--split must be heldout or train but is "${split}"`);
+      throw new UsageError(`Expected --split to be heldout or train but found "${split}"`);
     }
-    const { policy, config } = await loadLearnedPolicy(flags.checkpoint);
-    const report = await evaluateLearned(
-      policy,
-      split === "heldout" ? config.evaluate : config.train,
-      {
-        episodes: integerFlag("episodes", flags.episodes, config.finalEvalEpisodes, 1),
-        seed: integerFlag("seed", flags.seed, config.seed + 1),
-        onProgress: progressBar("evaluate"),
-      },
+    if (flags.scenario !== undefined && flags.split !== undefined) {
+      throw new UsageError("Expected --scenario or --split but found both");
+    }
+    const { policy, config, shape } = await loadLearnedPolicy(
+      requiredFlag("checkpoint", flags.checkpoint),
     );
+    const scenario = flags.scenario !== undefined
+      ? await loadScenario(flags.scenario)
+      : resolveScenario(split === "heldout" ? config.evaluate : config.train);
+    assertRunsOn(shape, scenario);
+    const report = await evaluateLearned(policy, scenario.config, {
+      episodes: integerFlag("episodes", flags.episodes, config.finalEvalEpisodes, 1),
+      seed: integerFlag("seed", flags.seed, config.seed + 1),
+      onProgress: progressBar("evaluate"),
+      ...(flags.policies
+        ? { baselines: flags.policies.split(",").map((name) => name.trim()) }
+        : {}),
+      ...(flags["no-exact"] ? { exactMakespan: false } : {}),
+    });
     console.log(flags.json ? JSON.stringify(report, null, 2) : reportTable(report));
   });
 }

@@ -1,13 +1,14 @@
 /**
  * `./schedlab train --config FILE [--out DIR] [--resume DIR] [--updates N]`: trains the PPO
- * allocator, with a progress line per update; Ctrl-C stops after the current update and still
+ * allocator (after the config's imitation phase, if any), with a progress line per round and
+ * per update; Ctrl-C stops after the current update and still
  * writes the checkpoint and the evaluation.
  *
  * @module
  */
 import { loadTrainConfig, trainRun } from "../agent/mod.ts";
 import { reportTable } from "../experiment/mod.ts";
-import { integerFlag, parseFlags, progressBar, runCommand, UsageError } from "./common.ts";
+import { integerFlag, parseFlags, progressBar, requiredFlag, runCommand } from "./common.ts";
 
 const USAGE =
   "./schedlab train --config experiments/NAME.json [--out DIR] [--resume DIR] [--updates N]";
@@ -24,8 +25,7 @@ if (import.meta.main) {
       resume: { type: "string", arg: "DIR", help: "a checkpoint or run folder to resume from" },
       updates: { type: "string", arg: "N", help: "PPO updates (default: the config's)" },
     });
-    if (flags.config === undefined) throw new UsageError("--config is required");
-    const loaded = await loadTrainConfig(flags.config);
+    const loaded = await loadTrainConfig(requiredFlag("config", flags.config));
     const config = { ...loaded, updates: integerFlag("updates", flags.updates, loaded.updates, 1) };
     const out = flags.out ?? `results/${config.name}`;
     let stop = false;
@@ -40,6 +40,12 @@ if (import.meta.main) {
       out,
       ...(flags.resume ? { resume: flags.resume } : {}),
       shouldStop: () => stop,
+      onImitation: (row) =>
+        console.error(
+          `imitation round ${row.round} | ${row.decisions} decisions | agreement ${
+            row.agreement.toFixed(3)
+          } | held-out ${row.evalMakespan.toFixed(1)} s | ${row.seconds.toFixed(0)} s`,
+        ),
       onUpdate: (row) => {
         const eval_ = Number.isNaN(row.evalMakespan)
           ? ""

@@ -8,6 +8,7 @@
 import { hashPair, unitFloat } from "../random/mod.ts";
 import type { Task } from "../tasks/mod.ts";
 import type { DurationModel } from "../duration/mod.ts";
+import type { NodeSpec } from "../cluster/mod.ts";
 import type { ClusterPower } from "../cluster/mod.ts";
 
 /** The tenants of a multi-tenant instance. */
@@ -36,6 +37,8 @@ export interface Instance {
   readonly noiseSeed: number;
   /** The tasks' kinds and parameters, where the instance has them (not for ETC matrices). */
   readonly tasks?: readonly Task[];
+  /** The nodes' specs, where the instance has them (not for ETC matrices). */
+  readonly nodes?: readonly NodeSpec[];
   /** The nodes' power, where known: episodes then report their energy. */
   readonly power?: ClusterPower | undefined;
   /** Who submitted each task, for multi-tenant workloads; default one tenant. */
@@ -107,6 +110,7 @@ export function buildInstance(
     noise: model.noise,
     noiseSeed: options.noiseSeed,
     tasks,
+    nodes: model.nodes,
     power: options.power,
     tenants: options.tenants,
   };

@@ -5,7 +5,7 @@
  * @module
  */
 import { energyOf } from "../cluster/mod.ts";
-import { jainIndex, tenantSlowdowns } from "./fairness.ts";
+import { jainIndex, slowdownOf, tenantSlowdowns } from "./fairness.ts";
 import type { Instance } from "./instance.ts";
 
 /** A complete schedule: for each node, the ids of the tasks it runs, in order. */
@@ -21,6 +21,8 @@ export interface ScheduleMetrics {
   readonly meanCompletion: number;
   /** Mean flow time (completion - arrival), seconds. */
   readonly meanFlowTime: number;
+  /** Mean slowdown: flow time over the task's shortest expected duration (lib/env/fairness.ts). */
+  readonly meanSlowdown: number;
   /** Per node, busy time divided by the makespan. */
   readonly utilisation: readonly number[];
   /** Joules the nodes drew over the makespan (NaN when the instance has no power model). */
@@ -39,12 +41,13 @@ export function metricsOf(
   completion: Float64Array,
   busy: Float64Array,
 ): ScheduleMetrics {
-  let makespan = 0, sumCompletion = 0, sumFlow = 0;
+  let makespan = 0, sumCompletion = 0, sumFlow = 0, sumSlowdown = 0;
   for (let task = 0; task < instance.taskCount; task++) {
     const done = completion[task]!;
     if (done > makespan) makespan = done;
     sumCompletion += done;
     sumFlow += done - instance.arrival[task]!;
+    sumSlowdown += slowdownOf(instance, task, done);
   }
   const n = instance.taskCount;
   const energy = instance.power
@@ -56,6 +59,7 @@ export function metricsOf(
     sumCompletion,
     meanCompletion: sumCompletion / n,
     meanFlowTime: sumFlow / n,
+    meanSlowdown: sumSlowdown / n,
     utilisation: Array.from(busy, (time) => (makespan > 0 ? time / makespan : 0)),
     ...energy,
     tenantSlowdown,

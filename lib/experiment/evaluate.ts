@@ -27,6 +27,10 @@ export interface PolicyResult {
   readonly sumCompletionSummary: Summary;
   /** Mean completion time across episodes. */
   readonly meanCompletionSummary: Summary;
+  /** Mean flow time (completion - release) across episodes. */
+  readonly meanFlowTimeSummary: Summary;
+  /** Mean slowdown (flow time / run time) across episodes. */
+  readonly meanSlowdownSummary: Summary;
   /** Makespan divided by the episode's makespan bound (the optimum where proved). */
   readonly makespanRatio: Summary;
   /** Sum of completions divided by its exact optimum, where computed. */
@@ -43,6 +47,7 @@ export interface PolicyResult {
   readonly perEpisode: {
     readonly makespan: readonly number[];
     readonly makespanRatio: readonly number[];
+    readonly meanFlowTime: readonly number[];
     readonly energy: readonly number[];
   };
 }
@@ -155,6 +160,8 @@ function report(
       makespanSummary,
       sumCompletionSummary,
       meanCompletionSummary: summarise(own.map((r) => r.meanCompletion)),
+      meanFlowTimeSummary: summarise(own.map((r) => r.meanFlowTime)),
+      meanSlowdownSummary: summarise(own.map((r) => r.meanSlowdown)),
       makespanRatio: summarise(ratios),
       sumCompletionRatio: sumRatios.length ? summarise(sumRatios) : null,
       energySummary: own.some((r) => isNaN(r.energy)) ? null : summarise(own.map((r) => r.energy)),
@@ -164,6 +171,7 @@ function report(
       perEpisode: {
         makespan: own.map((r) => r.makespan),
         makespanRatio: ratios,
+        meanFlowTime: own.map((r) => r.meanFlowTime),
         energy: own.map((r) => r.energy),
       },
     };

@@ -6,6 +6,7 @@
 export {
   calibrationPath,
   drawInstance,
+  loadScenario,
   makeEnv,
   REFERENCE_RULE,
   resolveObjective,
@@ -41,3 +42,21 @@ export type {
   FairnessRow,
   StudyPoint,
 } from "./energy_study.ts";
+export {
+  embeddingRegression,
+  estimateDurations,
+  fitProfiles,
+  priceOfProfiling,
+  profileGrid,
+  profileRuns,
+  profilingCrossover,
+  summariseProfiling,
+} from "./profiling.ts";
+export type {
+  DurationEstimator,
+  PointSource,
+  ProfiledRun,
+  ProfilingPoint,
+  ProfilingStudyOptions,
+  ProfilingSummary,
+} from "./profiling.ts";

@@ -17,7 +17,7 @@ import {
   workloadSchema,
 } from "../env/mod.ts";
 import { hashInts, Rng } from "../random/mod.ts";
-import { validate } from "../validation/mod.ts";
+import { readJsonFile, validate } from "../validation/mod.ts";
 import { type Objective, objectiveSchema } from "./objective.ts";
 import { makeBaseline, runEpisode } from "../policies/mod.ts";
 
@@ -128,6 +128,16 @@ export function resolveScenario(source: string | unknown): Scenario {
     cluster,
     model: new DurationModel(calibration, cluster.nodes, { noise: config.noise }),
   };
+}
+
+/**
+ * A scenario from a command-line argument: a built-in name, or a scenario JSON file (a path
+ * ending in .json; relative cluster paths in it are read from the working directory).
+ */
+export async function loadScenario(source: string): Promise<Scenario> {
+  return resolveScenario(
+    source.endsWith(".json") ? await readJsonFile(scenarioSchema, source, "scenario file") : source,
+  );
 }
 
 /** Label of the random stream that draws the tasks' tenants. */

@@ -12,7 +12,7 @@ function meanCi(summary: Summary, digits = 1): string {
     : summary.mean.toFixed(digits);
 }
 
-/** Renders a markdown table padded to column width, followed by a line on the bounds. */
+/** Renders a markdown table, each column padded to its widest cell. */
 export function markdownTable(
   header: readonly string[],
   rows: readonly (readonly string[])[],
@@ -38,6 +38,8 @@ export function reportTable(report: EvaluationReport): string {
       meanCi(result.makespanRatio, 3),
       meanCi(result.sumCompletionSummary, 0),
       result.sumCompletionRatio ? meanCi(result.sumCompletionRatio, 3) : "-",
+      meanCi(result.meanFlowTimeSummary),
+      meanCi(result.meanSlowdownSummary, 2),
       result.energySummary ? meanCi(result.energySummary, 0) : "-",
       ...(tenants ? [meanCi(result.jainSummary, 3)] : []),
       (result.seconds * 1000).toFixed(1),
@@ -63,6 +65,8 @@ export function reportTable(report: EvaluationReport): string {
         `makespan / ${bound}`,
         "ΣC",
         "ΣC / optimum",
+        "flow time",
+        "slowdown",
         "energy (J)",
         ...(tenants ? ["Jain"] : []),
         "ms",

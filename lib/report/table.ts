@@ -32,6 +32,8 @@ export function evaluationFrame(report: EvaluationReport, seed = 0): dfd.DataFra
       mean_completion: result.meanCompletionSummary.mean,
       mean_completion_ci95: result.meanCompletionSummary.ci95,
       sum_completion_ratio: result.sumCompletionRatio?.mean ?? NaN,
+      mean_flow_time: result.meanFlowTimeSummary.mean,
+      mean_slowdown: result.meanSlowdownSummary.mean,
     };
   });
   return new dfd.DataFrame(rows);

@@ -1,0 +1,193 @@
+/**
+ * The set-to-set attention allocator, in TensorFlow.js: nodes and candidate tasks as two sets
+ * (Kool et al., ICLR 2019: an encoder, then a pointer decoder whose query scores every
+ * candidate by compatibility, clipped with C·tanh and masked).
+ *
+ *   node token   n_i = W_n1 relu(W_n0 x_i + b_n0) + b_n1         (x_i: lib/agent/tokens.ts)
+ *   task token   t_j = relu(W_t e_j + b_t)                       (e_j: the task's embedding)
+ *   each layer   t_j ← relu(t_j + W_o MHA(q = t_j; keys, values = n_1..n_m)
+ *                               + W_p [mean_j t_j; max_j t_j] + b_o)
+ *   query        q = W_q [n_req; mean_i n_i; mean_j t_j; max_j t_j; context] + b_q
+ *   scores       s_j = C tanh(q · W_k t_j / √D),  s_idle = C tanh(q · k_idle / √D)
+ *
+ * Means and maxima run over the candidates the mask allows; nothing depends on the number of
+ * nodes or the window, so one set of weights runs on any cluster and queue length, and the
+ * scores are equivariant under any reordering of the nodes or the candidates. The critic
+ * pools both sets of its own embeddings (mean, max, the requester's) through tanh layers.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { AgentShape, DecisionBatch, ParameterSpec } from "./networks.ts";
+import { CONTEXT_SIZE, NODE_TOKEN_SIZE } from "./tokens.ts";
+
+/** The attention allocator's sizes. */
+export interface AttentionShape {
+  /** Width D of every token. */
+  readonly width: number;
+  /** Attention heads (they split the width). */
+  readonly heads: number;
+  /** Cross-attention layers of the tasks over the nodes. */
+  readonly layers: number;
+  /** C of the C·tanh clipping of the scores. */
+  readonly clip: number;
+}
+
+function matrix(name: string, rows: number, cols: number, gain: number): ParameterSpec {
+  return { name, shape: [rows, cols], gain };
+}
+
+function vector(name: string, size: number): ParameterSpec {
+  return { name, shape: [size], gain: 0 };
+}
+
+/** Length of the decoder query's input: requester, node mean, task mean and max, context. */
+export function queryInputSize(width: number): number {
+  return 4 * width + CONTEXT_SIZE;
+}
+
+/** Every parameter of the attention allocator and its critic, in a fixed order. */
+export function attentionLayout(
+  shape: AgentShape,
+  attention: AttentionShape,
+  critic: (input: number) => ParameterSpec[],
+): ParameterSpec[] {
+  const { width: D, layers } = attention, d = shape.embeddingDim;
+  const task = d > 0 ? [matrix("attn/task/w", d, D, Math.SQRT2)] : [];
+  const criticTask = d > 0 ? [matrix("critic/task/w", d, D, Math.SQRT2)] : [];
+  return [
+    matrix("attn/node/w0", NODE_TOKEN_SIZE, D, Math.SQRT2),
+    vector("attn/node/b0", D),
+    matrix("attn/node/w1", D, D, 1),
+    vector("attn/node/b1", D),
+    ...task,
+    vector("attn/task/b", D),
+    ...Array.from({ length: layers }, (_, l) => [
+      matrix(`attn/l${l}/q`, D, D, 1),
+      matrix(`attn/l${l}/k`, D, D, 1),
+      matrix(`attn/l${l}/v`, D, D, 1),
+      matrix(`attn/l${l}/o`, D, D, 1),
+      matrix(`attn/l${l}/pool`, 2 * D, D, 1),
+      vector(`attn/l${l}/b`, D),
+    ]).flat(),
+    matrix("attn/query/w", queryInputSize(D), D, 1),
+    vector("attn/query/b", D),
+    matrix("attn/key/w", D, D, 1),
+    vector("attn/idle", D),
+    matrix("critic/node/w", NODE_TOKEN_SIZE, D, Math.SQRT2),
+    vector("critic/node/b", D),
+    ...criticTask,
+    vector("critic/task/b", D),
+    ...critic(5 * D + CONTEXT_SIZE),
+  ];
+}
+
+/** The sizes a batch implies: nodes per decision and candidate slots. */
+function batchSizes(batch: DecisionBatch): { b: number; m: number; w: number } {
+  if (!batch.nodeTokens || !batch.context) {
+    throw new TypeError("the attention allocator needs node tokens and context in its batch");
+  }
+  const b = batch.size;
+  return { b, m: batch.nodeTokens.length / (b * NODE_TOKEN_SIZE), w: batch.mask.length / b - 1 };
+}
+
+/** Mean and maximum over the allowed candidates: [B, W, D] → [B, 2D]. */
+function poolTasks(tokens: tf.Tensor, taskMask: tf.Tensor): tf.Tensor2D {
+  const count = taskMask.sum(1).maximum(1);
+  const mean = tokens.mul(taskMask).sum(1).div(count);
+  const max = tokens.add(taskMask.sub(1).mul(1e9)).max(1);
+  return tf.concat([mean, max], 1) as tf.Tensor2D;
+}
+
+/** The attention allocator's forward passes over a batch (call inside `tf.tidy`). */
+export class AttentionForward {
+  readonly #shape: AgentShape;
+  readonly #attention: AttentionShape;
+  readonly #v: (name: string) => tf.Tensor;
+
+  /**
+   * @param shape sizes (`shape.attention` set)
+   * @param variable a parameter by name
+   */
+  constructor(shape: AgentShape, variable: (name: string) => tf.Tensor) {
+    if (!shape.attention) throw new TypeError("AttentionForward needs shape.attention");
+    this.#shape = shape;
+    this.#attention = shape.attention;
+    this.#v = variable;
+  }
+
+  /** A set's embedding: relu(x W + b), [rows, D] (relu(b) for inputs of width 0). */
+  #embed(x: tf.Tensor2D, prefix: string): tf.Tensor2D {
+    const bias = this.#v(`${prefix}/b`);
+    if (x.shape[1] === 0) return bias.relu().expandDims(0).tile([x.shape[0], 1]);
+    return tf.matMul(x, this.#v(`${prefix}/w`)).add(bias).relu() as tf.Tensor2D;
+  }
+
+  /** Scores of every slot, [B, W + 1], masked slots at -1e9. */
+  scores(batch: DecisionBatch): tf.Tensor2D {
+    const { b, m, w } = batchSizes(batch);
+    const { width: D, heads: H, layers, clip } = this.#attention;
+    const dh = D / H, d = this.#shape.embeddingDim, v = this.#v;
+    const x = tf.tensor2d(batch.nodeTokens!, [b * m, NODE_TOKEN_SIZE]);
+    const nodes = tf.matMul(
+      tf.matMul(x, v("attn/node/w0")).add(v("attn/node/b0")).relu(),
+      v("attn/node/w1"),
+    )
+      .add(v("attn/node/b1"));
+    const mask = tf.tensor2d(Float32Array.from(batch.mask), [b, w + 1]);
+    const taskMask = mask.slice([0, 0], [b, w]).expandDims(2);
+    let tasks: tf.Tensor = this.#embed(tf.tensor2d(batch.features, [b * w, d]), "attn/task")
+      .reshape([b, w, D]);
+    const heads = (t: tf.Tensor, rows: number) =>
+      t.reshape([b, rows, H, dh]).transpose([0, 2, 1, 3]);
+    for (let l = 0; l < layers; l++) {
+      const q = heads(tf.matMul(tasks.reshape([b * w, D]), v(`attn/l${l}/q`)), w);
+      const k = heads(tf.matMul(nodes, v(`attn/l${l}/k`)), m);
+      const values = heads(tf.matMul(nodes, v(`attn/l${l}/v`)), m);
+      const weights = tf.softmax(tf.matMul(q, k, false, true).div(Math.sqrt(dh)));
+      const mixed = tf.matMul(weights, values).transpose([0, 2, 1, 3]).reshape([b * w, D]);
+      const pooled = tf.matMul(poolTasks(tasks, taskMask), v(`attn/l${l}/pool`)).expandDims(1);
+      tasks = tasks.add(tf.matMul(mixed, v(`attn/l${l}/o`)).reshape([b, w, D])).add(pooled)
+        .add(v(`attn/l${l}/b`)).relu();
+    }
+    const nodeSets = nodes.reshape([b, m, D]);
+    const requester = tf.oneHot(tf.tensor1d(batch.node, "int32"), m).toFloat().expandDims(2);
+    const query = tf.matMul(
+      tf.concat([
+        nodeSets.mul(requester).sum(1),
+        nodeSets.mean(1),
+        poolTasks(tasks, taskMask),
+        tf.tensor2d(batch.context!, [b, CONTEXT_SIZE]),
+      ], 1),
+      v("attn/query/w"),
+    ).add(v("attn/query/b"));
+    const keys = tf.matMul(tasks.reshape([b * w, D]), v("attn/key/w")).reshape([b, w, D]);
+    const compatibility = keys.mul(query.expandDims(1)).sum(2);
+    const idle = query.mul(v("attn/idle")).sum(1, true);
+    const raw = tf.concat([compatibility, idle], 1).div(Math.sqrt(D)).tanh().mul(clip);
+    return raw.add(mask.sub(1).mul(1e9)) as tf.Tensor2D;
+  }
+
+  /** The critic's input, [B, 5D + context]: pooled node and task embeddings and the context. */
+  criticInputs(batch: DecisionBatch): tf.Tensor2D {
+    const { b, m, w } = batchSizes(batch);
+    const D = this.#attention.width, d = this.#shape.embeddingDim;
+    const nodes = this.#embed(
+      tf.tensor2d(batch.nodeTokens!, [b * m, NODE_TOKEN_SIZE]),
+      "critic/node",
+    )
+      .reshape([b, m, D]);
+    const tasks = this.#embed(tf.tensor2d(batch.features, [b * w, d]), "critic/task")
+      .reshape([b, w, D]);
+    const taskMask = tf.tensor2d(Float32Array.from(batch.mask), [b, w + 1]).slice([0, 0], [b, w])
+      .expandDims(2);
+    const requester = tf.oneHot(tf.tensor1d(batch.node, "int32"), m).toFloat().expandDims(2);
+    return tf.concat([
+      nodes.mul(requester).sum(1),
+      nodes.mean(1),
+      nodes.max(1),
+      poolTasks(tasks, taskMask),
+      tf.tensor2d(batch.context!, [b, CONTEXT_SIZE]),
+    ], 1) as tf.Tensor2D;
+  }
+}

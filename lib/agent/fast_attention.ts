@@ -1,0 +1,288 @@
+/**
+ * The attention allocator's acting path: the forward pass of lib/agent/attention.ts in plain
+ * arrays, one decision at a time, preallocated. Products that do not change within a decision
+ * are folded once per set of weights: per layer and head, M = W_k[:, h] W_q[:, h]ᵀ and
+ * R = W_v[:, h] W_o[h, :], so that each node costs two D x D products per head and each
+ * candidate only dot products with the nodes; the pointer key W_k folds into the query.
+ *
+ * @module
+ */
+import type { Decision } from "../env/mod.ts";
+import type { AttentionShape } from "./attention.ts";
+import { queryInputSize } from "./attention.ts";
+import type { AgentShape, ParameterValues } from "./networks.ts";
+import { CONTEXT_SIZE, NODE_TOKEN_SIZE, writeContext, writeNodeTokens } from "./tokens.ts";
+
+/** y = x W (+ y when `accumulate`), W row-major [x.length, y.length], zeros of x skipped. */
+function multiply(
+  x: ArrayLike<number>,
+  xOffset: number,
+  xLength: number,
+  w: Float32Array | Float64Array,
+  y: Float64Array,
+  yOffset: number,
+  yLength: number,
+): void {
+  for (let i = 0; i < xLength; i++) {
+    const value = x[xOffset + i]!;
+    if (value === 0) continue;
+    const row = i * yLength;
+    for (let j = 0; j < yLength; j++) y[yOffset + j]! += value * w[row + j]!;
+  }
+}
+
+/** A product applied to node tokens, folded onto the node encoder's hidden layer. */
+interface Folded {
+  /** W1 P, [D, D]. */
+  readonly matrix: Float64Array;
+  /** b1 P, [D]. */
+  readonly bias: Float64Array;
+}
+
+interface Layer {
+  /** Per head, M = W_k[:, h] W_q[:, h]ᵀ / √dh, folded. */
+  readonly keyQuery: Folded[];
+  /** Per head, R = W_v[:, h] W_o[h, :], folded. */
+  readonly valueOut: Folded[];
+  readonly pool: Float32Array;
+  readonly bias: Float32Array;
+}
+
+/** The attention allocator as plain arrays. */
+export class FastAttention {
+  readonly #attention: AttentionShape;
+  readonly #d: number;
+  readonly #get: (name: string) => Float32Array;
+  readonly #layers: Layer[];
+  // Per decision, grown to the largest node count and window seen.
+  #x = new Float32Array(0);
+  #nodes = new Float64Array(0);
+  #folded: Float64Array[][] = []; // [layer][2 * head + (0 key-query | 1 value-out)] → [m, D]
+  #tasks = new Float64Array(0);
+  #next = new Float64Array(0);
+  readonly #hidden: Float64Array;
+  readonly #pooled: Float64Array;
+  readonly #update: Float64Array;
+  readonly #logits: Float64Array[];
+  readonly #query: Float64Array;
+  readonly #queryInput: Float64Array;
+  readonly #folding: Float64Array;
+  readonly #context = new Float32Array(CONTEXT_SIZE);
+
+  /**
+   * @param shape sizes (`shape.attention` set)
+   * @param values the parameters (e.g. `AgentNetworks.snapshot()`)
+   */
+  constructor(shape: AgentShape, values: ParameterValues) {
+    if (!shape.attention) throw new TypeError("FastAttention needs shape.attention");
+    const attention = this.#attention = shape.attention;
+    this.#d = shape.embeddingDim;
+    this.#get = (name) => {
+      const value = values.get(name);
+      if (!value) throw new RangeError(`Expected parameter ${name} but found none`);
+      return value;
+    };
+    const { width: D, heads: H } = attention, dh = D / H, scale = 1 / Math.sqrt(dh);
+    // Fold the node encoder's output layer (n = h W1 + b1) into each head's products too.
+    const w1 = this.#get("attn/node/w1"), b1 = this.#get("attn/node/b1");
+    const fold = (product: Float64Array) => {
+      const matrix = new Float64Array(D * D), bias = new Float64Array(D);
+      multiply(b1, 0, D, product, bias, 0, D);
+      for (let a = 0; a < D; a++) multiply(w1, a * D, D, product, matrix, a * D, D);
+      return { matrix, bias };
+    };
+    this.#layers = Array.from({ length: attention.layers }, (_, l) => {
+      const q = this.#get(`attn/l${l}/q`), k = this.#get(`attn/l${l}/k`);
+      const v = this.#get(`attn/l${l}/v`), o = this.#get(`attn/l${l}/o`);
+      const keyQuery: Folded[] = [], valueOut: Folded[] = [];
+      for (let h = 0; h < H; h++) {
+        const m = new Float64Array(D * D), r = new Float64Array(D * D);
+        for (let b = 0; b < D; b++) {
+          for (let a = 0; a < D; a++) {
+            let kq = 0, vo = 0;
+            for (let c = h * dh; c < (h + 1) * dh; c++) {
+              kq += k[b * D + c]! * q[a * D + c]!;
+              vo += v[b * D + c]! * o[c * D + a]!;
+            }
+            m[b * D + a] = kq * scale;
+            r[b * D + a] = vo;
+          }
+        }
+        keyQuery.push(fold(m));
+        valueOut.push(fold(r));
+      }
+      return {
+        keyQuery,
+        valueOut,
+        pool: this.#get(`attn/l${l}/pool`),
+        bias: this.#get(`attn/l${l}/b`),
+      };
+    });
+    this.#hidden = new Float64Array(D);
+    this.#pooled = new Float64Array(2 * D);
+    this.#update = new Float64Array(D);
+    this.#logits = [new Float64Array(0)];
+    this.#query = new Float64Array(D);
+    this.#queryInput = new Float64Array(queryInputSize(D));
+    this.#folding = new Float64Array(D);
+    // Check every parameter up front.
+    for (
+      const name of [
+        "attn/node/w0",
+        "attn/node/b0",
+        "attn/node/w1",
+        "attn/node/b1",
+        "attn/task/b",
+        "attn/query/w",
+        "attn/query/b",
+        "attn/key/w",
+        "attn/idle",
+        ...(this.#d > 0 ? ["attn/task/w"] : []),
+      ]
+    ) this.#get(name);
+  }
+
+  #grow(m: number, window: number): void {
+    const D = this.#attention.width, H = this.#attention.heads;
+    if (this.#nodes.length < m * D) {
+      this.#x = new Float32Array(m * NODE_TOKEN_SIZE);
+      this.#nodes = new Float64Array(m * D);
+      this.#folded = this.#layers.map(() =>
+        Array.from({ length: 2 * H }, () => new Float64Array(m * D))
+      );
+      this.#logits[0] = new Float64Array(m);
+    }
+    if (this.#tasks.length < window * D) {
+      this.#tasks = new Float64Array(window * D);
+      this.#next = new Float64Array(window * D);
+    }
+  }
+
+  /**
+   * Writes the score of every slot of a decision (its window's candidates, then idle) into
+   * `out`, -Infinity where the mask forbids the slot.
+   */
+  score(decision: Decision, out: Float64Array): void {
+    const { width: D, heads: H, clip } = this.#attention;
+    const m = decision.instance.nodeCount, window = decision.mask.length - 1;
+    const count = decision.candidateCount, d = this.#d, get = this.#get;
+    this.#grow(m, window);
+    // Node tokens: the encoder's hidden layer h_i (n_i = h_i W1 + b1 is folded in).
+    const x = this.#x, nodes = this.#nodes;
+    writeNodeTokens(decision, x);
+    const w0 = get("attn/node/w0"), b0 = get("attn/node/b0");
+    for (let i = 0; i < m; i++) {
+      const base = i * D;
+      for (let j = 0; j < D; j++) nodes[base + j] = b0[j]!;
+      multiply(x, i * NODE_TOKEN_SIZE, NODE_TOKEN_SIZE, w0, nodes, base, D);
+      for (let j = 0; j < D; j++) if (nodes[base + j]! < 0) nodes[base + j] = 0;
+    }
+    // Per layer and head, the nodes' folded keys and values.
+    this.#layers.forEach((layer, l) => {
+      const folded = this.#folded[l]!;
+      for (let h = 0; h < H; h++) {
+        const keys = folded[2 * h]!, values = folded[2 * h + 1]!;
+        const keyQuery = layer.keyQuery[h]!, valueOut = layer.valueOut[h]!;
+        for (let i = 0; i < m; i++) {
+          keys.set(keyQuery.bias, i * D);
+          values.set(valueOut.bias, i * D);
+          multiply(nodes, i * D, D, keyQuery.matrix, keys, i * D, D);
+          multiply(nodes, i * D, D, valueOut.matrix, values, i * D, D);
+        }
+      }
+    });
+    // Task tokens of the candidates.
+    let tasks = this.#tasks, next = this.#next;
+    const taskBias = get("attn/task/b");
+    const taskW = d > 0 ? get("attn/task/w") : undefined;
+    const features = decision.features;
+    for (let slot = 0; slot < count; slot++) {
+      for (let j = 0; j < D; j++) tasks[slot * D + j] = taskBias[j]!;
+      if (taskW) multiply(features, slot * d, d, taskW, tasks, slot * D, D);
+      for (let j = 0; j < D; j++) if (tasks[slot * D + j]! < 0) tasks[slot * D + j] = 0;
+    }
+    // Cross-attention layers.
+    const pooled = this.#pooled, update = this.#update, logits = this.#logits[0]!;
+    this.#layers.forEach((layer, l) => {
+      const folded = this.#folded[l]!;
+      this.#poolTasks(tasks, count);
+      update.set(layer.bias);
+      multiply(pooled, 0, 2 * D, layer.pool, update, 0, D);
+      for (let slot = 0; slot < count; slot++) {
+        const base = slot * D;
+        for (let j = 0; j < D; j++) next[base + j] = tasks[base + j]! + update[j]!;
+        for (let h = 0; h < H; h++) {
+          const keys = folded[2 * h]!, values = folded[2 * h + 1]!;
+          let max = -Infinity;
+          for (let i = 0; i < m; i++) {
+            let dot = 0;
+            for (let j = 0; j < D; j++) dot += tasks[base + j]! * keys[i * D + j]!;
+            logits[i] = dot;
+            if (dot > max) max = dot;
+          }
+          let total = 0;
+          for (let i = 0; i < m; i++) total += logits[i] = Math.exp(logits[i]! - max);
+          for (let i = 0; i < m; i++) {
+            const weight = logits[i]! / total;
+            for (let j = 0; j < D; j++) next[base + j]! += weight * values[i * D + j]!;
+          }
+        }
+        for (let j = 0; j < D; j++) if (next[base + j]! < 0) next[base + j] = 0;
+      }
+      [tasks, next] = [next, tasks];
+    });
+    // The pointer query: the requester's and the mean node token (hidden layers, then W1).
+    const input = this.#queryInput, req = decision.node * D, hidden = this.#hidden;
+    const w1 = get("attn/node/w1"), b1 = get("attn/node/b1");
+    hidden.fill(0);
+    for (let i = 0; i < m; i++) for (let j = 0; j < D; j++) hidden[j]! += nodes[i * D + j]!;
+    for (let j = 0; j < D; j++) hidden[j]! /= m;
+    for (let j = 0; j < D; j++) input[j] = input[D + j] = b1[j]!;
+    multiply(nodes, req, D, w1, input, 0, D);
+    multiply(hidden, 0, D, w1, input, D, D);
+    this.#poolTasks(tasks, count);
+    input.set(pooled, 2 * D);
+    writeContext(decision, this.#context);
+    input.set(this.#context, 4 * D);
+    const query = this.#query;
+    query.set(get("attn/query/b"));
+    multiply(input, 0, input.length, get("attn/query/w"), query, 0, D);
+    // Fold the pointer key: s_j = t_j · (W_key q).
+    const key = get("attn/key/w"), folded = this.#folding, scale = 1 / Math.sqrt(D);
+    for (let c = 0; c < D; c++) {
+      let sum = 0;
+      for (let e = 0; e < D; e++) sum += key[c * D + e]! * query[e]!;
+      folded[c] = sum;
+    }
+    for (let slot = 0; slot < window; slot++) {
+      if (!decision.mask[slot]) {
+        out[slot] = -Infinity;
+        continue;
+      }
+      let dot = 0;
+      for (let j = 0; j < D; j++) dot += tasks[slot * D + j]! * folded[j]!;
+      out[slot] = clip * Math.tanh(dot * scale);
+    }
+    if (decision.mask[window]) {
+      const idle = get("attn/idle");
+      let dot = 0;
+      for (let j = 0; j < D; j++) dot += query[j]! * idle[j]!;
+      out[window] = clip * Math.tanh(dot * scale);
+    } else out[window] = -Infinity;
+  }
+
+  /** Mean and maximum of the first `count` task tokens into the pooled buffer. */
+  #poolTasks(tasks: Float64Array, count: number): void {
+    const D = this.#attention.width, pooled = this.#pooled;
+    for (let j = 0; j < D; j++) {
+      let sum = 0, max = -Infinity;
+      for (let slot = 0; slot < count; slot++) {
+        const value = tasks[slot * D + j]!;
+        sum += value;
+        if (value > max) max = value;
+      }
+      pooled[j] = sum / Math.max(1, count);
+      pooled[D + j] = max;
+    }
+  }
+}

@@ -56,7 +56,7 @@ Deno.bench("act: fast path, 256 decisions", { group: "act", baseline: true }, ()
   for (const d of decisions) fast.score(d, scores);
 });
 
-const attention = makeScorer(attentionTrainer.shape, attentionTrainer.networks.snapshot());
+const attention = makeScorer(attentionTrainer.shape, attentionTrainer.learner.snapshot());
 
 Deno.bench("act: attention fast path, 256 decisions", { group: "act" }, () => {
   for (const d of decisions) attention.score(d, scores);
@@ -77,7 +77,7 @@ Deno.bench("act: tfjs-wasm, 256 decisions one at a time", { group: "act" }, () =
 });
 
 const envs = Array.from({ length: config.envs }, () => makeEnv(resolveScenario(config.train)));
-const actor = new LearnedPolicy(shape, trainer.networks.snapshot(), { mode: "sample" });
+const actor = new LearnedPolicy(shape, trainer.learner.snapshot(), { mode: "sample" });
 let seed = 0;
 const probe = collectRollout(envs, actor, {
   shape,

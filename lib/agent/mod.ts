@@ -39,14 +39,26 @@ export {
   clippedStep,
   gather,
   generalisedAdvantages,
+  normalise,
+  ppoEpochs,
   ppoLoss,
   ppoUpdate,
   rolloutValues,
   selectRows,
 } from "./ppo.ts";
-export { Adam } from "./adam.ts";
-export type { AdamState } from "./adam.ts";
-export type { LossInputs, LossTerms, UpdateDiagnostics } from "./ppo.ts";
+export { Adam, FlatAdam } from "./adam.ts";
+export type { AdamOptions, AdamState } from "./adam.ts";
+export type {
+  LossInputs,
+  LossTerms,
+  Minibatch,
+  MinibatchReport,
+  UpdateDiagnostics,
+} from "./ppo.ts";
+export { flatLayout, MlpGradient, sparseInputs, tanh } from "./mlp_gradient.ts";
+export type { DecisionTargets, FlatLayout, SparseInputs } from "./mlp_gradient.ts";
+export { defaultLearner, MlpLearner, mlpLearner, TfjsLearner, tfjsLearner } from "./learner.ts";
+export type { Learner, LearnerFactory } from "./learner.ts";
 export {
   CHECKPOINT_FORMAT,
   checkpointFolder,

@@ -22,15 +22,9 @@ import { initTensorflow } from "./backend.ts";
 import { type Checkpoint, checkpointFolder, loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
 import type { TrainConfig } from "./config.ts";
 import { LearnedPolicy } from "./learned_policy.ts";
-import {
-  AgentNetworks,
-  type AgentShape,
-  initialParameters,
-  type ParameterValues,
-} from "./networks.ts";
+import { defaultLearner, type Learner, type LearnerFactory, TfjsLearner } from "./learner.ts";
+import { type AgentShape, initialParameters, type ParameterValues } from "./networks.ts";
 import { widenForPreference } from "./preference.ts";
-import { ppoUpdate } from "./ppo.ts";
-import { Adam } from "./adam.ts";
 import { collectRollout, type Rollout } from "./rollout.ts";
 import { BestHeuristicTeacher, imitationUpdate, teacherActor, teacherSlot } from "./imitation.ts";
 
@@ -139,11 +133,10 @@ export class Trainer {
   readonly config: TrainConfig;
   /** The networks' sizes. */
   readonly shape: AgentShape;
-  /** The networks. */
-  readonly networks: AgentNetworks;
+  /** The networks and their optimizer. */
+  readonly learner: Learner;
   /** Learning-curve rows of this session (with those given when resuming). */
   readonly history: CurveRow[];
-  readonly #optimizer: Adam;
   readonly #envs: SchedulingEnv[];
   readonly #evalEnv: SchedulingEnv;
   readonly #evalSeeds: number[];
@@ -156,9 +149,13 @@ export class Trainer {
   private constructor(
     config: TrainConfig,
     shape: AgentShape,
-    resumed?: { checkpoint: Checkpoint; history: CurveRow[]; freshOptimizer: boolean },
-    initial?: ParameterValues,
+    options: {
+      resumed?: { checkpoint: Checkpoint; history: CurveRow[]; freshOptimizer: boolean };
+      initial?: ParameterValues;
+      learner?: LearnerFactory | undefined;
+    },
   ) {
+    const { resumed, initial } = options;
     const checkpoint = resumed?.checkpoint;
     this.config = config;
     this.shape = shape;
@@ -166,11 +163,11 @@ export class Trainer {
     const parameters = checkpoint?.parameters ?? initial ??
       initialParameters(shape, new Rng(hashInts(config.seed, STREAM.init)));
     this.#objective = config.reward === "objective" ? resolveObjective(train) : undefined;
-    this.networks = new AgentNetworks(shape, parameters);
-    this.#optimizer = new Adam([...this.networks.variables.values()], {
+    this.learner = (options.learner ?? defaultLearner(config, shape))(shape, {
+      parameters,
+      optimizer: checkpoint && !resumed.freshOptimizer ? checkpoint.optimizer : undefined,
       learningRate: config.learningRate,
     });
-    if (checkpoint && !resumed.freshOptimizer) this.#optimizer.restore(checkpoint.optimizer);
     this.#envs = Array.from({ length: config.envs }, () => makeEnv(train));
     this.#evalEnv = makeEnv(resolveScenario(config.evaluate));
     this.#evalSeeds = Array.from(
@@ -183,12 +180,15 @@ export class Trainer {
     this.#episodes = checkpoint?.progress.episodes ?? 0;
   }
 
-  /** A fresh session for a config. */
-  static async create(config: TrainConfig): Promise<Trainer> {
+  /**
+   * A fresh session for a config; `learner` makes the networks (default
+   * {@linkcode defaultLearner}: the MLPs in typed arrays, TensorFlow.js where needed).
+   */
+  static async create(config: TrainConfig, learner?: LearnerFactory): Promise<Trainer> {
     await initTensorflow();
     const shape = agentShape(config);
-    if (config.initFrom === undefined) return new Trainer(config, shape);
-    return new Trainer(config, shape, undefined, await initialWeights(config, shape));
+    if (config.initFrom === undefined) return new Trainer(config, shape, { learner });
+    return new Trainer(config, shape, { initial: await initialWeights(config, shape), learner });
   }
 
   /**
@@ -196,20 +196,24 @@ export class Trainer {
    * networks (its `updates` may extend the run). `history`, the run's learning curve so far,
    * is continued (its rows after the checkpoint's update are dropped). With `freshOptimizer`
    * the weights are restored but Adam starts anew (fine-tuning without the pretraining's
-   * moments).
+   * moments). `learner` as in {@linkcode Trainer.create}.
    */
   static async resume(
     dir: string,
-    options: { config?: TrainConfig; history?: readonly CurveRow[]; freshOptimizer?: boolean } = {},
+    options: {
+      config?: TrainConfig;
+      history?: readonly CurveRow[];
+      freshOptimizer?: boolean;
+      learner?: LearnerFactory;
+    } = {},
   ): Promise<Trainer> {
     await initTensorflow();
     const expected = options.config ? agentShape(options.config) : undefined;
     const checkpoint = await loadCheckpoint(dir, expected);
     const history = (options.history ?? []).filter((row) => row.update <= checkpoint.update);
     return new Trainer(options.config ?? checkpoint.config, checkpoint.shape, {
-      checkpoint,
-      history,
-      freshOptimizer: options.freshOptimizer ?? false,
+      resumed: { checkpoint, history, freshOptimizer: options.freshOptimizer ?? false },
+      learner: options.learner,
     });
   }
 
@@ -225,7 +229,7 @@ export class Trainer {
 
   /** The current greedy policy (fast path). */
   policy(name = "ppo"): LearnedPolicy {
-    return new LearnedPolicy(this.shape, this.networks.snapshot(), { name });
+    return new LearnedPolicy(this.shape, this.learner.snapshot(), { name });
   }
 
   /**
@@ -240,13 +244,17 @@ export class Trainer {
     if (!imitation) return [];
     const teacher = new BestHeuristicTeacher(imitation.teachers);
     const data: Rollout[] = [], rows: ImitationRow[] = [];
-    this.#optimizer.learningRate = imitation.learningRate;
+    const learner = this.learner;
+    if (!(learner instanceof TfjsLearner)) {
+      throw new TypeError("The imitation phase needs the TensorFlow.js learner (tfjsLearner)");
+    }
+    learner.learningRate = imitation.learningRate;
     const episodesPerEnv = Math.ceil(imitation.episodes / config.envs);
     for (let round = 0; round < imitation.rounds; round++) {
       const started = performance.now();
       const actor = round === 0
         ? teacherActor(teacher)
-        : new LearnedPolicy(this.shape, this.networks.snapshot(), { mode: "sample" });
+        : new LearnedPolicy(this.shape, learner.snapshot(), { mode: "sample" });
       const rollout = collectRollout(this.#envs, actor, {
         shape: this.shape,
         episodesPerEnv,
@@ -259,7 +267,7 @@ export class Trainer {
         label: (decision) => teacherSlot(teacher, decision),
       });
       data.push(rollout);
-      const diagnostics = imitationUpdate(this.networks, this.#optimizer, data, {
+      const diagnostics = imitationUpdate(learner.networks, learner.optimizer, data, {
         epochs: imitation.epochs,
         minibatchSize: imitation.minibatchSize,
         valueCoef: imitation.valueCoef,
@@ -286,8 +294,8 @@ export class Trainer {
     const learningRate = config.annealLr
       ? config.learningRate * (1 - u / config.updates)
       : config.learningRate;
-    this.#optimizer.learningRate = learningRate;
-    const actor = new LearnedPolicy(this.shape, this.networks.snapshot(), { mode: "sample" });
+    this.learner.learningRate = learningRate;
+    const actor = new LearnedPolicy(this.shape, this.learner.snapshot(), { mode: "sample" });
     const started = performance.now();
     const rollout = collectRollout(this.#envs, actor, {
       shape: this.shape,
@@ -301,7 +309,7 @@ export class Trainer {
       weightRng: new Rng(hashInts(config.seed, STREAM.weights, u)),
     });
     const collected = performance.now();
-    const diagnostics = ppoUpdate(this.networks, this.#optimizer, rollout, {
+    const diagnostics = this.learner.update(rollout, {
       config,
       rng: new Rng(hashInts(config.seed, STREAM.minibatches, u)),
     });
@@ -346,15 +354,14 @@ export class Trainer {
       shape: this.shape,
       update: this.#update,
       progress: { steps: this.#steps, episodes: this.#episodes },
-      parameters: this.networks.snapshot(),
-      optimizer: this.#optimizer.state(),
+      parameters: this.learner.snapshot(),
+      optimizer: this.learner.optimizerState(),
     });
   }
 
   /** Frees the tensors. */
   dispose(): void {
-    this.networks.dispose();
-    this.#optimizer.dispose();
+    this.learner.dispose();
   }
 }
 

@@ -128,6 +128,9 @@ export const trainConfigSchema = z.object({
 }).refine((config) => !config.preference || config.reward === "objective", {
   message: 'preference needs reward "objective"',
   path: ["preference"],
+}).refine((config) => !config.preference || !config.attention, {
+  message: "preference conditions the seed's scorer only (not the attention allocator yet)",
+  path: ["preference"],
 });
 
 /** A validated training config. */

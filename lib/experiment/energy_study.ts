@@ -1,7 +1,7 @@
 /**
  * The makespan-energy study: one preference-conditioned policy per training seed, evaluated at
  * several energy weights, against policies trained at fixed weights, every heuristic and the
- * MILP optimum of the weighted objective, on the same held-out episodes. It reports the
+ * MILP optimum of the weighted objective, all on the same held-out episodes. It reports the
  * points, each seed's hypervolume ratio (conditioned over fixed-weight front), the heuristic
  * points that dominate a point of the conditioned front, the frugal end's saving, and the
  * fairness of each policy across tenants.
@@ -93,8 +93,6 @@ export interface EnergyStudyOptions {
   weights: readonly number[];
   /** Weights of the MILP points, ascending (none: no MILP). */
   milpWeights: readonly number[];
-  /** Episodes the MILP points average over (the first of the evaluation episodes). */
-  milpEpisodes: number;
   /** MILP time limit per instance, seconds. */
   milpTimeLimit: number;
   /** The objective's scales. */
@@ -165,7 +163,7 @@ export async function energyFrontStudy(
   const milp = options.milpWeights.length === 0 ? [] : await milpPoints(scenario, {
     weights: options.milpWeights,
     objective: options.objective,
-    episodes: options.milpEpisodes,
+    episodes,
     seed,
     timeLimit: options.milpTimeLimit,
   });

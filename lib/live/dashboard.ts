@@ -71,6 +71,7 @@ td, th { padding: 0.2em 0.8em; border-bottom: 1px solid #ddd; text-align: left; 
 <body>
 <h1>schedlab live cluster</h1>
 <div id="counts">connecting…</div>
+<div id="energy"></div>
 <table id="nodes"><thead><tr><th>node</th><th>heartbeat</th><th>activity</th>
 <th>threads</th><th>slowdown</th><th>stands for</th></tr></thead><tbody></tbody></table>
 <p id="queue"></p>
@@ -85,6 +86,11 @@ async function refresh() {
       "policy " + (status.policy ?? "-") + " | " + status.submitted + " submitted, " +
       status.queued + " queued, " + status.running + " running, " + status.completed +
       " completed | " + status.reclaimed + " reclaimed, " + status.deadLetters + " dead letters";
+    document.getElementById("energy").textContent = status.energy
+      ? "energy (estimated from the nodes' power model): " + status.energy.joules.toFixed(0) +
+        " J so far (" + status.energy.idleJoules.toFixed(0) + " J idle), drawing " +
+        status.energy.watts.toFixed(1) + " W now"
+      : "energy: some node has no power model";
     document.querySelector("#nodes tbody").innerHTML = status.nodes.map((node) => {
       const r = node.registration;
       const activity = node.running ? "running " + node.running : node.waiting ? "waiting" : "idle";

@@ -28,8 +28,8 @@ export { pollUntil } from "./poll.ts";
 export type { PollOptions } from "./poll.ts";
 export { LiveState } from "./state.ts";
 export type { Choice, LiveStateOptions, Placement } from "./state.ts";
-export { formatStatus, readStatus } from "./status.ts";
-export type { ClusterStatus, GanttBar, NodeStatus } from "./status.ts";
+export { energyLine, formatStatus, liveEnergy, readStatus } from "./status.ts";
+export type { ClusterStatus, GanttBar, LiveEnergy, NodeStatus } from "./status.ts";
 export {
   liveWorkloadSchema,
   loadLiveWorkload,

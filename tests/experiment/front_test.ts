@@ -59,7 +59,6 @@ Deno.test("energyFrontStudy() compares fronts, finds dominating heuristics, size
     heuristics: [makeBaseline("sufferage"), energyAwareFinish(0.5), makeBaseline("random")],
     weights: [0, 1],
     milpWeights: [0, 1],
-    milpEpisodes: 2,
     milpTimeLimit: 5,
     objective,
     episodes: 6,

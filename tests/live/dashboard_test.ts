@@ -55,6 +55,11 @@ Deno.test("the dashboard shows the 9 nodes and its Gantt chart gains bars as tas
     clearInterval(watch);
     const counts = seen.filter((n) => n >= 0);
     assert.ok(counts.some((n) => n > 0 && n < 20), `intermediate counts: ${counts.join(",")}`);
+    const energy = await page.$eval("#energy", (element) => element.textContent);
+    assert.match(
+      energy ?? "",
+      /^energy \(estimated from the nodes' power model\): [1-9]\d* J so far/,
+    );
     const text = await page.$eval("#counts", (element) => element.textContent);
     assert.match(
       text ?? "",

@@ -8,7 +8,7 @@
  */
 import { loadTrainConfig, trainRun } from "../agent/mod.ts";
 import { reportTable } from "../experiment/mod.ts";
-import { integerFlag, parseFlags, progressBar, runCommand, UsageError } from "./common.ts";
+import { integerFlag, parseFlags, progressBar, requiredFlag, runCommand } from "./common.ts";
 
 const USAGE =
   "./schedlab train --config experiments/NAME.json [--out DIR] [--resume DIR] [--updates N] [--seed S] [--no-evaluate]";
@@ -27,8 +27,7 @@ if (import.meta.main) {
       seed: { type: "string", arg: "S", help: "the run's seed (default: the config's)" },
       "no-evaluate": { type: "boolean", help: "skip the final evaluation beside the baselines" },
     });
-    if (flags.config === undefined) throw new UsageError("--config is required");
-    const loaded = await loadTrainConfig(flags.config);
+    const loaded = await loadTrainConfig(requiredFlag("config", flags.config));
     const config = {
       ...loaded,
       updates: integerFlag("updates", flags.updates, loaded.updates, 0),

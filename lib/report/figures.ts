@@ -153,6 +153,8 @@ export function lineChart(options: {
   steps?: boolean;
   /** Points only, no lines (e.g. residuals of repeated measurements). */
   markersOnly?: boolean;
+  /** The y axis's range (default: from zero to the data). */
+  yRange?: readonly [number, number];
 }): Figure {
   const data: Record<string, unknown>[] = [];
   options.series.forEach((series, i) => {
@@ -202,6 +204,7 @@ export function lineChart(options: {
   });
   const figure = layout(options.title, options.xTitle, options.yTitle);
   if (options.logX) figure.xaxis = { ...(figure.xaxis as object), type: "log" };
+  if (options.yRange) figure.yaxis = { ...(figure.yaxis as object), range: options.yRange };
   return { data, layout: figure };
 }
 
@@ -257,6 +260,34 @@ export function ganttChart(
       },
     }),
   };
+}
+
+/**
+ * Points of a plane in groups, each as markers or as a line through its points (a front),
+ * with an optional label per point (shown on hover).
+ */
+export function scatterChart(options: {
+  title: string;
+  groups: readonly {
+    name: string;
+    x: readonly number[];
+    y: readonly number[];
+    labels?: readonly string[];
+    line?: boolean;
+  }[];
+  xTitle: string;
+  yTitle: string;
+}): Figure {
+  const data = options.groups.map((group, i) => ({
+    type: "scatter",
+    mode: group.line ? "lines+markers" : "markers",
+    name: group.name,
+    x: group.x,
+    y: group.y,
+    ...(group.labels ? { text: group.labels } : {}),
+    marker: { color: PALETTE[i % PALETTE.length], size: group.line ? 8 : 7, opacity: 0.85 },
+  }));
+  return { data, layout: layout(options.title, options.xTitle, options.yTitle) };
 }
 
 /** Log-log scatter of measured vs predicted values with the identity line. */

@@ -3,15 +3,14 @@ import {
   agentShape,
   criticInputs,
   criticInputSize,
-  EMBEDDING_VARIANTS,
   initialParameters,
   parameterLayout,
   parseTrainConfig,
-  variantConfig,
 } from "../../lib/agent/mod.ts";
 import { type Decision, IDLE } from "../../lib/env/mod.ts";
 import { makeEnv, resolveScenario } from "../../lib/experiment/mod.ts";
 import { Rng } from "../../lib/random/mod.ts";
+import { loadSweep, resolveRuns } from "../../lib/sweep/mod.ts";
 
 const HEADLINE = parseTrainConfig(
   JSON.parse(
@@ -59,11 +58,18 @@ function expectedRow(decision: Decision, d: number, window: number): number[] {
   return [...oneHot, ...decision.state, ...mean, ...max, candidates.length / window];
 }
 
-for (const variant of EMBEDDING_VARIANTS) {
-  Deno.test(`criticInputs() lays out every row as criticInputSize() says (${variant.name})`, () => {
-    const config = variantConfig(HEADLINE, { variant, seed: 0, updates: 1 });
+/** The embedding ablation's arms (every embedding, learned sizes, none). */
+const ABLATION = resolveRuns(
+  await loadSweep(
+    new URL("../../experiments/sweeps/embedding-ablation.json", import.meta.url).pathname,
+  ),
+  { seeds: 1, updates: 1 },
+).runs;
+
+for (const { arm, config } of ABLATION) {
+  Deno.test(`criticInputs() lays out every row as criticInputSize() says (${arm})`, () => {
     const shape = agentShape(config);
-    const sample = decisions(variant.embedding, 60);
+    const sample = decisions(config.train.embedding, 60);
     assert.ok(sample.some((d) => d.mask.subarray(0, shape.window).includes(0)));
     const batch = {
       size: sample.length,

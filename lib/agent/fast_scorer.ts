@@ -38,7 +38,7 @@ export class FastScorer implements Scorer {
   readonly #out: Float32Array;
   readonly #outBias: number;
   readonly #idleBias: number;
-  readonly #shared: Float32Array;
+  readonly #shared: Float64Array;
   readonly #condition: Float32Array;
   readonly #activations: Float32Array[];
   readonly #embed: { w: Float32Array; b: Float32Array; out: Float32Array } | undefined;
@@ -76,7 +76,7 @@ export class FastScorer implements Scorer {
         idleBias: get(`scorer/idle${knotSuffix(k)}`)[0]!,
       }))
       : [];
-    this.#shared = new Float32Array(shape.scorerHidden[0]!);
+    this.#shared = new Float64Array(shape.scorerHidden[0]!);
     this.#condition = new Float32Array(shape.scorerHidden[0]!);
     this.#activations = shape.scorerHidden.map((width) => new Float32Array(width));
   }
@@ -116,10 +116,37 @@ export class FastScorer implements Scorer {
       }
     }
     const first = this.#activations[0]!;
+    // One fused pass per candidate where it can: one hidden layer, one head, at most two
+    // non-zero features (the one-hot kind and the parameter).
+    const fused = this.#weights.length === 1 && this.#knotHeads.length === 0 && !conditioned &&
+      !this.#embed;
+    const head = this.#out, outBias = this.#outBias;
     for (let slot = 0; slot <= window; slot++) {
       if (!mask[slot]) {
         out[slot] = -Infinity;
         continue;
+      }
+      if (fused) {
+        let r1 = 0, v1 = 0, r2 = 0, v2 = 0, rows = 0;
+        if (slot < window) {
+          for (let e = slot * d, end = e + d; e < end; e++) {
+            const x = features[e]!;
+            if (x === 0) continue;
+            const row = (taskBase + e - slot * d) * width;
+            if (rows === 0) (r1 = row, v1 = x);
+            else if (rows === 1) (r2 = row, v2 = x);
+            rows++;
+          }
+        }
+        if (rows <= 2) {
+          let score = outBias;
+          for (let j = 0; j < width; j++) {
+            const z = shared[j]! + v1 * w0[r1 + j]! + v2 * w0[r2 + j]!;
+            if (z > 0) score += z * head[j]!;
+          }
+          out[slot] = slot === window ? score + this.#idleBias : score;
+          continue;
+        }
       }
       first.set(shared);
       if (slot < window && conditioned) {

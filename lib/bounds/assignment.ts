@@ -36,13 +36,8 @@ export function solveAssignment(
   if (cost.length !== rows * cols) {
     throw new RangeError(`Expected ${rows * cols} costs but found ${cost.length}`);
   }
-  // 1-based potentials and matching, column 0 is the virtual start.
-  const u = new Float64Array(rows + 1);
-  const v = new Float64Array(cols + 1);
-  const rowOf = new Int32Array(cols + 1);
-  const way = new Int32Array(cols + 1);
-  const minv = new Float64Array(cols + 1);
-  const used = new Uint8Array(cols + 1);
+  const state = hungarianState(rows, cols);
+  const { u, v, rowOf, way, minv, used } = state;
   for (let row = 1; row <= rows; row++) {
     rowOf[0] = row;
     let j0 = 0;
@@ -66,7 +61,7 @@ export function solveAssignment(
           j1 = j;
         }
       }
-      shiftPotentials({ u, v, minv, used, rowOf }, delta, 0, cols);
+      shiftPotentials(state, delta, 0, cols);
       j0 = j1;
     } while (rowOf[j0] !== 0);
     augment(rowOf, way, j0);
@@ -97,11 +92,30 @@ export function augment(rowOf: Int32Array, way: Int32Array, j0: number): void {
 
 /** The Hungarian algorithm's arrays (1-based rows and columns, column 0 virtual). */
 export interface HungarianState {
+  /** Row potentials. */
   readonly u: Float64Array;
+  /** Column potentials. */
   readonly v: Float64Array;
+  /** Each column's least reduced cost in the current phase. */
   readonly minv: Float64Array;
+  /** Columns visited in the current phase. */
   readonly used: Uint8Array;
+  /** The row matched to each column (0: none). */
   readonly rowOf: Int32Array;
+  /** The previous column on each column's alternating path. */
+  readonly way: Int32Array;
+}
+
+/** Fresh Hungarian arrays for `rows` rows and `cols` columns (1-based, column 0 virtual). */
+export function hungarianState(rows: number, cols: number): HungarianState {
+  return {
+    u: new Float64Array(rows + 1),
+    v: new Float64Array(cols + 1),
+    minv: new Float64Array(cols + 1),
+    used: new Uint8Array(cols + 1),
+    rowOf: new Int32Array(cols + 1),
+    way: new Int32Array(cols + 1),
+  };
 }
 
 /**

@@ -6,7 +6,7 @@
  * @module
  */
 import type { Instance, Schedule } from "../env/mod.ts";
-import { augment, shiftPotentials } from "./assignment.ts";
+import { augment, hungarianState, shiftPotentials } from "./assignment.ts";
 
 /** The optimum and a schedule that attains it. */
 export interface CompletionOptimum {
@@ -79,16 +79,10 @@ export function slotAssignment(
   const base = new Int32Array(m + 1);
   for (let node = 0; node < m; node++) base[node + 1] = base[node]! + slots[node]!;
   const cols = base[m]!;
-  // 1-based potentials and matching, column 0 is the virtual start (as in solveAssignment).
-  const u = new Float64Array(rows + 1);
-  const v = new Float64Array(cols + 1);
-  const rowOf = new Int32Array(cols + 1);
-  const way = new Int32Array(cols + 1);
-  const minv = new Float64Array(cols + 1);
-  const used = new Uint8Array(cols + 1);
+  const state = hungarianState(rows, cols);
+  const { u, v, rowOf, way, minv, used } = state;
   const matched = new Int32Array(m);
   const nodeOf = new Int32Array(cols + 1);
-  const state = { u, v, minv, used, rowOf };
   for (let node = 0; node < m; node++) nodeOf.fill(node, base[node]! + 1, base[node + 1]! + 1);
   for (let row = 1; row <= rows; row++) {
     rowOf[0] = row;

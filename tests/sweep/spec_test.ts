@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { codeVersion, jobId, loadSweep, mergePatch, resolveRuns } from "../../lib/sweep/mod.ts";
+import { jobId, loadSweep, mergePatch, resolveRuns } from "../../lib/sweep/mod.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const TINY = `${ROOT}tests/sweep/tiny.json`;

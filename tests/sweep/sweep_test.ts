@@ -1,20 +1,24 @@
 // Against a real redis-server and real worker processes (Debian's redis-server; the launcher
-// installs it for `./schedlab test`). Runs are tiny: the toy config, 2-15 PPO updates.
+// installs it for `./schedlab test`). Runs are tiny: the toy config, 2-15 PPO updates
+// (200 for a run that is stopped at once).
 import assert from "node:assert/strict";
+import { Queue } from "bullmq";
 import { connectRedis, startRedisServer } from "../../lib/live/redis.ts";
 import {
+  codeVersion,
   DETERMINISTIC_FILES,
   loadSweep,
+  resolveRuns,
   runJob,
   runRatios,
   type RunSpec,
   runSweep,
   startSweepWorker,
   SWEEP_KEYS,
+  SWEEP_QUEUE,
   type SweepResult,
   workerCommand,
 } from "../../lib/sweep/mod.ts";
-import { resolveRuns } from "../../lib/sweep/spec.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const TINY = `${ROOT}tests/sweep/tiny.json`;
@@ -220,6 +224,38 @@ Deno.test("a worker killed with kill -9 mid-run: another worker re-runs it; ever
         await w.child.status;
         await w.done;
       }
+      await server.stop();
+    }
+  });
+});
+
+Deno.test("a worker stopped with Ctrl-C kills its run's process and gives the run back to the queue", async () => {
+  await withTempDir(async (dir) => {
+    const server = await startRedisServer({ dir: `${dir}/redis` });
+    const queue = new Queue(SWEEP_QUEUE, { connection: { url: server.url } });
+    const worker = spawnWorker(server.url, 30);
+    try {
+      const [run] = resolveRuns(await loadSweep(TINY), { arms: ["seed-5d"], updates: 200 }).runs;
+      await queue.add("seed-5d", { run, commit: await codeVersion() }, {
+        jobId: "run-ctrl-c",
+        attempts: 3,
+      });
+      await until(() => worker.lines.some((line) => line.includes("started (pid")), 60, "a run");
+      const started = worker.lines.find((line) => line.includes("started (pid"))!;
+      const childPid = Number(started.match(/pid (\d+)/)![1]);
+      worker.child.kill("SIGINT");
+      assert.equal((await worker.child.status).code, 0);
+      assert.ok(!alive(childPid), "the run's process is gone");
+      assert.equal(await queue.getJobState("run-ctrl-c"), "waiting");
+      const job = await queue.getJob("run-ctrl-c");
+      assert.match(job!.failedReason, /stopped during/);
+    } finally {
+      try {
+        worker.child.kill("SIGKILL");
+      } catch { /* exited */ }
+      await worker.child.status;
+      await worker.done;
+      await queue.close();
       await server.stop();
     }
   });

@@ -70,5 +70,23 @@ export {
   trainSeeds,
 } from "./run.ts";
 export type { TrainRunOptions, TrainRunResult } from "./run.ts";
-export { adaptationStudy, profilingCost } from "./adapt.ts";
-export type { AdaptationCurves, AdaptationOptions } from "./adapt.ts";
+export {
+  compareFineTunings,
+  fineTune,
+  kindShares,
+  leaveOneKindOut,
+  maxMinMakespan,
+  PLAIN_FINE_TUNING,
+  pretrainConfig,
+  zeroShotRatios,
+} from "./adapt.ts";
+export type {
+  AdaptationCurve,
+  AdaptationRun,
+  CurveOptions,
+  FineTuning,
+  LeaveOneKindOutOptions,
+  LeaveOneKindOutResult,
+  ScratchRun,
+  ZeroShot,
+} from "./adapt.ts";

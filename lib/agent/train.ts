@@ -116,7 +116,7 @@ export class Trainer {
   private constructor(
     config: TrainConfig,
     shape: AgentShape,
-    resumed?: { checkpoint: Checkpoint; history: CurveRow[] },
+    resumed?: { checkpoint: Checkpoint; history: CurveRow[]; freshOptimizer: boolean },
   ) {
     const checkpoint = resumed?.checkpoint;
     this.config = config;
@@ -128,7 +128,7 @@ export class Trainer {
     this.#optimizer = new Adam([...this.networks.variables.values()], {
       learningRate: config.learningRate,
     });
-    if (checkpoint) this.#optimizer.restore(checkpoint.optimizer);
+    if (checkpoint && !resumed.freshOptimizer) this.#optimizer.restore(checkpoint.optimizer);
     this.#envs = Array.from({ length: config.envs }, () => makeEnv(train));
     this.#evalEnv = makeEnv(resolveScenario(config.evaluate));
     this.#evalSeeds = Array.from(
@@ -150,11 +150,13 @@ export class Trainer {
   /**
    * A session resumed from a checkpoint folder; with `config`, it must describe the same
    * networks (its `updates` may extend the run). `history`, the run's learning curve so far,
-   * is continued (its rows after the checkpoint's update are dropped).
+   * is continued (its rows after the checkpoint's update are dropped). With `freshOptimizer`
+   * the weights are restored but Adam starts anew (fine-tuning without the pretraining's
+   * moments).
    */
   static async resume(
     dir: string,
-    options: { config?: TrainConfig; history?: readonly CurveRow[] } = {},
+    options: { config?: TrainConfig; history?: readonly CurveRow[]; freshOptimizer?: boolean } = {},
   ): Promise<Trainer> {
     await initTensorflow();
     const expected = options.config ? agentShape(options.config) : undefined;
@@ -163,6 +165,7 @@ export class Trainer {
     return new Trainer(options.config ?? checkpoint.config, checkpoint.shape, {
       checkpoint,
       history,
+      freshOptimizer: options.freshOptimizer ?? false,
     });
   }
 

@@ -68,6 +68,38 @@ export const PROFILE_EMBEDDING: Embedding = {
   },
 };
 
+/**
+ * How a kind's running time grows with its parameter, as a user states it from the algorithm
+ * without timing anything: the exponent e of "time ~ parameter^e" (matrix product n^3, trial
+ * division up to n about n^1.5, sorting n log n about n^1, file operations linear).
+ */
+export const STATED_GROWTH: Readonly<Record<TaskKind, number>> = {
+  matmul: 3,
+  primes: 1.5,
+  sort: 1,
+  fileio: 1,
+};
+
+/** The largest stated growth exponent, which maps to 1 in the character embedding. */
+const GROWTH_SCALE = 3;
+
+/**
+ * The resource character of a kind, as a user can state it for a new kind without timing it:
+ * the resource profile, the stated growth exponent and the parameter. Unlike the one-hot
+ * embeddings it gives a never-seen kind a meaningful position.
+ */
+export const CHARACTER_EMBEDDING: Embedding = {
+  name: "character",
+  dimension: 7,
+  description:
+    "multi-core scaling, CPU, memory and I/O intensity, CPU-vs-I/O balance, stated growth exponent / 3, log-normalised parameter",
+  encode(kind, parameter, out, offset) {
+    PROFILE_EMBEDDING.encode(kind, parameter, out, offset);
+    out[offset + 6] = out[offset + 5]!;
+    out[offset + 5] = STATED_GROWTH[kind] / GROWTH_SCALE;
+  },
+};
+
 /** The control of the embedding ablation: the task is not shown at all. */
 export const NONE_EMBEDDING: Embedding = {
   name: "none",
@@ -77,7 +109,9 @@ export const NONE_EMBEDDING: Embedding = {
 };
 
 const REGISTRY = new Map<string, Embedding>(
-  [SEED_EMBEDDING, LOG_EMBEDDING, PROFILE_EMBEDDING, NONE_EMBEDDING].map((e) => [e.name, e]),
+  [SEED_EMBEDDING, LOG_EMBEDDING, PROFILE_EMBEDDING, CHARACTER_EMBEDDING, NONE_EMBEDDING].map((
+    e,
+  ) => [e.name, e]),
 );
 
 /** Names of the registered embeddings. */

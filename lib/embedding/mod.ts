@@ -1,9 +1,10 @@
 /**
- * Named task embeddings (seed 5-d, log-scaled, resource profile, none) and their registry.
+ * Named task embeddings (seed 5-d, log-scaled, resource profile, resource character, none) and their registry.
  *
  * @module
  */
 export {
+  CHARACTER_EMBEDDING,
   embedding,
   embeddingNames,
   LOG_EMBEDDING,
@@ -11,5 +12,6 @@ export {
   PROFILE_EMBEDDING,
   registerEmbedding,
   SEED_EMBEDDING,
+  STATED_GROWTH,
 } from "./embeddings.ts";
 export type { Embedding } from "./embeddings.ts";

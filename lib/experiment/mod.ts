@@ -32,3 +32,21 @@ export { markdownTable, reportTable } from "./table.ts";
 export { interquartileMean, performanceProfile, stratifiedBootstrap } from "./robust.ts";
 export { parameterSweep } from "./sweep.ts";
 export type { SweepPoint } from "./sweep.ts";
+export {
+  embeddingRegression,
+  estimateDurations,
+  fitProfiles,
+  priceOfProfiling,
+  profileGrid,
+  profileRuns,
+  profilingCrossover,
+  summariseProfiling,
+} from "./profiling.ts";
+export type {
+  DurationEstimator,
+  PointSource,
+  ProfiledRun,
+  ProfilingPoint,
+  ProfilingStudyOptions,
+  ProfilingSummary,
+} from "./profiling.ts";

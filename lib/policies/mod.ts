@@ -26,5 +26,7 @@ export {
   SUFFERAGE,
 } from "./mappers.ts";
 export type { BatchMapper, MappingInput } from "./mappers.ts";
+export { EstimatedDurationsPolicy } from "./estimated.ts";
+export type { DurationEstimate } from "./estimated.ts";
 export { energyAwareFinish, minEnergy, minEnergyDelay } from "./energy.ts";
 export { baselineNames, energyBaselineNames, makeBaseline, SEED_BASELINES } from "./registry.ts";

@@ -153,6 +153,8 @@ export function lineChart(options: {
   steps?: boolean;
   /** Points only, no lines (e.g. residuals of repeated measurements). */
   markersOnly?: boolean;
+  /** The y axis's range (default: from zero to the data). */
+  yRange?: readonly [number, number];
 }): Figure {
   const data: Record<string, unknown>[] = [];
   options.series.forEach((series, i) => {
@@ -202,6 +204,7 @@ export function lineChart(options: {
   });
   const figure = layout(options.title, options.xTitle, options.yTitle);
   if (options.logX) figure.xaxis = { ...(figure.xaxis as object), type: "log" };
+  if (options.yRange) figure.yaxis = { ...(figure.yaxis as object), range: options.yRange };
   return { data, layout: figure };
 }
 

@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
+import { SEED_CALIBRATION } from "../../lib/duration/mod.ts";
 import {
   embedding,
   embeddingNames,
   registerEmbedding,
   SEED_EMBEDDING,
+  STATED_GROWTH,
 } from "../../lib/embedding/mod.ts";
 
 Deno.test("embedding('seed') is one-hot kind + linearly normalised parameter", () => {
@@ -25,7 +27,22 @@ Deno.test("embedding('log') and embedding('profile') differ from the seed's", ()
 });
 
 Deno.test("embedding() names the unknown embedding and the known ones", () => {
-  assert.throws(() => embedding("word2vec"), /seed, log, profile, none.*"word2vec"/);
+  assert.throws(() => embedding("word2vec"), /seed, log, profile, character, none.*"word2vec"/);
   assert.ok(embeddingNames().includes("none"));
   assert.throws(() => registerEmbedding(SEED_EMBEDDING), /already registered/);
+});
+
+Deno.test("embedding('character') tells every kind apart by what a user states, not by identity", () => {
+  const kinds = ["matmul", "primes", "sort", "fileio"] as const;
+  const rows = kinds.map((kind) => {
+    const out = new Float32Array(7);
+    embedding("character").encode(kind, 1e9, out, 0);
+    assert.equal(out[6], 1); // parameter above the range is clipped to its top
+    return Array.from(out).join(",");
+  });
+  assert.equal(new Set(rows).size, kinds.length);
+  for (const kind of kinds) {
+    // The stated exponent is close to the one fitted to the original's measurements.
+    assert.ok(Math.abs(STATED_GROWTH[kind] - SEED_CALIBRATION.kinds[kind].exponent) < 0.2, kind);
+  }
 });

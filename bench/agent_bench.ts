@@ -3,7 +3,10 @@
  * the Float32Array fast paths (the seed scorer and the attention allocator of
  * experiments/attention.json) vs the seed scorer through TensorFlow.js-wasm on the same 256
  * decisions, experience collection (environment steps per iteration = the rollout's size,
- * printed), and one training update of each network. Run with `./schedlab bench`.
+ * printed), and one training update of each network. Before the benches it prints the PPO
+ * update of the headline config on the array path (MlpLearner) beside the TensorFlow.js
+ * reference (TfjsLearner), measured alternately on the same rollouts, their ratio, and the
+ * update's share of a training iteration (collection + update). Run with `./schedlab bench`.
  */
 import * as tf from "@tensorflow/tfjs";
 import {
@@ -14,7 +17,9 @@ import {
   initTensorflow,
   LearnedPolicy,
   makeScorer,
+  mlpLearner,
   parseTrainConfig,
+  tfjsLearner,
   Trainer,
 } from "../lib/agent/mod.ts";
 import { type Decision, IDLE } from "../lib/env/mod.ts";
@@ -56,7 +61,7 @@ Deno.bench("act: fast path, 256 decisions", { group: "act", baseline: true }, ()
   for (const d of decisions) fast.score(d, scores);
 });
 
-const attention = makeScorer(attentionTrainer.shape, attentionTrainer.networks.snapshot());
+const attention = makeScorer(attentionTrainer.shape, attentionTrainer.learner.snapshot());
 
 Deno.bench("act: attention fast path, 256 decisions", { group: "act" }, () => {
   for (const d of decisions) attention.score(d, scores);
@@ -77,7 +82,7 @@ Deno.bench("act: tfjs-wasm, 256 decisions one at a time", { group: "act" }, () =
 });
 
 const envs = Array.from({ length: config.envs }, () => makeEnv(resolveScenario(config.train)));
-const actor = new LearnedPolicy(shape, trainer.networks.snapshot(), { mode: "sample" });
+const actor = new LearnedPolicy(shape, trainer.learner.snapshot(), { mode: "sample" });
 let seed = 0;
 const probe = collectRollout(envs, actor, {
   shape,
@@ -106,6 +111,54 @@ Deno.bench(
     });
   },
 );
+
+// The update, side by side: both paths from the same weights on the same rollouts, alternately.
+const iterations = Array.from({ length: 6 }, (_, k) => {
+  const started = performance.now();
+  const rollout = collectRollout(envs, actor, {
+    shape,
+    episodesPerEnv: config.episodesPerEnv,
+    episodeSeed: (e, episode) => 7_000_000 + k * 1000 + e * 100 + episode,
+    rng: new Rng(100 + k),
+    reward: "elapsed",
+    rewardScale: 100,
+  });
+  return { rollout, collectMs: performance.now() - started };
+});
+const weights = trainer.learner.snapshot();
+const learners = [mlpLearner, tfjsLearner].map((make) =>
+  make(shape, { parameters: weights, learningRate: config.learningRate })
+);
+const updateMs = [0, 0];
+iterations.forEach(({ rollout }, k) => {
+  learners.forEach((learner, path) => {
+    const started = performance.now();
+    learner.update(rollout, { config, rng: new Rng(k) });
+    // The first update of each path warms it up and is not counted.
+    if (k > 0) updateMs[path]! += performance.now() - started;
+  });
+});
+const counted = iterations.length - 1;
+const [fastMs, referenceMs] = updateMs.map((ms) => ms / counted) as [number, number];
+const collectMs = iterations.slice(1).reduce((sum, it) => sum + it.collectMs, 0) / counted;
+const steps = iterations.reduce((sum, it) => sum + it.rollout.size, 0) / iterations.length;
+console.log(
+  [
+    `PPO update of the headline config (≈${
+      Math.round(steps)
+    } steps, ${config.epochs} epochs x ${config.minibatches} minibatches), mean of ${counted}:`,
+    `  array path (MlpLearner)        ${fastMs.toFixed(1)} ms`,
+    `  tfjs reference (TfjsLearner)   ${referenceMs.toFixed(1)} ms`,
+    `  ratio                          ${(referenceMs / fastMs).toFixed(2)}x`,
+    `  collection                     ${collectMs.toFixed(1)} ms (${
+      Math.round(steps / collectMs)
+    }k steps/s)`,
+    `  update share of an iteration   ${(100 * fastMs / (fastMs + collectMs)).toFixed(0)}% (${
+      (100 * referenceMs / (referenceMs + collectMs)).toFixed(0)
+    }% with the reference)`,
+  ].join("\n"),
+);
+learners.forEach((learner) => learner.dispose());
 
 Deno.bench("one training update: collection + PPO update (4 epochs x 4 minibatches)", {
   group: "train",

@@ -17,7 +17,19 @@ export interface AdamState {
   readonly v: readonly Float32Array[];
 }
 
-/** The optimizer. */
+/** Adam's hyper-parameters other than the learning rate. */
+export interface AdamOptions {
+  /** Learning rate of the first step. */
+  readonly learningRate: number;
+  /** β1, 0.9 by default. */
+  readonly beta1?: number;
+  /** β2, 0.999 by default. */
+  readonly beta2?: number;
+  /** ε, 1e-5 by default (as PPO implementations use). */
+  readonly epsilon?: number;
+}
+
+/** The optimizer over TensorFlow.js variables (the reference path and tfjs networks). */
 export class Adam {
   /** Learning rate of the next step. */
   learningRate: number;
@@ -31,12 +43,9 @@ export class Adam {
 
   /**
    * @param variables what it optimises, in a fixed order
-   * @param options learning rate, β1 (0.9), β2 (0.999), ε (1e-5, as PPO implementations use)
+   * @param options learning rate, β1, β2, ε
    */
-  constructor(
-    variables: readonly tf.Variable[],
-    options: { learningRate: number; beta1?: number; beta2?: number; epsilon?: number },
-  ) {
+  constructor(variables: readonly tf.Variable[], options: AdamOptions) {
     this.#variables = variables;
     this.learningRate = options.learningRate;
     this.#beta1 = options.beta1 ?? 0.9;
@@ -92,5 +101,85 @@ export class Adam {
   /** Frees the moments. */
   dispose(): void {
     tf.dispose([...this.#m, ...this.#v]);
+  }
+}
+
+/**
+ * The same optimizer over one flat Float32Array of parameters (the array training path): the
+ * moments are float32 like the tfjs one's, the arithmetic of a step is done in double
+ * precision and rounded once.
+ */
+export class FlatAdam {
+  /** Learning rate of the next step. */
+  learningRate: number;
+  readonly #m: Float32Array;
+  readonly #v: Float32Array;
+  readonly #lengths: readonly number[];
+  readonly #beta1: number;
+  readonly #beta2: number;
+  readonly #epsilon: number;
+  #step = 0;
+
+  /**
+   * @param lengths lengths of the parameters in the flat vector, in order
+   * @param options learning rate, β1, β2, ε
+   */
+  constructor(lengths: readonly number[], options: AdamOptions) {
+    const size = lengths.reduce((a, b) => a + b, 0);
+    this.#lengths = lengths;
+    this.#m = new Float32Array(size);
+    this.#v = new Float32Array(size);
+    this.learningRate = options.learningRate;
+    this.#beta1 = options.beta1 ?? 0.9;
+    this.#beta2 = options.beta2 ?? 0.999;
+    this.#epsilon = options.epsilon ?? 1e-5;
+  }
+
+  /** Steps taken. */
+  get step(): number {
+    return this.#step;
+  }
+
+  /** One step down `scale · gradient`. */
+  apply(params: Float32Array, gradient: Float64Array, scale: number): void {
+    this.#step++;
+    const b1 = this.#beta1, b2 = this.#beta2, eps = this.#epsilon, lr = this.learningRate;
+    const c1 = 1 - Math.pow(b1, this.#step), c2 = 1 - Math.pow(b2, this.#step);
+    const m = this.#m, v = this.#v;
+    for (let k = 0; k < params.length; k++) {
+      const g = gradient[k]! * scale;
+      const mk = b1 * m[k]! + (1 - b1) * g, vk = b2 * v[k]! + (1 - b2) * g * g;
+      m[k] = mk;
+      v[k] = vk;
+      params[k] = params[k]! - lr * ((mk / c1) / (Math.sqrt(vk / c2) + eps));
+    }
+  }
+
+  /** The state, copied out, one moment array per parameter. */
+  state(): AdamState {
+    const split = (flat: Float32Array) => {
+      let offset = 0;
+      return this.#lengths.map((length) => flat.slice(offset, offset += length));
+    };
+    return { step: this.#step, m: split(this.#m), v: split(this.#v) };
+  }
+
+  /** Restores a state saved by {@linkcode FlatAdam.state} or {@linkcode Adam.state}. */
+  restore(state: AdamState): void {
+    const lengths = this.#lengths;
+    const matches = (arrays: readonly Float32Array[]) =>
+      arrays.length === lengths.length && arrays.every((a, i) => a.length === lengths[i]);
+    if (!matches(state.m) || !matches(state.v)) {
+      throw new RangeError(
+        `Expected optimizer state for ${lengths.length} parameters of lengths [${lengths}] but found ${state.m.length}`,
+      );
+    }
+    this.#step = state.step;
+    let offset = 0;
+    state.m.forEach((values, i) => {
+      this.#m.set(values, offset);
+      this.#v.set(state.v[i]!, offset);
+      offset += values.length;
+    });
   }
 }

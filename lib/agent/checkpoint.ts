@@ -44,6 +44,7 @@ const commonSchema = z.object({
     window: z.number().int().positive(),
     scorerHidden: z.array(z.number().int().positive()).min(1),
     criticHidden: z.array(z.number().int().positive()).min(1),
+    preference: z.boolean().optional(),
     attention: attentionSchema.optional(),
   }),
   update: z.number().int().min(0),
@@ -225,4 +226,14 @@ export async function loadCheckpoint(dir: string, expected?: AgentShape): Promis
       dir,
     ),
   };
+}
+
+/** Where a checkpoint lives: the folder itself, or its `checkpoint/` subfolder. */
+export async function checkpointFolder(dir: string): Promise<string> {
+  try {
+    await Deno.stat(`${dir}/checkpoint/checkpoint.json`);
+    return `${dir}/checkpoint`;
+  } catch {
+    return dir;
+  }
 }

@@ -43,8 +43,24 @@ export const trainConfigSchema = z.object({
   learnedEmbedding: z.number().int().positive().optional(),
   /** The critic's hidden layer widths. */
   criticHidden: hidden.default([64, 64]),
-  /** Reward: "elapsed" (minus the time between decisions) or "final" (minus the makespan at the end). */
-  reward: z.enum(["elapsed", "final"]).default("elapsed"),
+  /**
+   * Reward: "elapsed" (minus the time between decisions), "final" (minus the makespan at the
+   * end) or "objective" (minus the training scenario's objective, step by step).
+   */
+  reward: z.enum(["elapsed", "final", "objective"]).default("elapsed"),
+  /**
+   * One policy for the makespan-energy front: each episode's energy weight w is drawn
+   * uniformly from [min, max] and fed to the scorer and the critic (needs reward "objective").
+   */
+  preference: z.object({
+    min: z.number().min(0).max(1),
+    max: z.number().min(0).max(1),
+  }).refine((range) => range.min <= range.max, {
+    message: "min must be <= max",
+    path: ["max"],
+  }).optional(),
+  /** Start from this checkpoint's (or run folder's) weights instead of random ones. */
+  initFrom: z.string().optional(),
   /** Seconds per unit of reward (rewards are divided by it). */
   rewardScale: z.number().positive().default(100),
   /** Number of PPO updates. */
@@ -109,6 +125,12 @@ export const trainConfigSchema = z.object({
   evalEpisodes: z.number().int().positive().default(32),
   /** Episodes of the final evaluation. */
   finalEvalEpisodes: z.number().int().positive().default(200),
+}).refine((config) => !config.preference || config.reward === "objective", {
+  message: 'preference needs reward "objective"',
+  path: ["preference"],
+}).refine((config) => !config.preference || !config.attention, {
+  message: "preference conditions the seed's scorer only (not the attention allocator yet)",
+  path: ["preference"],
 });
 
 /** A validated training config. */

@@ -7,13 +7,22 @@
  * @module
  */
 import type { Decision } from "../env/mod.ts";
-import { type AgentShape, type ParameterValues, scorerInputSize } from "./networks.ts";
+import {
+  type AgentShape,
+  type ParameterValues,
+  scorerInputSize,
+  taskInputSize,
+} from "./networks.ts";
+import { knotSuffix, knotWeights, PREFERENCE_KNOTS, preferenceSize } from "./preference.ts";
 import { FastAttention } from "./fast_attention.ts";
 
 /** An acting forward pass: the score of every slot of a decision. */
 export interface Scorer {
-  /** Writes the scores (window candidates, then idle) into `out`, -Infinity where masked. */
-  score(decision: Decision, out: Float64Array): void;
+  /**
+   * Writes the scores (window candidates, then idle) into `out`, -Infinity where masked; a
+   * conditioned network reads the energy weight `preference`.
+   */
+  score(decision: Decision, out: Float64Array, preference?: number): void;
 }
 
 /** The acting path of a shape's network: the seed's scorer or the attention allocator. */
@@ -29,9 +38,12 @@ export class FastScorer implements Scorer {
   readonly #out: Float32Array;
   readonly #outBias: number;
   readonly #idleBias: number;
-  readonly #shared: Float32Array;
+  readonly #shared: Float64Array;
+  readonly #condition: Float32Array;
   readonly #activations: Float32Array[];
   readonly #embed: { w: Float32Array; b: Float32Array; out: Float32Array } | undefined;
+  readonly #knotHeads: { out: Float32Array; outBias: number; idleBias: number }[];
+  readonly #knotWeights = new Float64Array(PREFERENCE_KNOTS.length);
 
   /**
    * @param shape sizes
@@ -57,15 +69,27 @@ export class FastScorer implements Scorer {
       b: get("scorer/embed/b"),
       out: new Float32Array(shape.learnedDim),
     };
-    this.#shared = new Float32Array(shape.scorerHidden[0]!);
+    this.#knotHeads = shape.preference
+      ? PREFERENCE_KNOTS.map((_, k) => ({
+        out: get(`scorer/wOut${knotSuffix(k)}`),
+        outBias: get(`scorer/bOut${knotSuffix(k)}`)[0]!,
+        idleBias: get(`scorer/idle${knotSuffix(k)}`)[0]!,
+      }))
+      : [];
+    this.#shared = new Float64Array(shape.scorerHidden[0]!);
+    this.#condition = new Float32Array(shape.scorerHidden[0]!);
     this.#activations = shape.scorerHidden.map((width) => new Float32Array(width));
   }
 
   /**
    * Writes the score of every slot of a decision (window candidates, then idle) into `out`,
    * -Infinity where the mask forbids the slot.
+   *
+   * @param decision the decision
+   * @param out the scores, window + 1 of them
+   * @param preference the energy weight w, read when the shape has preference
    */
-  score(decision: Decision, out: Float64Array): void {
+  score(decision: Decision, out: Float64Array, preference = 0): void {
     const { nodeCount: m, nodeStateSize, embeddingDim: d, window } = this.#shape;
     const w0 = this.#weights[0]!, width = this.#shared.length;
     const shared = this.#shared;
@@ -81,13 +105,53 @@ export class FastScorer implements Scorer {
       for (let j = 0; j < width; j++) shared[j]! += x * w0[row + j]!;
     }
     const taskBase = m + stateSize, features = decision.features, mask = decision.mask;
+    // Conditioning [w, w·one-hot(node)], rows after the task's: it shifts the task slots only.
+    const conditioned = preferenceSize(this.#shape) > 0 && preference !== 0;
+    if (this.#knotHeads.length > 0) knotWeights(preference, this.#knotWeights);
+    if (conditioned) {
+      const base = (taskBase + taskInputSize(this.#shape)) * width;
+      const nodeBase = base + (1 + decision.node) * width;
+      for (let j = 0; j < width; j++) {
+        this.#condition[j] = preference * (w0[base + j]! + w0[nodeBase + j]!);
+      }
+    }
     const first = this.#activations[0]!;
+    // One fused pass per candidate where it can: one hidden layer, one head, at most two
+    // non-zero features (the one-hot kind and the parameter).
+    const fused = this.#weights.length === 1 && this.#knotHeads.length === 0 && !conditioned &&
+      !this.#embed;
+    const head = this.#out, outBias = this.#outBias;
     for (let slot = 0; slot <= window; slot++) {
       if (!mask[slot]) {
         out[slot] = -Infinity;
         continue;
       }
+      if (fused) {
+        let r1 = 0, v1 = 0, r2 = 0, v2 = 0, rows = 0;
+        if (slot < window) {
+          for (let e = slot * d, end = e + d; e < end; e++) {
+            const x = features[e]!;
+            if (x === 0) continue;
+            const row = (taskBase + e - slot * d) * width;
+            if (rows === 0) (r1 = row, v1 = x);
+            else if (rows === 1) (r2 = row, v2 = x);
+            rows++;
+          }
+        }
+        if (rows <= 2) {
+          let score = outBias;
+          for (let j = 0; j < width; j++) {
+            const z = shared[j]! + v1 * w0[r1 + j]! + v2 * w0[r2 + j]!;
+            if (z > 0) score += z * head[j]!;
+          }
+          out[slot] = slot === window ? score + this.#idleBias : score;
+          continue;
+        }
+      }
       first.set(shared);
+      if (slot < window && conditioned) {
+        for (let j = 0; j < width; j++) first[j]! += this.#condition[j]!;
+      }
       if (slot < window && d > 0) {
         const task = this.#taskInput(features.subarray(slot * d, (slot + 1) * d));
         for (let e = 0; e < task.length; e++) {
@@ -98,7 +162,19 @@ export class FastScorer implements Scorer {
         }
       }
       for (let j = 0; j < width; j++) if (first[j]! < 0) first[j] = 0;
-      out[slot] = this.#tail() + (slot === window ? this.#idleBias : 0);
+      const hidden = this.#tail(), idle = slot === window;
+      if (this.#knotHeads.length === 0) {
+        out[slot] = this.#head(hidden, this.#out, this.#outBias) + (idle ? this.#idleBias : 0);
+        continue;
+      }
+      // The knots' heads, interpolated piecewise-linearly in w (at most two are nonzero).
+      let score = 0;
+      this.#knotHeads.forEach((head, k) => {
+        const weight = this.#knotWeights[k]!;
+        if (weight === 0) return;
+        score += weight * (this.#head(hidden, head.out, head.outBias) + (idle ? head.idleBias : 0));
+      });
+      out[slot] = score;
     }
   }
 
@@ -117,8 +193,15 @@ export class FastScorer implements Scorer {
     return embed.out;
   }
 
-  /** Hidden layers after the first, then the output, from the first layer's activations. */
-  #tail(): number {
+  /** An output head on the last hidden layer's activations. */
+  #head(input: Float32Array, weights: Float32Array, bias: number): number {
+    let score = bias;
+    for (let i = 0; i < input.length; i++) score += input[i]! * weights[i]!;
+    return score;
+  }
+
+  /** Hidden layers after the first, from the first layer's activations: the last one's. */
+  #tail(): Float32Array {
     let input = this.#activations[0]!;
     for (let layer = 1; layer < this.#weights.length; layer++) {
       const weights = this.#weights[layer]!, output = this.#activations[layer]!;
@@ -133,9 +216,7 @@ export class FastScorer implements Scorer {
       for (let j = 0; j < width; j++) if (output[j]! < 0) output[j] = 0;
       input = output;
     }
-    let score = this.#outBias;
-    for (let i = 0; i < input.length; i++) score += input[i]! * this.#out[i]!;
-    return score;
+    return input;
   }
 }
 

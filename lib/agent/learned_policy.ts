@@ -20,17 +20,20 @@ export class LearnedPolicy implements Policy {
   #logits: Float64Array;
   readonly #mode: ActionMode;
   #rng = new Rng(0);
+  /** The energy weight w the policy acts for (read when its networks have preference). */
+  preference: number;
 
   /**
    * @param shape the networks' sizes
    * @param values the parameters
-   * @param options name and action mode (default greedy)
+   * @param options name, action mode (default greedy), energy weight (default 0)
    */
   constructor(
     shape: AgentShape,
     values: ParameterValues,
-    options: { name?: string; mode?: ActionMode } = {},
+    options: { name?: string; mode?: ActionMode; preference?: number } = {},
   ) {
+    this.preference = options.preference ?? 0;
     this.#scorer = makeScorer(shape, values);
     this.#logits = new Float64Array(shape.window + 1);
     this.#mode = options.mode ?? "greedy";
@@ -59,7 +62,7 @@ export class LearnedPolicy implements Policy {
     if (this.#logits.length !== decision.mask.length) {
       this.#logits = new Float64Array(decision.mask.length);
     }
-    this.#scorer.score(decision, this.#logits);
+    this.#scorer.score(decision, this.#logits, this.preference);
     logSoftmaxInPlace(this.#logits);
     return this.#logits;
   }

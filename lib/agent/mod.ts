@@ -39,15 +39,40 @@ export {
   clippedStep,
   gather,
   generalisedAdvantages,
+  normalise,
+  ppoEpochs,
   ppoLoss,
   ppoUpdate,
   rolloutValues,
   selectRows,
 } from "./ppo.ts";
-export { Adam } from "./adam.ts";
-export type { AdamState } from "./adam.ts";
-export type { LossInputs, LossTerms, UpdateDiagnostics } from "./ppo.ts";
-export { CHECKPOINT_FORMAT, loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
+export { Adam, FlatAdam } from "./adam.ts";
+export type { AdamOptions, AdamState } from "./adam.ts";
+export type {
+  LossInputs,
+  LossTerms,
+  Minibatch,
+  MinibatchReport,
+  UpdateDiagnostics,
+} from "./ppo.ts";
+export { flatLayout, MlpGradient, sparseInputs, tanh } from "./mlp_gradient.ts";
+export type { DecisionTargets, FlatLayout, SparseInputs } from "./mlp_gradient.ts";
+export { defaultLearner, MlpLearner, mlpLearner, TfjsLearner, tfjsLearner } from "./learner.ts";
+export type { Learner, LearnerFactory } from "./learner.ts";
+export {
+  CHECKPOINT_FORMAT,
+  checkpointFolder,
+  loadCheckpoint,
+  saveCheckpoint,
+} from "./checkpoint.ts";
+export {
+  knotHeadLayout,
+  knotWeights,
+  PREFERENCE_KNOTS,
+  preferenceSize,
+  widenForPreference,
+  writePreference,
+} from "./preference.ts";
 export type { Checkpoint } from "./checkpoint.ts";
 export {
   agentShape,
@@ -62,7 +87,6 @@ export { BestHeuristicTeacher, imitationUpdate, teacherActor, teacherSlot } from
 export type { ImitationDiagnostics } from "./imitation.ts";
 export {
   assertRunsOn,
-  checkpointFolder,
   evaluateLearned,
   loadLearnedPolicy,
   readLearningCurve,
@@ -90,3 +114,5 @@ export type {
   ScratchRun,
   ZeroShot,
 } from "./adapt.ts";
+export { trainEnergyFront } from "./energy.ts";
+export type { EnergyFrontTraining } from "./energy.ts";

@@ -18,6 +18,14 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Rng } from "../random/mod.ts";
 import { orthogonal } from "./init.ts";
+import {
+  knotHeadLayout,
+  knotSuffix,
+  knotWeights,
+  PREFERENCE_KNOTS,
+  preferenceSize,
+  writePreference,
+} from "./preference.ts";
 import { AttentionForward, attentionLayout, type AttentionShape } from "./attention.ts";
 
 /** Sizes of the agent's inputs and layers. */
@@ -39,6 +47,8 @@ export interface AgentShape {
   readonly scorerHidden: readonly number[];
   /** Hidden widths of the critic. */
   readonly criticHidden: readonly number[];
+  /** Whether the scorer and the critic read the energy weight w (lib/agent/preference.ts). */
+  readonly preference?: boolean | undefined;
   /**
    * If set, the set-to-set attention allocator (lib/agent/attention.ts) instead of the seed's
    * scorer; `nodeCount` and `window` then only record what it was trained on.
@@ -51,17 +61,20 @@ export function taskInputSize(shape: AgentShape): number {
   return shape.learnedDim ?? shape.embeddingDim;
 }
 
-/** Length of the scorer's input (59 for the seed's cluster and embedding). */
+/** Length of the scorer's input (59 for the seed's cluster and embedding), conditioning last. */
 export function scorerInputSize(shape: AgentShape): number {
-  return shape.nodeCount * (1 + shape.nodeStateSize) + taskInputSize(shape);
+  return shape.nodeCount * (1 + shape.nodeStateSize) + taskInputSize(shape) +
+    preferenceSize(shape);
 }
 
 /**
  * Length of the critic's input: node one-hot, cluster state, the mean and the maximum of the
- * candidates' raw features (the environment's embedding, never the learned one), and 1.
+ * candidates' raw features (the environment's embedding, never the learned one), 1, and the
+ * conditioning vector.
  */
 export function criticInputSize(shape: AgentShape): number {
-  return shape.nodeCount * (1 + shape.nodeStateSize) + 2 * shape.embeddingDim + 1;
+  return shape.nodeCount * (1 + shape.nodeStateSize) + 2 * shape.embeddingDim + 1 +
+    preferenceSize(shape);
 }
 
 /** A named parameter's shape, in the order of {@linkcode parameterLayout}. */
@@ -110,6 +123,7 @@ export function parameterLayout(shape: AgentShape): ParameterSpec[] {
     ...mlpLayout("scorer", scorerInputSize(shape), shape.scorerHidden, 0.01),
     { name: "scorer/idle", shape: [1], gain: 0 },
     ...mlpLayout("critic", criticInputSize(shape), shape.criticHidden, 1),
+    ...knotHeadLayout(shape),
   ];
 }
 
@@ -141,10 +155,29 @@ export interface DecisionBatch {
   readonly features: Float32Array;
   /** 1 where a slot (window candidates then idle) is allowed, [B, window + 1]. */
   readonly mask: Uint8Array;
+  /** Energy weight w of each decision's episode, [B] (read when the shape has preference). */
+  readonly preference?: Float32Array | undefined;
   /** Node tokens (lib/agent/tokens.ts), [B, nodeCount * NODE_TOKEN_SIZE]; the attention allocator's. */
   readonly nodeTokens?: Float32Array | undefined;
   /** Decision contexts, [B, CONTEXT_SIZE]; the attention allocator's. */
   readonly context?: Float32Array | undefined;
+}
+
+/** The knots' interpolation weights of a batch's w, [B, knots]. */
+function knotInputs(weights: Float32Array, size: number): tf.Tensor2D {
+  const knots = PREFERENCE_KNOTS.length, out = new Float32Array(size * knots);
+  for (let i = 0; i < size; i++) knotWeights(weights[i]!, out.subarray(i * knots, (i + 1) * knots));
+  return tf.tensor2d(out, [size, knots]);
+}
+
+/** The conditioning vectors of a batch, [B, preferenceSize]. */
+function preferenceInputs(shape: AgentShape, batch: DecisionBatch): Float32Array {
+  const size = preferenceSize(shape);
+  const out = new Float32Array(batch.size * size);
+  for (let i = 0; i < batch.size; i++) {
+    writePreference(shape, batch.node[i]!, batch.preference?.[i] ?? 0, out, i * size);
+  }
+  return out;
 }
 
 let networkCount = 0;
@@ -159,6 +192,7 @@ export class AgentNetworks {
   /** The variables by name. */
   readonly variables: ReadonlyMap<string, tf.Variable>;
   readonly #idleSlot: tf.Tensor;
+  readonly #workSlots: tf.Tensor;
   readonly #attention: AttentionForward | undefined;
 
   /**
@@ -187,6 +221,7 @@ export class AgentNetworks {
     const idle = new Float32Array(shape.window + 1);
     idle[shape.window] = 1;
     this.#idleSlot = tf.keep(tf.tensor1d(idle));
+    this.#workSlots = tf.keep(tf.tensor3d(idle.map((x) => 1 - x), [1, shape.window + 1, 1]));
     this.#attention = shape.attention
       ? new AttentionForward(shape, (name) => this.#v(name))
       : undefined;
@@ -228,16 +263,31 @@ export class AgentNetworks {
     } else {
       hidden = shared.add(tf.zeros([b, slots, width]));
     }
+    const c = preferenceSize(this.shape);
+    if (c > 0) {
+      // The conditioning term shifts the task slots only: taking work, not waiting.
+      const conditioning = tf.tensor2d(preferenceInputs(this.shape, batch), [b, c]);
+      const term = tf.matMul(conditioning, w0.slice([m + stateSize + t, 0], [c, -1]));
+      hidden = hidden.add(term.expandDims(1).mul(this.#workSlots));
+    }
     hidden = hidden.relu().reshape([b * slots, width]);
     for (let layer = 1; layer < scorerHidden.length; layer++) {
       hidden = tf.matMul(hidden, this.#v(`scorer/w${layer}`)).add(this.#v(`scorer/b${layer}`))
         .relu();
     }
-    const raw = tf.matMul(hidden, this.#v("scorer/wOut")).add(this.#v("scorer/bOut")).reshape([
-      b,
-      slots,
-    ]);
-    const withIdle = raw.add(this.#idleSlot.mul(this.#v("scorer/idle")));
+    const head = (suffix: string) =>
+      tf.matMul(hidden, this.#v(`scorer/wOut${suffix}`)).add(this.#v(`scorer/bOut${suffix}`))
+        .reshape([b, slots]).add(this.#idleSlot.mul(this.#v(`scorer/idle${suffix}`)));
+    let withIdle = head("");
+    if (c > 0) {
+      // The knots' heads, interpolated piecewise-linearly in w.
+      const knots = knotInputs(batch.preference ?? new Float32Array(b), b);
+      withIdle = tf.addN(
+        PREFERENCE_KNOTS.map((_, k) =>
+          (k === 0 ? withIdle : head(knotSuffix(k))).mul(knots.slice([0, k], [b, 1]))
+        ),
+      );
+    }
     const mask = tf.tensor2d(Float32Array.from(batch.mask), [b, slots]);
     return withIdle.add(mask.sub(1).mul(1e9)) as tf.Tensor2D;
   }
@@ -252,7 +302,14 @@ export class AgentNetworks {
       hidden = tf.matMul(hidden, this.#v(`critic/w${layer}`)).add(this.#v(`critic/b${layer}`))
         .tanh();
     });
-    return tf.matMul(hidden, this.#v("critic/wOut")).add(this.#v("critic/bOut")).reshape([size]);
+    const head = (suffix: string) =>
+      tf.matMul(hidden, this.#v(`critic/wOut${suffix}`)).add(this.#v(`critic/bOut${suffix}`));
+    if (preferenceSize(this.shape) === 0) return head("").reshape([size]);
+    // The knots' heads interpolated in w.
+    const knots = knotInputs(batch.preference ?? new Float32Array(size), size);
+    return tf.addN(
+      PREFERENCE_KNOTS.map((_, k) => head(knotSuffix(k)).mul(knots.slice([0, k], [size, 1]))),
+    ).reshape([size]);
   }
 
   /** The current values of every parameter, copied out of TensorFlow.js. */
@@ -266,16 +323,18 @@ export class AgentNetworks {
   dispose(): void {
     for (const variable of this.variables.values()) variable.dispose();
     this.#idleSlot.dispose();
+    this.#workSlots.dispose();
   }
 }
 
 /**
  * Critic inputs of a batch, [B, criticInputSize]: node one-hot, state, mean and maximum of the
- * candidates' embeddings, and the fraction of the window they fill.
+ * candidates' embeddings, the fraction of the window they fill, then the conditioning vector.
  */
 export function criticInputs(shape: AgentShape, batch: DecisionBatch): Float32Array {
   const { nodeCount: m, nodeStateSize, embeddingDim: d, window } = shape;
-  const stateSize = m * nodeStateSize, width = criticInputSize(shape);
+  const stateSize = m * nodeStateSize, c = preferenceSize(shape);
+  const width = criticInputSize(shape), fraction = width - c - 1;
   const out = new Float32Array(batch.size * width);
   for (let i = 0; i < batch.size; i++) {
     const row = i * width, mean = row + m + stateSize, max = mean + d;
@@ -292,7 +351,10 @@ export function criticInputs(shape: AgentShape, batch: DecisionBatch): Float32Ar
       count++;
     }
     for (let k = 0; k < d; k++) out[mean + k]! /= Math.max(1, count);
-    out[row + width - 1] = count / window;
+    out[row + fraction] = count / window;
+    if (c > 0) {
+      writePreference(shape, batch.node[i]!, batch.preference?.[i] ?? 0, out, row + fraction + 1);
+    }
   }
   return out;
 }

@@ -163,6 +163,7 @@ export function gather(rollout: DecisionBatch, indices: ArrayLike<number>): Deci
     mask: selectRows(rollout.mask, n, indices),
     nodeTokens: rollout.nodeTokens && selectRows(rollout.nodeTokens, n, indices),
     context: rollout.context && selectRows(rollout.context, n, indices),
+    preference: rollout.preference && selectRows(rollout.preference, n, indices),
   };
 }
 
@@ -170,7 +171,8 @@ function pick(source: Float32Array, indices: ArrayLike<number>): Float32Array {
   return Float32Array.from({ length: indices.length }, (_, k) => source[indices[k]!]!);
 }
 
-function normalise(values: Float32Array): Float32Array {
+/** Advantages normalised to mean 0 and (sample) standard deviation 1. */
+export function normalise(values: Float32Array): Float32Array {
   const n = values.length;
   const mean = values.reduce((s, v) => s + v, 0) / n;
   const std = Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / Math.max(1, n - 1));
@@ -214,27 +216,42 @@ export function clippedStep(
   });
 }
 
+/** One minibatch as {@linkcode ppoEpochs} hands it to a network's step. */
+export interface Minibatch {
+  /** Rollout indices of its decisions. */
+  readonly indices: readonly number[];
+  /** Their advantages, normalised if the config says so, [B]. */
+  readonly advantages: Float32Array;
+  /** Value targets of the whole rollout (index with `indices`). */
+  readonly returns: Float32Array;
+}
+
+/** What a network's minibatch step reports: its loss terms and the gradient norm before clipping. */
+export interface MinibatchReport {
+  readonly policy: number;
+  readonly value: number;
+  readonly entropy: number;
+  readonly approxKl: number;
+  readonly clipFraction: number;
+  readonly gradientNorm: number;
+}
+
 /**
- * One PPO update: `epochs` passes over the rollout in `minibatches` shuffled minibatches.
- *
- * @param networks the actor and critic
- * @param optimizer the optimizer (its learning rate set by the caller)
- * @param rollout the experience
- * @param options the config and the minibatch shuffling generator
+ * The update's loop, whatever computes the gradients: GAE on the critic's `oldValues`, then
+ * `epochs` passes over the rollout in `minibatches` shuffled minibatches, each handed to
+ * `step` (which computes the loss and its gradient, clips it and takes an optimizer step).
  */
-export function ppoUpdate(
-  networks: AgentNetworks,
-  optimizer: Adam,
+export function ppoEpochs(
   rollout: Rollout,
+  oldValues: Float32Array,
   options: { config: TrainConfig; rng: Rng },
+  step: (minibatch: Minibatch) => MinibatchReport,
 ): UpdateDiagnostics {
   const { config, rng } = options;
-  const oldValues = rolloutValues(networks, rollout);
   const { advantages, returns } = generalisedAdvantages(rollout.reward, oldValues, rollout.next, {
     gamma: config.gamma,
     lambda: config.gaeLambda,
   });
-  const variables = [...networks.variables.values()];
   const sums = { policy: 0, value: 0, entropy: 0, approxKl: 0, clipFraction: 0, gradientNorm: 0 };
   let count = 0, epochKl = 0, epochCount = 0;
   const n = rollout.size;
@@ -249,33 +266,17 @@ export function ppoUpdate(
     const order = rng.shuffle(Array.from({ length: n }, (_, i) => i));
     for (let start = 0; start < n; start += minibatchSize) {
       const indices = order.slice(start, start + minibatchSize);
-      const batch = gather(rollout, indices);
       const minibatchAdvantages = pick(advantages, indices);
-      const terms = clippedStep(variables, optimizer, config.maxGradNorm, () => {
-        const loss = ppoLoss({
-          scores: networks.scores(batch),
-          values: networks.values(batch),
-          actions: Int32Array.from(indices, (i) => rollout.action[i]!),
-          oldLogProbabilities: pick(rollout.logProbability, indices),
-          advantages: config.normaliseAdvantages
-            ? normalise(minibatchAdvantages)
-            : minibatchAdvantages,
-          returns: pick(returns, indices),
-          oldValues: pick(oldValues, indices),
-        }, config);
-        return {
-          total: loss.total,
-          terms: [loss.policy, loss.value, loss.entropy, loss.approxKl, loss.clipFraction],
-        };
+      const report = step({
+        indices,
+        advantages: config.normaliseAdvantages
+          ? normalise(minibatchAdvantages)
+          : minibatchAdvantages,
+        returns,
       });
-      epochKl += terms[3]!;
+      epochKl += report.approxKl;
       epochCount++;
-      sums.policy += terms[0]!;
-      sums.value += terms[1]!;
-      sums.entropy += terms[2]!;
-      sums.approxKl += terms[3]!;
-      sums.clipFraction += terms[4]!;
-      sums.gradientNorm += terms[5]!;
+      for (const key of Object.keys(sums) as (keyof typeof sums)[]) sums[key] += report[key];
       count++;
     }
   }
@@ -294,4 +295,51 @@ export function ppoUpdate(
     explainedVariance: total > 0 ? 1 - residual / total : 0,
     gradientNorm: sums.gradientNorm / count,
   };
+}
+
+/**
+ * One PPO update in TensorFlow.js (the reference path, and the path of tfjs networks such as
+ * the attention allocator): {@linkcode ppoEpochs} with the gradients of {@linkcode ppoLoss}
+ * taken by {@linkcode clippedStep}.
+ *
+ * @param networks the actor and critic
+ * @param optimizer the optimizer (its learning rate set by the caller)
+ * @param rollout the experience
+ * @param options the config and the minibatch shuffling generator
+ */
+export function ppoUpdate(
+  networks: AgentNetworks,
+  optimizer: Adam,
+  rollout: Rollout,
+  options: { config: TrainConfig; rng: Rng },
+): UpdateDiagnostics {
+  const { config } = options;
+  const oldValues = rolloutValues(networks, rollout);
+  const variables = [...networks.variables.values()];
+  return ppoEpochs(rollout, oldValues, options, ({ indices, advantages, returns }) => {
+    const batch = gather(rollout, indices);
+    const terms = clippedStep(variables, optimizer, config.maxGradNorm, () => {
+      const loss = ppoLoss({
+        scores: networks.scores(batch),
+        values: networks.values(batch),
+        actions: Int32Array.from(indices, (i) => rollout.action[i]!),
+        oldLogProbabilities: pick(rollout.logProbability, indices),
+        advantages,
+        returns: pick(returns, indices),
+        oldValues: pick(oldValues, indices),
+      }, config);
+      return {
+        total: loss.total,
+        terms: [loss.policy, loss.value, loss.entropy, loss.approxKl, loss.clipFraction],
+      };
+    });
+    return {
+      policy: terms[0]!,
+      value: terms[1]!,
+      entropy: terms[2]!,
+      approxKl: terms[3]!,
+      clipFraction: terms[4]!,
+      gradientNorm: terms[5]!,
+    };
+  });
 }

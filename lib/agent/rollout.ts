@@ -6,6 +6,7 @@
  * @module
  */
 import type { Decision, SchedulingEnv } from "../env/mod.ts";
+import { type Objective, stepCost } from "../experiment/mod.ts";
 import type { Rng } from "../random/mod.ts";
 import type { AgentShape, DecisionBatch } from "./networks.ts";
 import { CONTEXT_SIZE, NODE_TOKEN_SIZE, writeContext, writeNodeTokens } from "./tokens.ts";
@@ -14,6 +15,8 @@ import { CONTEXT_SIZE, NODE_TOKEN_SIZE, writeContext, writeNodeTokens } from "./
 export interface Actor {
   /** A slot (the window's length = idle) and its log-probability under the actor. */
   sampleSlot(decision: Decision, rng: Rng): { slot: number; logProbability: number };
+  /** The energy weight w it acts for, set per episode (a conditioned policy reads it). */
+  preference?: number;
 }
 
 /** One update's experience; step i's arrays are at [i * width, (i + 1) * width). */
@@ -26,8 +29,12 @@ export interface Rollout extends DecisionBatch {
   readonly reward: Float32Array;
   /** Index of the episode's next step, or -1 after its last, [steps]. */
   readonly next: Int32Array;
+  /** Energy weight w of each step's episode, [steps]. */
+  readonly preference: Float32Array;
   /** Makespan of every finished episode, seconds. */
   readonly makespans: number[];
+  /** Energy of every finished episode, joules (NaN without a power model). */
+  readonly energies: number[];
   /** Undiscounted scaled return of every finished episode. */
   readonly returns: number[];
   /** A teacher's slot per step, when collected with a labeller (imitation). */
@@ -36,10 +43,17 @@ export interface Rollout extends DecisionBatch {
 
 /** How rewards are shaped. */
 export interface RewardOptions {
-  /** "elapsed": minus the time between decisions; "final": minus the makespan at the end. */
-  readonly reward: "elapsed" | "final";
-  /** Seconds per unit of reward. */
+  /**
+   * "elapsed": minus the time between decisions; "final": minus the makespan at the end;
+   * "objective": minus the objective's cost of each step (and its fairness term at the end).
+   */
+  readonly reward: "elapsed" | "final" | "objective";
+  /** Seconds per unit of reward ("elapsed" and "final"). */
   readonly rewardScale: number;
+  /** The objective of "objective" rewards. */
+  readonly objective?: Objective | undefined;
+  /** Energy weights to draw each episode's w from, uniformly; default the objective's. */
+  readonly weights?: readonly [number, number] | undefined;
 }
 
 class Growable {
@@ -82,14 +96,26 @@ export function collectRollout(
     episodeSeed: (env: number, episode: number) => number;
     rng: Rng;
     label?: (decision: Decision) => number;
+    /** Draws the episodes' energy weights (with `weights`). */
+    weightRng?: Rng;
   },
 ): Rollout {
   const { shape, rng } = options;
+  const objective = options.objective;
+  if (options.reward === "objective" && !objective) {
+    throw new TypeError('reward "objective" needs the objective');
+  }
+  const drawWeight = () => {
+    const range = options.weights;
+    if (!range) return objective?.energyWeight ?? 0;
+    if (!options.weightRng) throw new TypeError("drawing energy weights needs weightRng");
+    return options.weightRng.uniform(range[0], range[1]);
+  };
   const slots = shape.window + 1;
   const state = new Growable(shape.nodeCount * shape.nodeStateSize);
   const features = new Growable(shape.window * shape.embeddingDim);
   const node: number[] = [], action: number[] = [], logp: number[] = [], reward: number[] = [];
-  const next: number[] = [], labels: number[] = [];
+  const next: number[] = [], labels: number[] = [], preference: number[] = [];
   const mask = new Growable(slots);
   // The attention allocator's inputs (the environments have shape.nodeCount nodes).
   const tokens = shape.attention
@@ -98,13 +124,14 @@ export function collectRollout(
       context: new Growable(CONTEXT_SIZE),
     }
     : undefined;
-  const makespans: number[] = [], returns: number[] = [];
+  const makespans: number[] = [], energies: number[] = [], returns: number[] = [];
   let steps = 0;
   const live = envs.map((env, e) => ({
     decision: env.reset({ seed: options.episodeSeed(e, 0) }),
     episode: 0,
     previous: -1,
     total: 0,
+    weight: drawWeight(),
   }));
   let active = envs.length;
   while (active > 0) {
@@ -113,6 +140,7 @@ export function collectRollout(
       if (run.episode >= options.episodesPerEnv) return;
       const decision = run.decision;
       if (options.label) labels.push(options.label(decision));
+      policy.preference = run.weight;
       const { slot, logProbability } = policy.sampleSlot(decision, rng);
       const index = steps++;
       // The decision is a live view: record it before stepping.
@@ -125,25 +153,37 @@ export function collectRollout(
         writeContext(decision, tokens.context.data, contextRow);
       }
       node.push(decision.node);
+      preference.push(run.weight);
       action.push(slot);
       logp.push(logProbability);
       next.push(-1);
       if (run.previous >= 0) next[run.previous] = index;
       const result = env.step(slot === shape.window ? -1 : slot);
-      let scaled = options.reward === "elapsed" ? result.reward : 0;
-      if (result.info && options.reward === "final") scaled = -result.info.makespan;
-      scaled /= options.rewardScale;
+      let scaled: number;
+      if (options.reward === "objective") {
+        const weighted = { ...objective!, energyWeight: run.weight };
+        scaled = -stepCost(weighted, -result.reward, result.energy);
+        if (result.info && weighted.fairnessWeight > 0) {
+          scaled -= weighted.fairnessWeight * (1 - result.info.jain);
+        }
+      } else {
+        scaled = options.reward === "elapsed" ? result.reward : 0;
+        if (result.info && options.reward === "final") scaled = -result.info.makespan;
+        scaled /= options.rewardScale;
+      }
       reward.push(scaled);
       run.total += scaled;
       run.previous = index;
       if (result.info) {
         makespans.push(result.info.makespan);
+        energies.push(result.info.energy);
         returns.push(run.total);
         run.total = 0;
         run.previous = -1;
         run.episode++;
         if (run.episode < options.episodesPerEnv) {
           run.decision = env.reset({ seed: options.episodeSeed(e, run.episode) });
+          run.weight = drawWeight();
         } else {
           active--;
         }
@@ -164,7 +204,9 @@ export function collectRollout(
     logProbability: Float32Array.from(logp),
     reward: Float32Array.from(reward),
     next: Int32Array.from(next),
+    preference: Float32Array.from(preference),
     makespans,
+    energies,
     returns,
     labels: options.label ? Int32Array.from(labels) : undefined,
   };

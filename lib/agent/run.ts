@@ -16,7 +16,7 @@ import {
 import type { AgentShape } from "./networks.ts";
 import { baselineNames, makeBaseline } from "../policies/mod.ts";
 import { ResultsFolder } from "../report/results.ts";
-import { loadCheckpoint } from "./checkpoint.ts";
+import { checkpointFolder, loadCheckpoint } from "./checkpoint.ts";
 import type { TrainConfig } from "./config.ts";
 import { LearnedPolicy } from "./learned_policy.ts";
 import {
@@ -26,16 +26,6 @@ import {
   type ImitationRow,
   Trainer,
 } from "./train.ts";
-
-/** Where a checkpoint lives: the folder itself, or its `checkpoint/` subfolder. */
-export async function checkpointFolder(dir: string): Promise<string> {
-  try {
-    await Deno.stat(`${dir}/checkpoint/checkpoint.json`);
-    return `${dir}/checkpoint`;
-  } catch {
-    return dir;
-  }
-}
 
 /** Resumes a run (or checkpoint) folder, continuing its learning curve when there is one. */
 async function resumeRun(dir: string, config: TrainConfig): Promise<Trainer> {

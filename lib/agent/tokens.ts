@@ -13,29 +13,19 @@
  *
  * @module
  */
-import { REFERENCE_DISK_MBPS } from "../cluster/mod.ts";
 import type { NodeSpec } from "../cluster/mod.ts";
-import { type Decision, NODE_STATE_SIZE } from "../env/mod.ts";
+import { type Decision, NODE_SPEC_SIZE, nodeSpecFeatures, nodeStateSize } from "../env/mod.ts";
 
-/** Numbers describing a node's spec in its token. */
-export const NODE_SPEC_SIZE = 7;
+export { NODE_SPEC_SIZE, nodeSpecFeatures };
+
+/** Numbers per node in the decision's state, for the kinds registered when this module loads. */
+const NODE_STATE_SIZE = nodeStateSize();
 
 /** Numbers in a node token: spec, dynamic state, requester flag, waiting flag. */
 export const NODE_TOKEN_SIZE = NODE_SPEC_SIZE + NODE_STATE_SIZE + 2;
 
 /** Numbers of a decision's context. */
 export const CONTEXT_SIZE = 3;
-
-/** A node's spec features (log2 scales, so that specs outside the seed's range extrapolate). */
-export function nodeSpecFeatures(node: NodeSpec, out: Float32Array, offset: number): void {
-  out[offset] = Math.log2(node.cores) / 2;
-  out[offset + 1] = Math.log2(node.cpuSpeed) / 2;
-  out[offset + 2] = Math.log2(Math.min(1, node.cores)) / 2;
-  out[offset + 3] = Math.log2(node.ramGiB) / 3;
-  out[offset + 4] = Math.log2(node.diskMBps / REFERENCE_DISK_MBPS) / 2;
-  out[offset + 5] = node.arch === "arm" ? 1 : 0;
-  out[offset + 6] = node.arch === "x86" ? 1 : 0;
-}
 
 const specCache = new WeakMap<readonly NodeSpec[], Float32Array>();
 

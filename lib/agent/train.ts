@@ -7,18 +7,24 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { NODE_STATE_SIZE, type SchedulingEnv } from "../env/mod.ts";
+import { nodeStateSize, type SchedulingEnv } from "../env/mod.ts";
 import { embedding } from "../embedding/mod.ts";
-import { makeEnv, resolveScenario, type Scenario } from "../experiment/mod.ts";
+import {
+  makeEnv,
+  type Objective,
+  resolveObjective,
+  resolveScenario,
+  type Scenario,
+} from "../experiment/mod.ts";
 import { makeBaseline, type Policy, runEpisode } from "../policies/mod.ts";
 import { hashInts, Rng } from "../random/mod.ts";
 import { initTensorflow } from "./backend.ts";
-import { type Checkpoint, loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
+import { type Checkpoint, checkpointFolder, loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
 import type { TrainConfig } from "./config.ts";
 import { LearnedPolicy } from "./learned_policy.ts";
-import { AgentNetworks, type AgentShape, initialParameters } from "./networks.ts";
-import { ppoUpdate } from "./ppo.ts";
-import { Adam } from "./adam.ts";
+import { defaultLearner, type Learner, type LearnerFactory, TfjsLearner } from "./learner.ts";
+import { type AgentShape, initialParameters, type ParameterValues } from "./networks.ts";
+import { widenForPreference } from "./preference.ts";
 import { collectRollout, type Rollout } from "./rollout.ts";
 import { BestHeuristicTeacher, imitationUpdate, teacherActor, teacherSlot } from "./imitation.ts";
 
@@ -32,6 +38,7 @@ const STREAM = {
   imitationEpisodes: 6,
   imitationActions: 7,
   imitationMinibatches: 8,
+  weights: 9,
 } as const;
 
 /** The columns of the imitation phase's curve (one row per round). */
@@ -70,6 +77,18 @@ export const CURVE_COLUMNS = [
   "updateMs",
 ] as const;
 
+/**
+ * The baselines the learning curve's `bestBaselineMakespan` takes the best of: the original's
+ * two strongest (greedy SJF and greedy matching) and the two strongest here (Max-Min and the
+ * earliest-finish pull rule).
+ */
+export const CURVE_BASELINES = [
+  "greedy-sjf",
+  "greedy-matching",
+  "max-min",
+  "earliest-finish-pull",
+] as const;
+
 /** One row of the learning curve. */
 export type CurveRow = Record<typeof CURVE_COLUMNS[number], number>;
 
@@ -78,14 +97,28 @@ export function agentShape(config: TrainConfig): AgentShape {
   const scenario = resolveScenario(config.train);
   return {
     nodeCount: scenario.cluster.nodes.length,
-    nodeStateSize: NODE_STATE_SIZE,
+    nodeStateSize: nodeStateSize(),
     embeddingDim: embedding(scenario.config.embedding).dimension,
     learnedDim: config.learnedEmbedding,
     window: scenario.config.window,
     scorerHidden: config.scorerHidden,
     criticHidden: config.criticHidden,
     attention: config.attention,
+    ...(config.preference ? { preference: true } : {}),
   };
+}
+
+/**
+ * The starting weights a config's `initFrom` names: that checkpoint's, widened with zero rows
+ * and copied heads for the energy weight when the config conditions on it and the checkpoint
+ * does not.
+ */
+async function initialWeights(config: TrainConfig, shape: AgentShape): Promise<ParameterValues> {
+  const from = await loadCheckpoint(await checkpointFolder(config.initFrom!));
+  if (shape.preference && !from.shape.preference) {
+    return widenForPreference(from.parameters, from.shape, shape);
+  }
+  return from.parameters;
 }
 
 /** Greedy mean makespan of `policy` over fixed evaluation episodes. */
@@ -100,14 +133,14 @@ export class Trainer {
   readonly config: TrainConfig;
   /** The networks' sizes. */
   readonly shape: AgentShape;
-  /** The networks. */
-  readonly networks: AgentNetworks;
+  /** The networks and their optimizer. */
+  readonly learner: Learner;
   /** Learning-curve rows of this session (with those given when resuming). */
   readonly history: CurveRow[];
-  readonly #optimizer: Adam;
   readonly #envs: SchedulingEnv[];
   readonly #evalEnv: SchedulingEnv;
   readonly #evalSeeds: number[];
+  readonly #objective: Objective | undefined;
   #bestBaseline: number | undefined;
   #update: number;
   #steps: number;
@@ -116,19 +149,25 @@ export class Trainer {
   private constructor(
     config: TrainConfig,
     shape: AgentShape,
-    resumed?: { checkpoint: Checkpoint; history: CurveRow[]; freshOptimizer: boolean },
+    options: {
+      resumed?: { checkpoint: Checkpoint; history: CurveRow[]; freshOptimizer: boolean };
+      initial?: ParameterValues;
+      learner?: LearnerFactory | undefined;
+    },
   ) {
+    const { resumed, initial } = options;
     const checkpoint = resumed?.checkpoint;
     this.config = config;
     this.shape = shape;
     const train: Scenario = resolveScenario(config.train);
-    const parameters = checkpoint?.parameters ??
+    const parameters = checkpoint?.parameters ?? initial ??
       initialParameters(shape, new Rng(hashInts(config.seed, STREAM.init)));
-    this.networks = new AgentNetworks(shape, parameters);
-    this.#optimizer = new Adam([...this.networks.variables.values()], {
+    this.#objective = config.reward === "objective" ? resolveObjective(train) : undefined;
+    this.learner = (options.learner ?? defaultLearner(config, shape))(shape, {
+      parameters,
+      optimizer: checkpoint && !resumed.freshOptimizer ? checkpoint.optimizer : undefined,
       learningRate: config.learningRate,
     });
-    if (checkpoint && !resumed.freshOptimizer) this.#optimizer.restore(checkpoint.optimizer);
     this.#envs = Array.from({ length: config.envs }, () => makeEnv(train));
     this.#evalEnv = makeEnv(resolveScenario(config.evaluate));
     this.#evalSeeds = Array.from(
@@ -141,10 +180,15 @@ export class Trainer {
     this.#episodes = checkpoint?.progress.episodes ?? 0;
   }
 
-  /** A fresh session for a config. */
-  static async create(config: TrainConfig): Promise<Trainer> {
+  /**
+   * A fresh session for a config; `learner` makes the networks (default
+   * {@linkcode defaultLearner}: the MLPs in typed arrays, TensorFlow.js where needed).
+   */
+  static async create(config: TrainConfig, learner?: LearnerFactory): Promise<Trainer> {
     await initTensorflow();
-    return new Trainer(config, agentShape(config));
+    const shape = agentShape(config);
+    if (config.initFrom === undefined) return new Trainer(config, shape, { learner });
+    return new Trainer(config, shape, { initial: await initialWeights(config, shape), learner });
   }
 
   /**
@@ -152,20 +196,24 @@ export class Trainer {
    * networks (its `updates` may extend the run). `history`, the run's learning curve so far,
    * is continued (its rows after the checkpoint's update are dropped). With `freshOptimizer`
    * the weights are restored but Adam starts anew (fine-tuning without the pretraining's
-   * moments).
+   * moments). `learner` as in {@linkcode Trainer.create}.
    */
   static async resume(
     dir: string,
-    options: { config?: TrainConfig; history?: readonly CurveRow[]; freshOptimizer?: boolean } = {},
+    options: {
+      config?: TrainConfig;
+      history?: readonly CurveRow[];
+      freshOptimizer?: boolean;
+      learner?: LearnerFactory;
+    } = {},
   ): Promise<Trainer> {
     await initTensorflow();
     const expected = options.config ? agentShape(options.config) : undefined;
     const checkpoint = await loadCheckpoint(dir, expected);
     const history = (options.history ?? []).filter((row) => row.update <= checkpoint.update);
     return new Trainer(options.config ?? checkpoint.config, checkpoint.shape, {
-      checkpoint,
-      history,
-      freshOptimizer: options.freshOptimizer ?? false,
+      resumed: { checkpoint, history, freshOptimizer: options.freshOptimizer ?? false },
+      learner: options.learner,
     });
   }
 
@@ -174,9 +222,14 @@ export class Trainer {
     return this.#update;
   }
 
+  /** The objective of "objective" rewards (scales resolved on the training scenario). */
+  get objective(): Objective | undefined {
+    return this.#objective;
+  }
+
   /** The current greedy policy (fast path). */
   policy(name = "ppo"): LearnedPolicy {
-    return new LearnedPolicy(this.shape, this.networks.snapshot(), { name });
+    return new LearnedPolicy(this.shape, this.learner.snapshot(), { name });
   }
 
   /**
@@ -191,13 +244,17 @@ export class Trainer {
     if (!imitation) return [];
     const teacher = new BestHeuristicTeacher(imitation.teachers);
     const data: Rollout[] = [], rows: ImitationRow[] = [];
-    this.#optimizer.learningRate = imitation.learningRate;
+    const learner = this.learner;
+    if (!(learner instanceof TfjsLearner)) {
+      throw new TypeError("The imitation phase needs the TensorFlow.js learner (tfjsLearner)");
+    }
+    learner.learningRate = imitation.learningRate;
     const episodesPerEnv = Math.ceil(imitation.episodes / config.envs);
     for (let round = 0; round < imitation.rounds; round++) {
       const started = performance.now();
       const actor = round === 0
         ? teacherActor(teacher)
-        : new LearnedPolicy(this.shape, this.networks.snapshot(), { mode: "sample" });
+        : new LearnedPolicy(this.shape, learner.snapshot(), { mode: "sample" });
       const rollout = collectRollout(this.#envs, actor, {
         shape: this.shape,
         episodesPerEnv,
@@ -206,10 +263,11 @@ export class Trainer {
         rng: new Rng(hashInts(config.seed, STREAM.imitationActions, round)),
         reward: config.reward,
         rewardScale: config.rewardScale,
+        objective: this.#objective,
         label: (decision) => teacherSlot(teacher, decision),
       });
       data.push(rollout);
-      const diagnostics = imitationUpdate(this.networks, this.#optimizer, data, {
+      const diagnostics = imitationUpdate(learner.networks, learner.optimizer, data, {
         epochs: imitation.epochs,
         minibatchSize: imitation.minibatchSize,
         valueCoef: imitation.valueCoef,
@@ -236,8 +294,8 @@ export class Trainer {
     const learningRate = config.annealLr
       ? config.learningRate * (1 - u / config.updates)
       : config.learningRate;
-    this.#optimizer.learningRate = learningRate;
-    const actor = new LearnedPolicy(this.shape, this.networks.snapshot(), { mode: "sample" });
+    this.learner.learningRate = learningRate;
+    const actor = new LearnedPolicy(this.shape, this.learner.snapshot(), { mode: "sample" });
     const started = performance.now();
     const rollout = collectRollout(this.#envs, actor, {
       shape: this.shape,
@@ -246,9 +304,12 @@ export class Trainer {
       rng: new Rng(hashInts(config.seed, STREAM.actions, u)),
       reward: config.reward,
       rewardScale: config.rewardScale,
+      objective: this.#objective,
+      weights: config.preference ? [config.preference.min, config.preference.max] : undefined,
+      weightRng: new Rng(hashInts(config.seed, STREAM.weights, u)),
     });
     const collected = performance.now();
-    const diagnostics = ppoUpdate(this.networks, this.#optimizer, rollout, {
+    const diagnostics = this.learner.update(rollout, {
       config,
       rng: new Rng(hashInts(config.seed, STREAM.minibatches, u)),
     });
@@ -276,10 +337,10 @@ export class Trainer {
     return row;
   }
 
-  /** The best of the original's baselines and Max-Min on the evaluation episodes (computed once). */
+  /** The best of {@linkcode CURVE_BASELINES} on the evaluation episodes (computed once). */
   bestBaselineMakespan(): number {
     this.#bestBaseline ??= Math.min(
-      ...["greedy-sjf", "greedy-matching", "max-min", "earliest-finish-pull"].map((name) =>
+      ...CURVE_BASELINES.map((name) =>
         meanMakespan(this.#evalEnv, makeBaseline(name), this.#evalSeeds)
       ),
     );
@@ -293,15 +354,14 @@ export class Trainer {
       shape: this.shape,
       update: this.#update,
       progress: { steps: this.#steps, episodes: this.#episodes },
-      parameters: this.networks.snapshot(),
-      optimizer: this.#optimizer.state(),
+      parameters: this.learner.snapshot(),
+      optimizer: this.learner.optimizerState(),
     });
   }
 
   /** Frees the tensors. */
   dispose(): void {
-    this.networks.dispose();
-    this.#optimizer.dispose();
+    this.learner.dispose();
   }
 }
 

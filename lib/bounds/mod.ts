@@ -7,7 +7,7 @@
  */
 export { solveAssignment } from "./assignment.ts";
 export type { Assignment } from "./assignment.ts";
-export { minSumCompletion } from "./completion.ts";
+export { minSumCompletion, slotAssignment } from "./completion.ts";
 export type { CompletionOptimum } from "./completion.ts";
 export {
   makespanLowerBound,

@@ -15,7 +15,7 @@ import {
   reportTable,
 } from "../experiment/mod.ts";
 import { baselineNames, energyBaselineNames, makeBaseline } from "../policies/mod.ts";
-import { integerFlag, parseFlags, progressBar, runCommand, UsageError } from "./common.ts";
+import { exactlyOneFlag, integerFlag, parseFlags, progressBar, runCommand } from "./common.ts";
 
 const USAGE =
   "./schedlab baselines --scenario NAME|FILE.json | --etc FILE [--episodes N] [--seed S] [--policies a,b] [--no-exact] [--json]";
@@ -35,9 +35,7 @@ export async function baselines(args: string[]): Promise<void> {
     "no-exact": { type: "boolean", help: "skip the exact makespan optimum (MILP)" },
     json: { type: "boolean", help: "print the report as JSON" },
   });
-  if ((flags.scenario === undefined) === (flags.etc === undefined)) {
-    throw new UsageError("give exactly one of --scenario and --etc");
-  }
+  exactlyOneFlag({ scenario: flags.scenario, etc: flags.etc });
   const names = flags.policies?.split(",").map((name) => name.trim());
   const options = (defaults: string[]): EvaluationOptions => ({
     policies: (names ?? defaults).map(makeBaseline),

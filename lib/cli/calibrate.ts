@@ -9,14 +9,17 @@ import { SEED_CLUSTER } from "../cluster/mod.ts";
 import { fitCalibration, parseOriginalCsv, saveCalibration } from "../duration/mod.ts";
 import { markdownTable } from "../experiment/mod.ts";
 import { calibrate, parseProfile } from "../profile/mod.ts";
-import { TASK_KINDS, type TaskKind } from "../tasks/mod.ts";
-import { parseFlags, runCommand, UsageError } from "./common.ts";
+import { type ProfileVariant, TASK_KINDS, type TaskKind } from "../tasks/mod.ts";
+import { parseFlags, requiredFlag, runCommand } from "./common.ts";
 
 const USAGE =
   "./schedlab calibrate --profile FILE [--name NAME] [--out FILE] [--reference CSV] [--json]";
 
 /** The original system's measurements on its reference node, for the exponents' comparison. */
 const ORIGINAL_CSV = "../shared/benchmarks/seed-cluster/benchmark_results_laptop-fast.csv";
+
+const variantLabel = (v: ProfileVariant) =>
+  `${v.threads} thread${v.threads > 1 ? "s" : ""}${v.storage === "-" ? "" : ` on ${v.storage}`}`;
 
 async function originalExponents(path: string): Promise<Record<TaskKind, number> | null> {
   let text: string;
@@ -25,13 +28,10 @@ async function originalExponents(path: string): Promise<Record<TaskKind, number>
   } catch {
     return null;
   }
-  const fitted = fitCalibration(parseOriginalCsv(text, SEED_CLUSTER.nodes, path), {
-    name: "original",
-    source: path,
-  });
-  return Object.fromEntries(
-    TASK_KINDS.map((kind) => [kind, fitted.kinds[kind].exponent]),
-  ) as Record<TaskKind, number>;
+  const samples = parseOriginalCsv(text, SEED_CLUSTER.nodes, path);
+  const kinds = TASK_KINDS.filter((kind) => samples.some((sample) => sample.kind === kind));
+  const fitted = fitCalibration(samples, { name: "original", source: path, kinds });
+  return Object.fromEntries(kinds.map((kind) => [kind, fitted.kinds[kind]!.exponent]));
 }
 
 if (import.meta.main) {
@@ -51,10 +51,10 @@ if (import.meta.main) {
       },
       json: { type: "boolean", help: "print the report as JSON" },
     });
-    if (flags.profile === undefined) throw new UsageError("--profile is required");
-    const samples = parseProfile(await Deno.readTextFile(flags.profile), flags.profile);
+    const path = requiredFlag("profile", flags.profile);
+    const samples = parseProfile(await Deno.readTextFile(path), path);
     const name = flags.name ?? "measured";
-    const report = calibrate(samples, { name, source: `fit to ${flags.profile}` });
+    const report = calibrate(samples, { name, source: `fit to ${path}` });
     const out = flags.out ?? `results/calibration/${name}.json`;
     await saveCalibration(out, report.calibration);
     const original = await originalExponents(flags.reference ?? ORIGINAL_CSV);
@@ -63,11 +63,11 @@ if (import.meta.main) {
       return;
     }
     const rows = TASK_KINDS.map((kind) => {
-      const law = report.calibration.kinds[kind];
+      const law = report.calibration.kinds[kind]!;
       return [
         kind,
         law.exponent.toFixed(3),
-        original ? original[kind].toFixed(3) : "n/a",
+        original?.[kind]?.toFixed(3) ?? "n/a",
         law.scale.toExponential(3),
         law.r2.toFixed(4),
         `${(law.mape * 100).toFixed(1)}%`,
@@ -90,11 +90,14 @@ if (import.meta.main) {
         rows,
       ),
     );
-    const ratio = (value: number | null) => (value === null ? "n/a" : `${value.toFixed(2)}x`);
-    console.log(
-      `\nmatrix product, 1 vs 2 workers: ${ratio(report.matmulSpeedupTwoThreads)} faster with 2`,
-    );
-    console.log(`file I/O, disk vs tmpfs: ${ratio(report.fileioDiskOverTmpfs)} slower on disk`);
+    console.log("");
+    for (const { kind, base, variant, ratio } of report.variants) {
+      console.log(
+        `${kind}: ${ratio.toFixed(2)}x as fast with ${variantLabel(variant)} as with ${
+          variantLabel(base)
+        }`,
+      );
+    }
     console.log(`calibration written to ${out}`);
   });
 }

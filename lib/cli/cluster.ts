@@ -130,8 +130,20 @@ async function up(flags: {
     startedAt: new Date().toISOString(),
   };
   await Deno.writeTextFile(recordPath(dir), JSON.stringify(record, null, 2) + "\n");
+  try {
+    await waitUntilUp(record);
+  } catch (error) {
+    // Nothing started is left running when the cluster does not come up.
+    await down(dir).catch(() => {});
+    throw error;
+  }
+  console.log(`\ndashboard ${record.dashboard}\nsubmit work: ./schedlab submit --generate 30`);
+  console.log(`logs and Redis files in ${dir}/; stop with ./schedlab cluster down`);
+}
 
-  const client = await connectRedis(redisUrl, "cluster-up");
+/** Waits until every agent beats and the coordinator has started; prints the status. */
+async function waitUntilUp(record: ClusterRecord): Promise<void> {
+  const client = await connectRedis(record.redisUrl, "cluster-up");
   try {
     const keys = new LiveKeys();
     await pollUntil(
@@ -150,8 +162,6 @@ async function up(flags: {
   } finally {
     client.disconnect();
   }
-  console.log(`\ndashboard ${record.dashboard}\nsubmit work: ./schedlab submit --generate 30`);
-  console.log(`logs and Redis files in ${dir}/; stop with ./schedlab cluster down`);
 }
 
 async function down(dir: string): Promise<void> {
@@ -227,7 +237,7 @@ if (import.meta.main) {
       case "status":
         return await status(dir);
       default:
-        throw new UsageError(`expected up, down or status but found "${action ?? ""}"`);
+        throw new UsageError(`Expected up, down or status but found "${action ?? ""}"`);
     }
   });
 }

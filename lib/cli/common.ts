@@ -72,6 +72,22 @@ export function parseFlags<const T extends Record<string, FlagSpec>>(
   return parseCommandLine(args, flags).flags;
 }
 
+/** The value of a flag the command cannot run without. */
+export function requiredFlag<T>(name: string, value: T | undefined): T {
+  if (value === undefined) throw new UsageError(`Expected --${name} but found none`);
+  return value;
+}
+
+/** Checks that exactly one of the given flags (by name, with their values) was given. */
+export function exactlyOneFlag(flags: Record<string, unknown>): void {
+  const given = Object.keys(flags).filter((name) => flags[name] !== undefined);
+  if (given.length !== 1) {
+    const names = Object.keys(flags).map((name) => `--${name}`).join(", ");
+    const found = given.length ? given.map((name) => `--${name}`).join(" and ") : "none";
+    throw new UsageError(`Expected exactly one of ${names} but found ${found}`);
+  }
+}
+
 /** Parses an integer flag value of at least `min`. */
 export function integerFlag(
   name: string,
@@ -82,7 +98,7 @@ export function integerFlag(
   if (value === undefined) return fallback;
   const parsed = Number(value);
   if (!Number.isSafeInteger(parsed) || parsed < min) {
-    throw new UsageError(`--${name} must be an integer >= ${min} but is "${value}"`);
+    throw new UsageError(`Expected --${name} to be an integer >= ${min} but found "${value}"`);
   }
   return parsed;
 }
@@ -98,7 +114,7 @@ export function numberFlag(
   const parsed = Number(value);
   if (value.trim() === "" || !(parsed >= range.min && parsed <= range.max)) {
     throw new UsageError(
-      `--${name} must be a number in [${range.min}, ${range.max}] but is "${value}"`,
+      `Expected --${name} to be a number in [${range.min}, ${range.max}] but found "${value}"`,
     );
   }
   return parsed;

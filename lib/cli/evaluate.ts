@@ -9,7 +9,14 @@
  */
 import { assertRunsOn, evaluateLearned, loadLearnedPolicy } from "../agent/mod.ts";
 import { loadScenario, reportTable, resolveScenario } from "../experiment/mod.ts";
-import { integerFlag, parseFlags, progressBar, runCommand, UsageError } from "./common.ts";
+import {
+  integerFlag,
+  parseFlags,
+  progressBar,
+  requiredFlag,
+  runCommand,
+  UsageError,
+} from "./common.ts";
 
 const USAGE =
   "./schedlab evaluate --checkpoint DIR [--scenario NAME|FILE.json] [--episodes N] [--seed S] [--split heldout|train] [--policies a,b] [--no-exact] [--json]";
@@ -46,15 +53,16 @@ if (import.meta.main) {
       "no-exact": { type: "boolean", help: "skip the makespan MILP (LP bound only)" },
       json: { type: "boolean", help: "print the report as JSON" },
     });
-    if (flags.checkpoint === undefined) throw new UsageError("--checkpoint is required");
     const split = flags.split ?? "heldout";
     if (split !== "heldout" && split !== "train") {
-      throw new UsageError(`--split must be heldout or train but is "${split}"`);
+      throw new UsageError(`Expected --split to be heldout or train but found "${split}"`);
     }
     if (flags.scenario !== undefined && flags.split !== undefined) {
-      throw new UsageError("give --scenario or --split, not both");
+      throw new UsageError("Expected --scenario or --split but found both");
     }
-    const { policy, config, shape } = await loadLearnedPolicy(flags.checkpoint);
+    const { policy, config, shape } = await loadLearnedPolicy(
+      requiredFlag("checkpoint", flags.checkpoint),
+    );
     const scenario = flags.scenario !== undefined
       ? await loadScenario(flags.scenario)
       : resolveScenario(split === "heldout" ? config.evaluate : config.train);

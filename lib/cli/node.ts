@@ -11,6 +11,7 @@ import {
   integerFlag,
   numberFlag,
   parseFlags,
+  requiredFlag,
   runCommand,
   stopSignal,
   UsageError,
@@ -53,14 +54,14 @@ if (import.meta.main) {
       },
       quiet: { type: "boolean", help: "no log lines" },
     });
-    if (!flags.id) throw new UsageError("--id is required");
+    const id = requiredFlag("id", flags.id);
     const cluster = resolveCluster(flags.cluster ?? "live-9");
-    const spec = cluster.nodes.find((node) => node.name === flags.id);
+    const spec = cluster.nodes.find((node) => node.name === id);
     if (!spec) {
       throw new UsageError(
-        `--id must be a node of cluster ${cluster.name} (${
+        `Expected --id to be a node of cluster ${cluster.name} (${
           cluster.nodes.map((node) => node.name).join(", ")
-        }) but is "${flags.id}"`,
+        }) but found "${id}"`,
       );
     }
     const emulation = emulationOf(spec, navigator.hardwareConcurrency);

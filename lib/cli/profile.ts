@@ -1,12 +1,15 @@
 /**
  * `./schedlab profile [--budget SECONDS] [--out FILE] [--points N] [--repetitions N]
  * [--kinds a,b] [--seed S]`: times the real workloads over a parameter grid, appending every
- * sample to a CSV; the budget, or Ctrl-C, stops it and keeps what was measured.
+ * sample to a CSV; the budget, or Ctrl-C, stops it and keeps what was measured. The CSV's
+ * folder gets a `manifest.json` of the call.
  *
  * @module
  */
+import { basename, dirname } from "node:path";
 import { profile } from "../profile/mod.ts";
-import { isTaskKind, type TaskKind } from "../tasks/mod.ts";
+import { ResultsFolder } from "../report/results.ts";
+import { isTaskKind, TASK_KINDS, type TaskKind } from "../tasks/mod.ts";
 import { integerFlag, parseFlags, runCommand, UsageError } from "./common.ts";
 
 const USAGE =
@@ -27,12 +30,25 @@ if (import.meta.main) {
       seed: { type: "string", arg: "S", help: "seed of the workloads' inputs (default 0)" },
     });
     const kinds = flags.kinds?.split(",").map((kind) => {
-      if (!isTaskKind(kind)) throw new UsageError(`--kinds: unknown task kind "${kind}"`);
+      if (!isTaskKind(kind)) {
+        throw new UsageError(
+          `Expected --kinds to be task kinds (${TASK_KINDS.join(", ")}) but found "${kind}"`,
+        );
+      }
       return kind as TaskKind;
     });
     const out = flags.out ?? "results/profile/profile.csv";
-    await Deno.mkdir(out.includes("/") ? out.slice(0, out.lastIndexOf("/")) : ".", {
-      recursive: true,
+    const options = {
+      budgetSeconds: integerFlag("budget", flags.budget, 300, 1),
+      points: integerFlag("points", flags.points, 8, 3),
+      repetitions: integerFlag("repetitions", flags.repetitions, 3, 1),
+      seed: integerFlag("seed", flags.seed, 0),
+      kinds: kinds ?? [...TASK_KINDS],
+    };
+    const results = await ResultsFolder.open(dirname(out), {
+      run: "profile",
+      parameters: { ...options, out },
+      seed: options.seed,
     });
     const controller = new AbortController();
     const interrupt = () => {
@@ -41,24 +57,24 @@ if (import.meta.main) {
     };
     Deno.addSignalListener("SIGINT", interrupt);
     const started = performance.now();
-    const { samples, complete } = await profile({
-      out,
-      budgetSeconds: integerFlag("budget", flags.budget, 300, 1),
-      points: integerFlag("points", flags.points, 8, 3),
-      repetitions: integerFlag("repetitions", flags.repetitions, 3, 1),
-      seed: integerFlag("seed", flags.seed, 0),
-      ...(kinds ? { kinds } : {}),
-      signal: controller.signal,
-      onSample: (sample, done, total) => {
-        const elapsed = ((performance.now() - started) / 1000).toFixed(0);
-        console.error(
-          `[${done}/${total}] ${sample.kind} ${sample.parameter} (threads ${sample.threads}, ${sample.storage}) ${
-            sample.wallSeconds.toFixed(3)
-          } s | ${elapsed} s`,
-        );
-      },
-    });
+    const { samples, complete } = await results.time("profile", () =>
+      profile({
+        out,
+        ...options,
+        signal: controller.signal,
+        onSample: (sample, done, total) => {
+          const elapsed = ((performance.now() - started) / 1000).toFixed(0);
+          console.error(
+            `[${done}/${total}] ${sample.kind} ${sample.parameter} (threads ${sample.threads}, ${sample.storage}) ${
+              sample.wallSeconds.toFixed(3)
+            } s | ${elapsed} s`,
+          );
+        },
+      }));
     Deno.removeSignalListener("SIGINT", interrupt);
+    // The manifest of the folder: this call's parameters, and the CSV as it now stands.
+    results.track(basename(out));
+    await results.finish();
     console.log(
       `${samples.length} samples appended to ${out}${
         complete ? "" : " (stopped early: budget or interrupt)"

@@ -8,7 +8,7 @@ import { resolveCluster } from "../cluster/mod.ts";
 import { Coordinator, maskUrl } from "../live/mod.ts";
 import { serveDashboard } from "../live/dashboard.ts";
 import { coordinatorOptions, resolveLivePolicy } from "../live/policy.ts";
-import { integerFlag, parseFlags, runCommand, stopSignal, UsageError } from "./common.ts";
+import { exactlyOneFlag, integerFlag, parseFlags, runCommand, stopSignal } from "./common.ts";
 import { redisUrlOf } from "./cluster_record.ts";
 
 const USAGE =
@@ -40,9 +40,7 @@ if (import.meta.main) {
       "no-dashboard": { type: "boolean", help: "no dashboard" },
       quiet: { type: "boolean", help: "no log lines" },
     });
-    if ((flags.policy === undefined) === (flags.checkpoint === undefined)) {
-      throw new UsageError("give exactly one of --policy NAME and --checkpoint DIR");
-    }
+    exactlyOneFlag({ policy: flags.policy, checkpoint: flags.checkpoint });
     const live = await resolveLivePolicy(
       flags.policy !== undefined ? { policy: flags.policy } : { checkpoint: flags.checkpoint! },
     );

@@ -8,7 +8,7 @@
 import { loadCalibration } from "../duration/mod.ts";
 import { markdownTable } from "../experiment/mod.ts";
 import { simToReal } from "../profile/mod.ts";
-import { integerFlag, parseFlags, runCommand, UsageError } from "./common.ts";
+import { integerFlag, parseFlags, requiredFlag, runCommand } from "./common.ts";
 
 const USAGE =
   "./schedlab sim-to-real --calibration FILE [--tasks N] [--nodes N] [--policy NAME] [--points N] [--seed S] [--json]";
@@ -32,14 +32,16 @@ if (import.meta.main) {
       seed: { type: "string", arg: "S", help: "seed of the workload (default 0)" },
       json: { type: "boolean", help: "print the report as JSON" },
     });
-    if (flags.calibration === undefined) throw new UsageError("--calibration is required");
-    const result = await simToReal(await loadCalibration(flags.calibration), {
-      tasks: integerFlag("tasks", flags.tasks, 20, 1),
-      nodes: integerFlag("nodes", flags.nodes, 2, 1),
-      policy: flags.policy ?? "lpt",
-      seed: integerFlag("seed", flags.seed, 0),
-      gridPoints: integerFlag("points", flags.points, 8, 3),
-    });
+    const result = await simToReal(
+      await loadCalibration(requiredFlag("calibration", flags.calibration)),
+      {
+        tasks: integerFlag("tasks", flags.tasks, 20, 1),
+        nodes: integerFlag("nodes", flags.nodes, 2, 1),
+        policy: flags.policy ?? "lpt",
+        seed: integerFlag("seed", flags.seed, 0),
+        gridPoints: integerFlag("points", flags.points, 8, 3),
+      },
+    );
     if (flags.json) {
       console.log(JSON.stringify(result, null, 2));
       return;

@@ -13,7 +13,7 @@ import {
   submitTasks,
   waitForResults,
 } from "../live/mod.ts";
-import { integerFlag, parseFlags, runCommand, UsageError } from "./common.ts";
+import { exactlyOneFlag, integerFlag, parseFlags, runCommand } from "./common.ts";
 import { redisUrlOf } from "./cluster_record.ts";
 
 const USAGE =
@@ -34,9 +34,7 @@ if (import.meta.main) {
       wait: { type: "boolean", help: "wait until every task is done, then print the status" },
       timeout: { type: "string", arg: "S", help: "seconds to wait (default 600)" },
     });
-    if ((flags.workload === undefined) === (flags.generate === undefined)) {
-      throw new UsageError("give exactly one of --workload FILE and --generate N");
-    }
+    exactlyOneFlag({ workload: flags.workload, generate: flags.generate });
     const seed = integerFlag("seed", flags.seed, 0);
     const workload = flags.workload !== undefined
       ? await loadLiveWorkload(flags.workload)

@@ -8,7 +8,7 @@
  */
 import { loadTrainConfig, trainRun } from "../agent/mod.ts";
 import { reportTable } from "../experiment/mod.ts";
-import { integerFlag, parseFlags, progressBar, runCommand, UsageError } from "./common.ts";
+import { integerFlag, parseFlags, progressBar, requiredFlag, runCommand } from "./common.ts";
 
 const USAGE =
   "./schedlab train --config experiments/NAME.json [--out DIR] [--resume DIR] [--updates N]";
@@ -25,8 +25,7 @@ if (import.meta.main) {
       resume: { type: "string", arg: "DIR", help: "a checkpoint or run folder to resume from" },
       updates: { type: "string", arg: "N", help: "PPO updates (default: the config's)" },
     });
-    if (flags.config === undefined) throw new UsageError("--config is required");
-    const loaded = await loadTrainConfig(flags.config);
+    const loaded = await loadTrainConfig(requiredFlag("config", flags.config));
     const config = { ...loaded, updates: integerFlag("updates", flags.updates, loaded.updates, 1) };
     const out = flags.out ?? `results/${config.name}`;
     let stop = false;

@@ -58,6 +58,28 @@ export interface Cluster {
   readonly nodes: readonly NodeSpec[];
 }
 
+/** A Raspberry Pi node of the original: 4 ARM cores. */
+const pi = (name: string, spec: Pick<NodeSpec, "cpuSpeed" | "ramGiB" | "diskMBps">) => ({
+  name,
+  arch: "arm" as const,
+  cores: 4,
+  ...spec,
+});
+
+/** An x86 container of the original: `cores` CPUs at the reference speed. */
+const container = (name: string, cores: number, disk: "SSD" | "hard disk"): NodeSpec => ({
+  name,
+  arch: "x86",
+  cores,
+  cpuSpeed: 1,
+  ramGiB: Math.max(1, 2 * cores),
+  diskMBps: disk === "SSD" ? REFERENCE_DISK_MBPS : REFERENCE_DISK_MBPS / 4,
+  description: `x86 container, ${cores} CPU${cores > 1 ? "s" : ""}, ${disk}${
+    cores === 2 ? " (the reference)" : ""
+  }`,
+  power: containerPower(cores),
+});
+
 /**
  * The original system's 9 nodes (`shared/benchmarks/seed-cluster/node-configs.yaml`).
  * Single-thread speeds follow its measurements at the default parameters: the Pi 5 is about
@@ -71,95 +93,21 @@ export const SEED_CLUSTER: Cluster = {
   name: "seed-9",
   nodes: [
     {
-      name: "pi5",
-      arch: "arm",
-      cores: 4,
-      cpuSpeed: 0.32,
-      ramGiB: 8,
-      diskMBps: 167,
+      ...pi("pi5", { cpuSpeed: 0.32, ramGiB: 8, diskMBps: 167 }),
       description: "Raspberry Pi 5, SD card",
       power: PI5_POWER,
     },
-    {
-      name: "pi4-1",
-      arch: "arm",
-      cores: 4,
-      cpuSpeed: 0.15,
-      ramGiB: 4,
-      diskMBps: 54,
+    ...["pi4-1", "pi4-2"].map((name) => ({
+      ...pi(name, { cpuSpeed: 0.15, ramGiB: 4, diskMBps: 54 }),
       description: "Raspberry Pi 4B, slower SD card",
       power: PI4_POWER,
-    },
-    {
-      name: "pi4-2",
-      arch: "arm",
-      cores: 4,
-      cpuSpeed: 0.15,
-      ramGiB: 4,
-      diskMBps: 54,
-      description: "Raspberry Pi 4B, slower SD card",
-      power: PI4_POWER,
-    },
-    {
-      name: "laptop-fast",
-      arch: "x86",
-      cores: 2,
-      cpuSpeed: 1,
-      ramGiB: 4,
-      diskMBps: 500,
-      description: "x86 container, 2 CPUs, SSD (the reference)",
-      power: containerPower(2),
-    },
-    {
-      name: "laptop-medium",
-      arch: "x86",
-      cores: 1,
-      cpuSpeed: 1,
-      ramGiB: 2,
-      diskMBps: 500,
-      description: "x86 container, 1 CPU, SSD",
-      power: containerPower(1),
-    },
-    {
-      name: "laptop-constrained",
-      arch: "x86",
-      cores: 0.5,
-      cpuSpeed: 1,
-      ramGiB: 1,
-      diskMBps: 500,
-      description: "x86 container, 0.5 CPU, SSD",
-      power: containerPower(0.5),
-    },
-    {
-      name: "laptop-slow-io",
-      arch: "x86",
-      cores: 1,
-      cpuSpeed: 1,
-      ramGiB: 2,
-      diskMBps: 125,
-      description: "x86 container, 1 CPU, hard disk",
-      power: containerPower(1),
-    },
-    {
-      name: "laptop-micro-1",
-      arch: "x86",
-      cores: 0.5,
-      cpuSpeed: 1,
-      ramGiB: 1,
-      diskMBps: 500,
-      description: "x86 container, 0.5 CPU, SSD",
-      power: containerPower(0.5),
-    },
-    {
-      name: "laptop-micro-2",
-      arch: "x86",
-      cores: 0.5,
-      cpuSpeed: 1,
-      ramGiB: 1,
-      diskMBps: 500,
-      description: "x86 container, 0.5 CPU, SSD",
-      power: containerPower(0.5),
-    },
+    })),
+    container("laptop-fast", 2, "SSD"),
+    container("laptop-medium", 1, "SSD"),
+    container("laptop-constrained", 0.5, "SSD"),
+    container("laptop-slow-io", 1, "hard disk"),
+    container("laptop-micro-1", 0.5, "SSD"),
+    container("laptop-micro-2", 0.5, "SSD"),
   ],
 };
 

@@ -68,13 +68,14 @@ export interface FittedCalibration extends Calibration {
 /**
  * Fits every kind's power law from measured samples.
  *
- * @param samples measurements; every kind needs at least two distinct parameters
- * @param options name and source of the resulting calibration
+ * @param samples measurements; every kind fitted needs at least two distinct parameters
+ * @param options name and source of the resulting calibration, and the kinds to fit (default
+ * every registered kind)
  * @returns the calibration
  */
 export function fitCalibration(
   samples: readonly DurationSample[],
-  options: { name: string; source: string },
+  options: { name: string; source: string; kinds?: readonly TaskKind[] },
 ): FittedCalibration {
   samples.forEach((sample, i) => {
     for (const field of ["parameter", "seconds", "capacity"] as const) {
@@ -85,7 +86,8 @@ export function fitCalibration(
       }
     }
   });
-  const kinds = Object.fromEntries(TASK_KINDS.map((kind) => {
+  const { kinds: fitted = TASK_KINDS, ...about } = options;
+  const kinds = Object.fromEntries(fitted.map((kind) => {
     const own = samples.filter((sample) => sample.kind === kind);
     if (own.length < 2) {
       throw new RangeError(`Expected at least 2 samples of kind ${kind} but found ${own.length}`);
@@ -95,7 +97,7 @@ export function fitCalibration(
       fitPowerLaw(own.map((s) => s.parameter), own.map((s) => s.seconds * s.capacity)),
     ];
   })) as Record<TaskKind, FittedLaw>;
-  return { ...options, kinds };
+  return { ...about, kinds };
 }
 
 /**

@@ -5,17 +5,8 @@
  * @module
  */
 import type { NodeSpec } from "../cluster/mod.ts";
-import type { TaskKind } from "../tasks/mod.ts";
+import { kindSpec, taskKinds } from "../tasks/mod.ts";
 import type { DurationSample } from "./fit.ts";
-import { capacity } from "./model.ts";
-
-/** The original's task names. */
-const ORIGINAL_KINDS: Readonly<Record<string, TaskKind>> = {
-  matmul: "matmul",
-  primes: "primes",
-  array: "sort",
-  fileIO: "fileio",
-};
 
 /**
  * Parses the original's benchmark CSV into samples. The first run of each (node, task)
@@ -43,25 +34,40 @@ export function parseOriginalCsv(
     column("parameter_value"),
     column("execution_time"),
   ];
+  const kindOf = new Map(
+    taskKinds().flatMap((spec) => spec.originalName ? [[spec.originalName, spec.name]] : []),
+  );
   const seen = new Set<string>();
   const samples: DurationSample[] = [];
   lines.slice(1).forEach((line, i) => {
     const cells = line.split(",");
     const where = `Invalid measurements ${source} line ${i + 2}`;
     const node = nodes.find((n) => n.name === cells[nodeCol]);
-    if (!node) throw new TypeError(`${where}: unknown node "${cells[nodeCol]}"`);
-    const kind = ORIGINAL_KINDS[cells[taskCol] ?? ""];
-    if (!kind) throw new TypeError(`${where}: unknown task "${cells[taskCol]}"`);
+    if (!node) {
+      throw new TypeError(
+        `${where}: expected node to be a cluster node but found "${cells[nodeCol]}"`,
+      );
+    }
+    const kind = kindOf.get(cells[taskCol] ?? "");
+    if (!kind) {
+      throw new TypeError(
+        `${where}: expected task to be a known kind's original name but found "${cells[taskCol]}"`,
+      );
+    }
     const parameter = Number(cells[valueCol]), seconds = Number(cells[timeCol]);
     if (!(parameter > 0) || !(seconds > 0)) {
-      throw new TypeError(`${where}: parameter_value and execution_time must be numbers > 0`);
+      throw new TypeError(
+        `${where}: expected parameter_value and execution_time to be numbers > 0 but found "${
+          cells[valueCol]
+        }" and "${cells[timeCol]}"`,
+      );
     }
     const series = `${node.name}/${kind}`;
     if (!seen.has(series)) {
       seen.add(series);
       return;
     }
-    samples.push({ kind, parameter, seconds, capacity: capacity(node, kind) });
+    samples.push({ kind, parameter, seconds, capacity: kindSpec(kind).capacity(node) });
   });
   return samples;
 }

@@ -8,16 +8,10 @@
  *
  * @module
  */
-import { type NodeSpec, REFERENCE_DISK_MBPS } from "../cluster/mod.ts";
-import { KIND_SPECS, TASK_KINDS, type TaskKind } from "../tasks/mod.ts";
+import type { NodeSpec } from "../cluster/mod.ts";
+import { kindSpec, type PowerLaw, type TaskKind, taskKinds } from "../tasks/mod.ts";
 
-/** The power law of one kind on a node of capacity 1: seconds = scale * parameter ^ exponent. */
-export interface PowerLaw {
-  /** Seconds at parameter 1. */
-  readonly scale: number;
-  /** Growth exponent in the parameter. */
-  readonly exponent: number;
-}
+export type { PowerLaw };
 
 /** A calibration table: a power law per kind and the noise level. */
 export interface Calibration {
@@ -30,39 +24,26 @@ export interface Calibration {
 }
 
 /**
- * The default calibration: least-squares fits in log space to the original system's
- * measurements on its reference node (`shared/benchmarks/seed-cluster/
- * benchmark_results_laptop-fast.csv`, the first, warm-up run of each kind dropped;
- * `tests/duration/` re-fits it).
+ * The default calibration: every kind's `seedLaw`. For the four kinds of the original, these
+ * are least-squares fits in log space to its measurements on its reference node
+ * (`shared/benchmarks/seed-cluster/benchmark_results_laptop-fast.csv`, the first, warm-up run
+ * of each kind dropped; `tests/duration/` re-fits them).
  */
 export const SEED_CALIBRATION: Calibration = {
   name: "seed-laptop-fast",
   source: "fit to shared/benchmarks/seed-cluster/benchmark_results_laptop-fast.csv",
-  kinds: {
-    matmul: { scale: 4.6713e-10, exponent: 3.1327 },
-    primes: { scale: 3.7333e-9, exponent: 1.4380 },
-    sort: { scale: 2.4175e-7, exponent: 1.0401 },
-    fileio: { scale: 2.2190e-6, exponent: 0.99993 },
+  get kinds() {
+    return Object.fromEntries(taskKinds().map((spec) => [spec.name, spec.seedLaw]));
   },
 };
 
 /**
- * How many reference-node units of work per second a node delivers on a kind: all its CPUs
- * for the multi-core kind, at most one CPU for single-thread kinds (a fractional container
- * time-slices it), its disk throughput relative to the reference SSD for file I/O (throttled
- * by a fractional CPU share too).
+ * How many reference-node units of work per second a node delivers on a kind (the kind's
+ * capacity rule: all its CPUs for the matrix product, at most one CPU for single-thread
+ * kinds, its disk throughput relative to the reference SSD for file I/O).
  */
 export function capacity(node: NodeSpec, kind: TaskKind): number {
-  const oneCpu = Math.min(1, node.cores);
-  switch (kind) {
-    case "matmul":
-      return node.cpuSpeed * node.cores;
-    case "primes":
-    case "sort":
-      return node.cpuSpeed * oneCpu;
-    case "fileio":
-      return (node.diskMBps / REFERENCE_DISK_MBPS) * oneCpu;
-  }
+  return kindSpec(kind).capacity(node);
 }
 
 /** Options of {@linkcode DurationModel}. */
@@ -78,7 +59,10 @@ export class DurationModel {
   /** Standard deviation of ln(actual / mean). */
   readonly noise: number;
   readonly #nodes: readonly NodeSpec[];
+  readonly #kinds: number;
   readonly #capacity: Float64Array;
+  readonly #scale: Float64Array;
+  readonly #exponent: Float64Array;
 
   /**
    * @param calibration the power laws
@@ -98,12 +82,25 @@ export class DurationModel {
     this.calibration = calibration;
     this.noise = noise;
     this.#nodes = nodes;
-    this.#capacity = new Float64Array(nodes.length * TASK_KINDS.length);
+    const kinds = taskKinds();
+    this.#kinds = kinds.length;
+    this.#capacity = new Float64Array(nodes.length * kinds.length);
     nodes.forEach((node, i) =>
-      TASK_KINDS.forEach((kind, k) => {
-        this.#capacity[i * TASK_KINDS.length + k] = capacity(node, kind);
+      kinds.forEach((spec, k) => {
+        this.#capacity[i * kinds.length + k] = spec.capacity(node);
       })
     );
+    const laws = kinds.map((spec) => {
+      const law = calibration.kinds[spec.name];
+      if (!law) {
+        throw new TypeError(
+          `Expected calibration ${calibration.name} to have a law for every task kind but found none for ${spec.name}`,
+        );
+      }
+      return law;
+    });
+    this.#scale = Float64Array.from(laws, (law) => law.scale);
+    this.#exponent = Float64Array.from(laws, (law) => law.exponent);
   }
 
   /** The cluster's nodes. */
@@ -118,8 +115,8 @@ export class DurationModel {
 
   /** Seconds on a node of capacity 1 (the reference node's single CPU). */
   referenceSeconds(kind: TaskKind, parameter: number): number {
-    const law = this.calibration.kinds[kind];
-    return law.scale * Math.pow(parameter, law.exponent);
+    const k = this.#kindIndex(kind);
+    return this.#scale[k]! * Math.pow(parameter, this.#exponent[k]!);
   }
 
   /** Expected seconds of (kind, parameter) on node index `node`. */
@@ -129,9 +126,10 @@ export class DurationModel {
 
   /** Writes the expected seconds on every node into `out` from `offset`. */
   meansOnAllNodes(kind: TaskKind, parameter: number, out: Float64Array, offset: number): void {
-    const reference = this.referenceSeconds(kind, parameter);
-    for (let node = 0; node < this.#nodes.length; node++) {
-      out[offset + node] = reference / this.#capacityOf(kind, node);
+    const k = this.#kindIndex(kind), m = this.#nodes.length;
+    const reference = this.#scale[k]! * Math.pow(parameter, this.#exponent[k]!);
+    for (let node = 0; node < m; node++) {
+      out[offset + node] = reference / this.#capacity[node * this.#kinds + k]!;
     }
   }
 
@@ -140,12 +138,20 @@ export class DurationModel {
     return mean * Math.exp(this.noise * z - 0.5 * this.noise * this.noise);
   }
 
+  #kindIndex(kind: TaskKind): number {
+    const { index } = kindSpec(kind);
+    if (index >= this.#kinds) {
+      throw new RangeError(
+        `Expected a task kind registered before the duration model was made but found ${kind}`,
+      );
+    }
+    return index;
+  }
+
   #capacityOf(kind: TaskKind, node: number): number {
-    const index = node * TASK_KINDS.length + KIND_SPECS[kind].index;
-    const value = this.#capacity[index];
-    if (value === undefined) {
+    if (!(node >= 0 && node < this.#nodes.length)) {
       throw new RangeError(`Expected node to be in [0, ${this.#nodes.length}) but found ${node}`);
     }
-    return value;
+    return this.#capacity[node * this.#kinds + this.#kindIndex(kind)]!;
   }
 }

@@ -1,11 +1,12 @@
 /**
- * Named task embeddings: how a task is shown to a learned scheduler. The seed's is 5 numbers,
- * a one-hot of the kind and the normalised parameter; the others are its ablations.
+ * Named task embeddings: how a task is shown to a learned scheduler. The seed's is a one-hot of
+ * the kind (one entry per registered kind: 4 for the original's) and the normalised parameter;
+ * the others are its ablations.
  *
  * @module
  */
 import {
-  KIND_SPECS,
+  kindSpec,
   logNormaliseParameter,
   normaliseParameter,
   TASK_KINDS,
@@ -24,32 +25,40 @@ export interface Embedding {
   encode(kind: TaskKind, parameter: number, out: Float32Array, offset: number): void;
 }
 
-function writeOneHot(kind: TaskKind, out: Float32Array, offset: number): void {
-  for (let i = 0; i < TASK_KINDS.length; i++) out[offset + i] = 0;
-  out[offset + KIND_SPECS[kind].index] = 1;
+/** An embedding of the one-hot kind followed by the parameter normalised by `normalise`. */
+function oneHotEmbedding(
+  name: string,
+  description: string,
+  normalise: (kind: TaskKind, parameter: number) => number,
+): Embedding {
+  return {
+    name,
+    get dimension() {
+      return TASK_KINDS.length + 1;
+    },
+    description,
+    encode(kind, parameter, out, offset) {
+      const kinds = TASK_KINDS.length;
+      out.fill(0, offset, offset + kinds);
+      out[offset + kindSpec(kind).index] = 1;
+      out[offset + kinds] = normalise(kind, parameter);
+    },
+  };
 }
 
-/** The seed's embedding: one-hot kind (4) + (p - min) / (max - min). */
-export const SEED_EMBEDDING: Embedding = {
-  name: "seed",
-  dimension: TASK_KINDS.length + 1,
-  description: "one-hot kind (4) + parameter normalised linearly to [0, 1]",
-  encode(kind, parameter, out, offset) {
-    writeOneHot(kind, out, offset);
-    out[offset + TASK_KINDS.length] = normaliseParameter(kind, parameter);
-  },
-};
+/** The seed's embedding: one-hot kind + (p - min) / (max - min). */
+export const SEED_EMBEDDING: Embedding = oneHotEmbedding(
+  "seed",
+  "one-hot kind + parameter normalised linearly to [0, 1]",
+  normaliseParameter,
+);
 
 /** The seed's embedding with the parameter normalised on a log scale. */
-export const LOG_EMBEDDING: Embedding = {
-  name: "log",
-  dimension: TASK_KINDS.length + 1,
-  description: "one-hot kind (4) + parameter normalised on a log scale to [0, 1]",
-  encode(kind, parameter, out, offset) {
-    writeOneHot(kind, out, offset);
-    out[offset + TASK_KINDS.length] = logNormaliseParameter(kind, parameter);
-  },
-};
+export const LOG_EMBEDDING: Embedding = oneHotEmbedding(
+  "log",
+  "one-hot kind + parameter normalised on a log scale to [0, 1]",
+  logNormaliseParameter,
+);
 
 /** Resource-profile features instead of the kind's identity, plus the parameter. */
 export const PROFILE_EMBEDDING: Embedding = {
@@ -58,7 +67,7 @@ export const PROFILE_EMBEDDING: Embedding = {
   description:
     "core demand, CPU, memory and I/O intensity, CPU-vs-I/O balance, log-normalised parameter",
   encode(kind, parameter, out, offset) {
-    const profile = KIND_SPECS[kind].profile;
+    const profile = kindSpec(kind).profile;
     out[offset] = profile.coreDemand;
     out[offset + 1] = profile.cpuIntensity;
     out[offset + 2] = profile.memoryIntensity;
@@ -66,18 +75,6 @@ export const PROFILE_EMBEDDING: Embedding = {
     out[offset + 4] = profile.cpuIntensity / (profile.cpuIntensity + profile.ioIntensity);
     out[offset + 5] = logNormaliseParameter(kind, parameter);
   },
-};
-
-/**
- * How a kind's running time grows with its parameter, as a user states it from the algorithm
- * without timing anything: the exponent e of "time ~ parameter^e" (matrix product n^3, trial
- * division up to n about n^1.5, sorting n log n about n^1, file operations linear).
- */
-export const STATED_GROWTH: Readonly<Record<TaskKind, number>> = {
-  matmul: 3,
-  primes: 1.5,
-  sort: 1,
-  fileio: 1,
 };
 
 /** The largest stated growth exponent, which maps to 1 in the character embedding. */
@@ -96,7 +93,7 @@ export const CHARACTER_EMBEDDING: Embedding = {
   encode(kind, parameter, out, offset) {
     PROFILE_EMBEDDING.encode(kind, parameter, out, offset);
     out[offset + 6] = out[offset + 5]!;
-    out[offset + 5] = STATED_GROWTH[kind] / GROWTH_SCALE;
+    out[offset + 5] = kindSpec(kind).statedGrowth / GROWTH_SCALE;
   },
 };
 
@@ -140,7 +137,7 @@ export function embedding(name: string): Embedding {
   return found;
 }
 
-/** Adds an embedding to the registry (learned embeddings register themselves this way). */
+/** Adds an embedding to the registry, so that configs can name it. */
 export function registerEmbedding(entry: Embedding): void {
   if (REGISTRY.has(entry.name)) {
     throw new TypeError(`An embedding named "${entry.name}" is already registered`);

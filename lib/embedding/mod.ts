@@ -12,6 +12,5 @@ export {
   PROFILE_EMBEDDING,
   registerEmbedding,
   SEED_EMBEDDING,
-  STATED_GROWTH,
 } from "./embeddings.ts";
 export type { Embedding } from "./embeddings.ts";

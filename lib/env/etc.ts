@@ -25,7 +25,7 @@ export function parseEtc(text: string, name: string): Instance {
     taskCount! < 1 || nodeCount! < 1
   ) {
     throw new TypeError(
-      `Invalid ETC file ${name}: line 1 must be "tasks machines [0]" with positive integers but is "${
+      `Invalid ETC file ${name}: expected line 1 to be "tasks machines [0]" with positive integers but found "${
         lines[0]
       }"`,
     );

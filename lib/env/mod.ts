@@ -25,7 +25,9 @@ export type { ParameterSplit, WorkloadSpec } from "./workload.ts";
 export { metricsOf, scoreSchedule } from "./schedule.ts";
 export { loadEtc, parseEtc, parseEtcSolution } from "./etc.ts";
 export type { Schedule, ScheduleMetrics } from "./schedule.ts";
-export { IDLE, NODE_STATE_SIZE, SchedulingEnv } from "./simulator.ts";
+export { IDLE, SchedulingEnv } from "./simulator.ts";
+export { DecisionEncoder, NODE_SPEC_SIZE, nodeSpecFeatures, nodeStateSize } from "./encoder.ts";
+export type { EncoderOptions } from "./encoder.ts";
 export { checkDeterminism, checkEpisode } from "./check.ts";
 export type {
   Decision,

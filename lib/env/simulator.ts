@@ -19,7 +19,7 @@
 import type { Embedding } from "../embedding/mod.ts";
 import { idleWatts, taskEnergy } from "../cluster/mod.ts";
 import { hashInts, Rng } from "../random/mod.ts";
-import { KIND_SPECS, TASK_KINDS } from "../tasks/mod.ts";
+import { DecisionEncoder } from "./encoder.ts";
 import { actualDuration, type Instance } from "./instance.ts";
 import { metricsOf, type ScheduleMetrics } from "./schedule.ts";
 
@@ -28,9 +28,6 @@ export const IDLE = -1;
 
 /** Label of the random stream that orders the nodes' first requests. */
 const NODE_ORDER_STREAM = 0x0de;
-
-/** Numbers per node in the cluster state: one-hot kind of its running task + remaining time. */
-export const NODE_STATE_SIZE = TASK_KINDS.length + 1;
 
 /**
  * What the requesting node sees at a decision. A live view owned by the environment: valid
@@ -58,8 +55,9 @@ export interface Decision {
   /** How many other nodes wait at this instant. */
   readonly otherWaitingCount: number;
   /**
-   * Cluster state, NODE_STATE_SIZE numbers per node: one-hot kind of the running task
-   * (zeros when idle) and its expected remaining time divided by the time scale.
+   * Cluster state, `nodeStateSize` numbers per node (see {@linkcode DecisionEncoder}): one-hot
+   * kind of the running task (zeros when idle) and its expected remaining time divided by the
+   * time scale.
    */
   readonly state: Float32Array;
   /** Embedding of each candidate, `window * embedding.dimension`, zeros past the count. */
@@ -136,6 +134,8 @@ export type InstanceGenerator = (seed: number) => Instance;
 export class SchedulingEnv {
   /** The options. */
   readonly options: Readonly<EnvOptions>;
+  /** How decisions are written as numbers (their sizes). */
+  readonly encoder: DecisionEncoder;
   readonly #generate: InstanceGenerator | undefined;
   #instance!: Instance;
   #nodeCount = 0;
@@ -176,16 +176,10 @@ export class SchedulingEnv {
    * @param generate draws an instance per episode when `reset` is not given one
    */
   constructor(options: EnvOptions, generate?: InstanceGenerator) {
-    if (!Number.isInteger(options.window) || options.window < 1) {
-      throw new RangeError(`Expected window to be an integer >= 1 but found ${options.window}`);
-    }
-    if (!(options.timeScale > 0)) {
-      throw new RangeError(`Expected timeScale to be a number > 0 but found ${options.timeScale}`);
-    }
+    this.encoder = new DecisionEncoder(options);
     this.options = options;
     this.#generate = generate;
-    this.#features = new Float32Array(options.window * (options.embedding?.dimension ?? 0));
-    this.#mask = new Uint8Array(options.window + 1);
+    ({ features: this.#features, mask: this.#mask } = this.encoder.buffers(0));
   }
 
   /** The instance of the current episode. */
@@ -286,7 +280,7 @@ export class SchedulingEnv {
   #allocate(instance: Instance): void {
     this.#instance = instance;
     const n = instance.taskCount, m = instance.nodeCount;
-    const dimension = this.options.embedding?.dimension ?? 0;
+    const dimension = this.encoder.featureSize;
     if (this.#order.length < n) {
       this.#order = new Int32Array(n);
       this.#assigned = new Int32Array(n);
@@ -305,19 +299,19 @@ export class SchedulingEnv {
       this.#idleQueue = new Int32Array(m);
       this.#freeAt = new Float64Array(m);
       this.#otherWaiting = new Int32Array(m);
-      this.#state = new Float32Array(m * NODE_STATE_SIZE);
+      this.#state = this.encoder.buffers(m).state;
     }
   }
 
   #encodeTasks(instance: Instance): void {
-    const embedding = this.options.embedding;
+    const encoder = this.encoder, dimension = encoder.featureSize;
     const tasks = instance.tasks;
     for (let j = 0; j < instance.taskCount; j++) {
       const task = tasks?.[j];
-      this.#kindIndex[j] = task ? KIND_SPECS[task.kind].index : -1;
-      if (embedding && embedding.dimension > 0) {
+      this.#kindIndex[j] = task ? encoder.kindIndex(task.kind) : -1;
+      if (dimension > 0) {
         if (!task) throw new TypeError(`instance ${instance.name} has no task kinds to embed`);
-        embedding.encode(task.kind, task.parameter, this.#embedded, j * embedding.dimension);
+        encoder.embedTask(task.kind, task.parameter, this.#embedded, j * dimension);
       }
     }
   }
@@ -409,42 +403,30 @@ export class SchedulingEnv {
     decision.otherWaiting = this.#otherWaiting;
     decision.otherWaitingCount = this.#otherWaitingCount;
     decision.state = this.#state;
-    const m = this.#nodeCount, now = this.#now, scale = this.options.timeScale;
-    const state = this.#state;
+    const m = this.#nodeCount, now = this.#now, encoder = this.encoder;
     for (let i = 0; i < m; i++) {
-      const base = i * NODE_STATE_SIZE;
       const task = this.#runningTask[i]!;
-      state[base] =
-        state[base + 1] =
-        state[base + 2] =
-        state[base + 3] =
-          0;
       if (task < 0) {
-        state[base + 4] = 0;
+        encoder.writeNode(this.#state, i, -1, 0);
         this.#freeAt[i] = now;
         continue;
       }
-      const kind = this.#kindIndex[task]!;
-      if (kind >= 0) state[base + kind] = 1;
       const expectedEnd = this.#start[task]! + instance.expected[task * m + i]!;
       const free = expectedEnd > now ? expectedEnd : now;
       this.#freeAt[i] = free;
-      state[base + 4] = (free - now) / scale;
+      encoder.writeNode(this.#state, i, this.#kindIndex[task]!, free - now);
     }
-    const window = this.options.window;
-    const count = Math.min(this.#pendingCount, window);
-    const dimension = this.options.embedding?.dimension ?? 0;
+    const count = Math.min(this.#pendingCount, encoder.window);
+    const dimension = encoder.featureSize;
     if (dimension > 0) {
       const features = this.#features, embedded = this.#embedded;
       for (let slot = 0; slot < count; slot++) {
         const from = this.#pending[slot]! * dimension, to = slot * dimension;
         for (let d = 0; d < dimension; d++) features[to + d] = embedded[from + d]!;
       }
-      this.#features.fill(0, count * dimension);
+      encoder.clearFeatures(features, count);
     }
-    this.#mask.fill(1, 0, count);
-    this.#mask.fill(0, count, window);
-    this.#mask[window] = this.#running > 0 ? 1 : 0;
+    encoder.writeMask(this.#mask, count, this.#running > 0);
   }
 
   /** The one decision object, created at the first decision and updated in place after. */

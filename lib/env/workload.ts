@@ -8,7 +8,14 @@
 import { z } from "zod";
 import type { Rng } from "../random/mod.ts";
 import type { Tenants } from "./instance.ts";
-import { KIND_SPECS, makeTask, type Task, TASK_KINDS, type TaskKind } from "../tasks/mod.ts";
+import {
+  kindSpec,
+  makeTask,
+  type Task,
+  TASK_KINDS,
+  type TaskKind,
+  taskKindSchema,
+} from "../tasks/mod.ts";
 
 /** Which part of each kind's parameter range to draw from. */
 export type ParameterSplit = "train" | "heldout" | "all";
@@ -20,7 +27,7 @@ export const workloadSchema = z.object({
   /** Most tasks in an episode. */
   maxTasks: z.number().int().positive(),
   /** Kinds to draw from, uniformly. */
-  kinds: z.array(z.enum(TASK_KINDS)).min(1).default([...TASK_KINDS]),
+  kinds: z.array(taskKindSchema).min(1).default(() => [...TASK_KINDS]),
   /** Part of each kind's range that parameters come from. */
   split: z.enum(["train", "heldout", "all"]).default("all"),
   /** Number of equal-width bins of the range; even bins train, odd bins are held out. */
@@ -53,7 +60,7 @@ export type WorkloadSpec = z.infer<typeof workloadSchema>;
 
 /** The bin (0-based, of `bins` equal-width bins of the kind's range) a parameter falls in. */
 export function binOf(kind: TaskKind, parameter: number, bins: number): number {
-  const { min, max } = KIND_SPECS[kind];
+  const { min, max } = kindSpec(kind);
   return Math.min(bins - 1, Math.max(0, Math.floor(((parameter - min) / (max - min)) * bins)));
 }
 
@@ -74,7 +81,7 @@ export function sampleParameter(
   rng: Rng,
   options: { split: ParameterSplit; bins: number; bin?: number | undefined },
 ): number {
-  const { min, max } = KIND_SPECS[kind];
+  const { min, max } = kindSpec(kind);
   const { split, bins } = options;
   for (;;) {
     let bin = options.bin;

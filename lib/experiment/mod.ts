@@ -32,6 +32,16 @@ export { markdownTable, reportTable } from "./table.ts";
 export { interquartileMean, performanceProfile, stratifiedBootstrap } from "./robust.ts";
 export { parameterSweep } from "./sweep.ts";
 export type { SweepPoint } from "./sweep.ts";
+export { dominates, hypervolume, milpPoints, nonDominated, policyPoint } from "./front.ts";
+export type { FrontPoint, MilpPoint, PolicyPoint } from "./front.ts";
+export { energyFrontStudy } from "./energy_study.ts";
+export type {
+  ConditionedPolicy,
+  EnergyStudyOptions,
+  EnergyStudyReport,
+  FairnessRow,
+  StudyPoint,
+} from "./energy_study.ts";
 export {
   embeddingRegression,
   estimateDurations,

@@ -8,7 +8,6 @@
  */
 import { type DurationModel, fitPowerLaw } from "../duration/mod.ts";
 import { embedding as embeddingByName } from "../embedding/mod.ts";
-import { STATED_GROWTH } from "../embedding/mod.ts";
 import { hashedNormal, type Instance } from "../env/mod.ts";
 import {
   type DurationEstimate,
@@ -17,7 +16,7 @@ import {
   type Policy,
 } from "../policies/mod.ts";
 import { hashInts, Rng } from "../random/mod.ts";
-import { KIND_SPECS, TASK_KINDS, type TaskKind } from "../tasks/mod.ts";
+import { kindSpec, TASK_KINDS, type TaskKind } from "../tasks/mod.ts";
 import { evaluateScenario } from "./evaluate.ts";
 import { interquartileMean, stratifiedBootstrap } from "./robust.ts";
 import type { Scenario } from "./scenario.ts";
@@ -35,7 +34,7 @@ export type DurationEstimator = (kind: TaskKind, parameter: number, node: number
 
 /** The k profiling parameters of a kind: the centres of k equal slices of its range. */
 export function profileGrid(kind: TaskKind, k: number): number[] {
-  const { min, max } = KIND_SPECS[kind];
+  const { min, max } = kindSpec(kind);
   return Array.from({ length: k }, (_, i) => min + ((max - min) * (i + 0.5)) / k);
 }
 
@@ -53,7 +52,7 @@ export function profileRuns(
   for (const kind of kinds) {
     profileGrid(kind, k).forEach((parameter, i) => {
       for (let node = 0; node < model.nodeCount; node++) {
-        const z = hashedNormal(hashInts(seed, KIND_SPECS[kind].index), i, node);
+        const z = hashedNormal(hashInts(seed, kindSpec(kind).index), i, node);
         runs.push({
           kind,
           node,
@@ -80,7 +79,7 @@ export function fitProfiles(runs: readonly ProfiledRun[]): DurationEstimator {
     if (distinct >= 2) {
       laws.set(key, fitPowerLaw(group.map((r) => r.parameter), group.map((r) => r.seconds)));
     } else {
-      const exponent = STATED_GROWTH[kind];
+      const exponent = kindSpec(kind).statedGrowth;
       const logScale = group.reduce(
         (sum, r) => sum + Math.log(r.seconds) - exponent * Math.log(r.parameter),
         0,

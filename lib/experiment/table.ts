@@ -12,7 +12,7 @@ function meanCi(summary: Summary, digits = 1): string {
     : summary.mean.toFixed(digits);
 }
 
-/** Renders a markdown table padded to column width, followed by a line on the bounds. */
+/** Renders a markdown table, each column padded to its widest cell. */
 export function markdownTable(
   header: readonly string[],
   rows: readonly (readonly string[])[],

@@ -29,7 +29,7 @@ export interface AgentOptions {
   redisUrl: string;
   /** Key namespace; default `schedlab`. */
   prefix?: string;
-  /** Worker threads of the matrix product; default 1. */
+  /** Worker threads of threaded kinds (the matrix product); default 1. */
   threads?: number;
   /** Emulation factor >= 1: each task's wall time is stretched to measured x slowdown. */
   slowdown?: number;
@@ -49,22 +49,6 @@ export interface AgentSummary {
   readonly rejected: number;
   /** Assignments skipped because the task had been reclaimed from this node. */
   readonly stale: number;
-}
-
-/**
- * Runs a tiny job of every kind once, so that the first real task does not pay for loading
- * and compiling the workloads (or starting the matrix threads).
- */
-async function warmUp(executor: Executor, tempDir: string | undefined): Promise<void> {
-  const tiny = { matmul: 32, primes: 1000, sort: 1000, fileio: 16 } as const;
-  for (const [kind, parameter] of Object.entries(tiny)) {
-    await executor.run({
-      kind: kind as keyof typeof tiny,
-      parameter,
-      seed: 0,
-      ...(tempDir ? { tempDir } : {}),
-    });
-  }
 }
 
 /** Period after which a waiting agent repeats its request (idempotent at the coordinator). */
@@ -113,7 +97,7 @@ export class NodeAgent {
     let beat: ReturnType<typeof setInterval> | undefined;
     try {
       await ensureGroup(redis, stream, AGENT_GROUP);
-      await warmUp(executor, this.options.tempDir);
+      await executor.warmUp(this.options.tempDir);
       const registration: Registration = {
         name,
         spec: this.options.spec,

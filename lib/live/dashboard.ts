@@ -2,8 +2,8 @@
  * The live dashboard: a small page served by the coordinator (loopback by default) showing
  * the nodes with their spec and heartbeat, the queue, the policy, and a plotly Gantt chart of
  * running and finished tasks; it polls the status and redraws without reloading. It also
- * takes submissions over HTTP (`POST /api/tasks`), for clients in any language. Also a
- * screenshot of it during a live run, for reports.
+ * takes submissions over HTTP (`POST /api/tasks`), for clients in any language. (A screenshot
+ * of it during a live run, for reports, is `lib/experiment/live/screenshot.ts`.)
  *
  * @module
  */
@@ -13,11 +13,8 @@ import type { Figure } from "../report/figures.ts";
 import { describeIssues } from "../validation/mod.ts";
 import { submitTasks } from "./workload.ts";
 import { TASK_KINDS } from "../tasks/mod.ts";
-import { LocalCluster } from "./local.ts";
-import { coordinatorOptions, type LivePolicy } from "./policy.ts";
-import { type LiveTask, liveTaskSchema } from "./protocol.ts";
+import { liveTaskSchema } from "./protocol.ts";
 import { connectRedis, type Redis } from "./redis.ts";
-import { type LiveRunResult, runLive } from "./run.ts";
 import { type ClusterStatus, readStatus } from "./status.ts";
 
 /** Options of {@linkcode serveDashboard}. */
@@ -74,6 +71,7 @@ td, th { padding: 0.2em 0.8em; border-bottom: 1px solid #ddd; text-align: left; 
 <body>
 <h1>schedlab live cluster</h1>
 <div id="counts">connecting…</div>
+<div id="energy"></div>
 <table id="nodes"><thead><tr><th>node</th><th>heartbeat</th><th>activity</th>
 <th>threads</th><th>slowdown</th><th>stands for</th></tr></thead><tbody></tbody></table>
 <p id="queue"></p>
@@ -88,6 +86,11 @@ async function refresh() {
       "policy " + (status.policy ?? "-") + " | " + status.submitted + " submitted, " +
       status.queued + " queued, " + status.running + " running, " + status.completed +
       " completed | " + status.reclaimed + " reclaimed, " + status.deadLetters + " dead letters";
+    document.getElementById("energy").textContent = status.energy
+      ? "energy (estimated from the nodes' power model): " + status.energy.joules.toFixed(0) +
+        " J so far (" + status.energy.idleJoules.toFixed(0) + " J idle), drawing " +
+        status.energy.watts.toFixed(1) + " W now"
+      : "energy: some node has no power model";
     document.querySelector("#nodes tbody").innerHTML = status.nodes.map((node) => {
       const r = node.registration;
       const activity = node.running ? "running " + node.running : node.waiting ? "waiting" : "idle";
@@ -178,56 +181,4 @@ export async function serveDashboard(options: DashboardOptions): Promise<Dashboa
     url: `http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}/`,
     finished: server.finished.finally(() => redis.disconnect()),
   };
-}
-
-/** Options of {@linkcode screenshotLiveRun}. */
-export interface ScreenshotOptions {
-  /** The policy and its view. */
-  live: LivePolicy;
-  /** Scratch folder for Redis and the agents. */
-  dir: string;
-  /** Where the PNG goes. */
-  png: string;
-  /** Share of the tasks done when the picture is taken; default 0.5. */
-  at?: number;
-}
-
-/**
- * Runs a workload live on a fresh local cluster with the dashboard open in headless Chromium,
- * and saves a screenshot of the page part-way through.
- *
- * @param tasks the workload
- * @param options policy, scratch folder, PNG path, when to take it
- * @returns the run
- */
-export async function screenshotLiveRun(
-  tasks: readonly LiveTask[],
-  options: ScreenshotOptions,
-): Promise<LiveRunResult> {
-  const { launchChromium } = await import("../report/mod.ts");
-  const local = await LocalCluster.start({ dir: options.dir });
-  const stop = new AbortController();
-  const chromium = await launchChromium();
-  try {
-    const dashboard = await serveDashboard({ redisUrl: local.redis.url, signal: stop.signal });
-    const page = await chromium.browser.newPage();
-    await page.setViewport({ width: 1280, height: 1000 });
-    await page.goto(dashboard.url);
-    const run = runLive(tasks, {
-      ...coordinatorOptions(options.live, { redisUrl: local.redis.url }),
-      timeoutMs: 300_000,
-    });
-    const target = String(Math.ceil(tasks.length * (options.at ?? 0.5)));
-    await page.waitForFunction(
-      (count: string) => Number(document.body.dataset.completed) >= Number(count),
-      { timeout: 300_000 },
-      target,
-    );
-    await page.screenshot({ path: options.png, fullPage: true });
-    return await run;
-  } finally {
-    stop.abort();
-    await chromium.close();
-    await local.stop();
-  }
 }

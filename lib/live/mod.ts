@@ -1,12 +1,12 @@
 /**
  * The live cluster over Redis Streams: node agents that run real workloads, a coordinator
- * that schedules them with any `Policy`, the protocol between them, status, a local cluster
- * of emulated nodes, live runs and load figures.
+ * that schedules them with any `Policy`, the protocol between them, submission, status and a
+ * local cluster of emulated nodes. The experiments run on it (live runs, load tests, the
+ * comparison with the simulator) live in `lib/experiment/live`.
  *
- * Three modules are imported directly, not from here, because they load heavy dependencies
+ * Two modules are imported directly, not from here, because they load heavy dependencies
  * that agents do not need: `policy.ts` (a baseline or a PPO checkpoint with its view, and the
- * coordinator's options), `dashboard.ts` (the web page, plotly) and `compare.ts` (live runs
- * against the simulator).
+ * coordinator's options) and `dashboard.ts` (the web page, plotly).
  *
  * @module
  */
@@ -28,13 +28,15 @@ export { pollUntil } from "./poll.ts";
 export type { PollOptions } from "./poll.ts";
 export { LiveState } from "./state.ts";
 export type { Choice, LiveStateOptions, Placement } from "./state.ts";
-export { formatStatus, readStatus } from "./status.ts";
-export type { ClusterStatus, GanttBar, NodeStatus } from "./status.ts";
-export { liveWorkloadSchema, loadLiveWorkload, shortWorkload, submitTasks } from "./workload.ts";
+export { energyLine, formatStatus, liveEnergy, readStatus } from "./status.ts";
+export type { ClusterStatus, GanttBar, LiveEnergy, NodeStatus } from "./status.ts";
+export {
+  liveWorkloadSchema,
+  loadLiveWorkload,
+  shortWorkload,
+  submitTasks,
+  waitForResults,
+} from "./workload.ts";
 export type { LiveWorkload, ShortWorkloadOptions } from "./workload.ts";
 export { agentCommand, LocalCluster } from "./local.ts";
 export type { LocalClusterOptions } from "./local.ts";
-export { runLive, waitForResults } from "./run.ts";
-export type { LiveRunResult } from "./run.ts";
-export { loadSummary, percentiles } from "./load.ts";
-export type { LoadSummary, Percentiles } from "./load.ts";

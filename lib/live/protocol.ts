@@ -16,7 +16,7 @@
  */
 import { z } from "zod";
 import type { NodeSpec } from "../cluster/mod.ts";
-import { KIND_SPECS, TASK_KINDS, type TaskKind } from "../tasks/mod.ts";
+import { isTaskKind, kindSpec, type TaskKind, taskKindSchema } from "../tasks/mod.ts";
 import { describeIssues } from "../validation/mod.ts";
 
 /** Consumer group of the coordinator on `submit`, `requests` and `results`. */
@@ -123,15 +123,17 @@ const taskIdSchema = z.string().regex(
 /** Schema of a task (in a submission, an assignment, a workload file). */
 export const liveTaskSchema = z.object({
   id: taskIdSchema,
-  kind: z.enum(TASK_KINDS),
+  kind: taskKindSchema,
   parameter: z.coerce.number().int("must be an integer"),
 }).superRefine((task, context) => {
-  const { min, max, parameterName } = KIND_SPECS[task.kind];
+  if (!isTaskKind(task.kind)) return; // already an issue of `kind`
+  const { min, max, parameterName } = kindSpec(task.kind);
   if (!(task.parameter >= min && task.parameter <= max)) {
     context.addIssue({
       code: "custom",
       path: ["parameter"],
-      message: `${task.kind} ${parameterName} must be in [${min}, ${max}] but is ${task.parameter}`,
+      message:
+        `Expected ${task.kind} ${parameterName} to be in [${min}, ${max}] but found ${task.parameter}`,
     });
   }
 });

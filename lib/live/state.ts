@@ -10,9 +10,9 @@
 import type { Cluster } from "../cluster/mod.ts";
 import type { DurationModel } from "../duration/mod.ts";
 import type { Embedding } from "../embedding/mod.ts";
-import { type Decision, IDLE, type Instance, NODE_STATE_SIZE } from "../env/mod.ts";
+import { type Decision, DecisionEncoder, IDLE, type Instance } from "../env/mod.ts";
 import type { Policy } from "../policies/mod.ts";
-import { KIND_SPECS, type Task } from "../tasks/mod.ts";
+import type { Task } from "../tasks/mod.ts";
 import type { LiveTask } from "./protocol.ts";
 
 /** Options of {@linkcode LiveState}. */
@@ -44,6 +44,8 @@ export type Choice = { readonly task: string } | { readonly wait: true };
 export class LiveState {
   /** The options. */
   readonly options: Readonly<LiveStateOptions>;
+  /** How decisions are written as numbers (the simulator's encoder). */
+  readonly encoder: DecisionEncoder;
   /** When the run started (first submission), ms since the Unix epoch. */
   epoch: number | undefined;
   readonly #nodeIndex: ReadonlyMap<string, number>;
@@ -60,6 +62,7 @@ export class LiveState {
   /** @param options nodes, duration model, window, time scale, embedding */
   constructor(options: LiveStateOptions) {
     this.options = options;
+    this.encoder = new DecisionEncoder(options);
     this.#nodeIndex = new Map(options.cluster.nodes.map((node, i) => [node.name, i]));
     if (options.model.nodeCount !== options.cluster.nodes.length) {
       throw new RangeError(
@@ -229,32 +232,27 @@ export class LiveState {
     const requester = this.#nodeIndex.get(node);
     if (requester === undefined) throw new RangeError(`Unknown node "${node}"`);
     if (this.#pending.length === 0) throw new RangeError("No pending task to decide on");
-    const { window, timeScale, embedding } = this.options;
+    const encoder = this.encoder, window = encoder.window;
     const m = this.options.cluster.nodes.length;
     const instance = this.#instance ??= this.#buildInstance();
     const seconds = Math.max(0, (now - (this.epoch ?? now)) / 1000);
     const count = Math.min(window, this.#pending.length);
     const candidates = Int32Array.from(this.#pending.slice(0, window));
     const freeAt = new Float64Array(m).fill(seconds);
-    const state = new Float32Array(m * NODE_STATE_SIZE);
+    const { state, features, mask } = encoder.buffers(m);
     for (const [task, placement] of this.#running) {
       const i = this.#nodeIndex.get(placement.node);
       if (i === undefined) continue;
       const started = (placement.assignedAt - this.epoch!) / 1000;
       const free = Math.max(seconds, started + instance.expected[task * m + i]!);
       freeAt[i] = free;
-      state[i * NODE_STATE_SIZE + KIND_SPECS[this.#tasks[task]!.kind].index] = 1;
-      state[i * NODE_STATE_SIZE + NODE_STATE_SIZE - 1] = (free - seconds) / timeScale;
+      encoder.writeNode(state, i, encoder.kindIndex(this.#tasks[task]!.kind), free - seconds);
     }
-    const dimension = embedding?.dimension ?? 0;
-    const features = new Float32Array(window * dimension);
-    for (let slot = 0; slot < count && embedding; slot++) {
+    for (let slot = 0; slot < count; slot++) {
       const task = this.#tasks[candidates[slot]!]!;
-      embedding.encode(task.kind, task.parameter, features, slot * dimension);
+      encoder.embedTask(task.kind, task.parameter, features, slot * encoder.featureSize);
     }
-    const mask = new Uint8Array(window + 1);
-    mask.fill(1, 0, count);
-    mask[window] = this.#running.size > 0 ? 1 : 0;
+    encoder.writeMask(mask, count, this.#running.size > 0);
     const others = this.askable.filter((other) => other !== node).map((other) =>
       this.#nodeIndex.get(other)!
     );

@@ -1,10 +1,12 @@
 /**
  * The live cluster's status read from Redis alone (so `cluster status`, the dashboard and
  * tests see the same thing, whichever coordinator runs): nodes with their heartbeat, the
- * queue, and every task's placement and timing for the Gantt chart.
+ * queue, every task's placement and timing for the Gantt chart, and the energy the nodes
+ * would have drawn, estimated by the power model of lib/cluster/power.ts.
  *
  * @module
  */
+import { energyOf, powerOfNodes } from "../cluster/mod.ts";
 import { LiveKeys, type LiveResult, type Registration } from "./protocol.ts";
 import type { Redis } from "./redis.ts";
 
@@ -67,6 +69,56 @@ export interface ClusterStatus {
   readonly duplicates: number;
   /** Running and finished tasks. */
   readonly gantt: readonly GanttBar[];
+  /** Estimated energy, when every node registered a power spec. */
+  readonly energy: LiveEnergy | undefined;
+}
+
+/** The live cluster's estimated energy: its nodes' power model over the run's busy times. */
+export interface LiveEnergy {
+  /** Joules since the first submission (idle nodes stay on). */
+  readonly joules: number;
+  /** Of which idle nodes drew. */
+  readonly idleJoules: number;
+  /** Watts drawn now: busy watts of nodes running a task, idle watts of the others. */
+  readonly watts: number;
+}
+
+/**
+ * The energy estimate of the nodes (in status order) from the Gantt bars, between the epoch
+ * and the last finish (or `now` while tasks run): each node's busy seconds at its busy watts,
+ * the rest at its idle watts.
+ *
+ * @param nodes the nodes (those without a registered power spec make the estimate undefined)
+ * @param gantt the bars
+ * @param clock the run's epoch and the current time, ms since the Unix epoch
+ */
+export function liveEnergy(
+  nodes: readonly NodeStatus[],
+  gantt: readonly GanttBar[],
+  clock: { epoch: number | undefined; now: number },
+): LiveEnergy | undefined {
+  const specs = nodes.map((node) => ({
+    name: node.name,
+    power: node.registration?.spec.power,
+  }));
+  const power = powerOfNodes(specs, "on");
+  if (!power || nodes.length === 0) return undefined;
+  const index = new Map(nodes.map((node, i) => [node.name, i]));
+  const busy = new Float64Array(nodes.length);
+  let end = clock.epoch ?? clock.now;
+  for (const bar of gantt) {
+    const finish = bar.end ?? clock.now;
+    const i = index.get(bar.node);
+    if (i !== undefined) busy[i]! += Math.max(0, finish - bar.start) / 1000;
+    end = Math.max(end, finish);
+  }
+  const elapsed = clock.epoch === undefined ? 0 : Math.max(0, end - clock.epoch) / 1000;
+  const { energy, idleEnergy } = energyOf(power, busy, elapsed);
+  const watts = nodes.reduce(
+    (sum, node, i) => sum + (node.running ? power.busyW[i]! : power.idleW[i]!),
+    0,
+  );
+  return { joules: energy, idleJoules: idleEnergy, watts };
 }
 
 /**
@@ -117,17 +169,20 @@ export async function readStatus(redis: Redis, prefix?: string): Promise<Cluster
       end: result.finishedAt,
     });
   }
+  const epoch = meta.epoch ? Number(meta.epoch) : undefined;
+  const nodes: NodeStatus[] = names.map((name, i) => ({
+    name,
+    alive: beats[i] !== null,
+    heartbeatAgeMs: beats[i] ? now - Number(beats[i]) : undefined,
+    registration: registered[name] ? JSON.parse(registered[name]) : undefined,
+    running: runningOn.get(name),
+    waiting: name in waiting,
+  }));
+  gantt.sort((a, b) => a.start - b.start);
   return {
     policy: meta.policy,
-    epoch: meta.epoch ? Number(meta.epoch) : undefined,
-    nodes: names.map((name, i) => ({
-      name,
-      alive: beats[i] !== null,
-      heartbeatAgeMs: beats[i] ? now - Number(beats[i]) : undefined,
-      registration: registered[name] ? JSON.parse(registered[name]) : undefined,
-      running: runningOn.get(name),
-      waiting: name in waiting,
-    })),
+    epoch,
+    nodes,
     submitted: Object.keys(tasks).length,
     queued,
     queueHead: head.map((id) => {
@@ -139,8 +194,16 @@ export async function readStatus(redis: Redis, prefix?: string): Promise<Cluster
     deadLetters,
     reclaimed: Number(meta.reclaimed ?? 0),
     duplicates: Number(meta.duplicates ?? 0),
-    gantt: gantt.sort((a, b) => a.start - b.start),
+    gantt,
+    energy: liveEnergy(nodes, gantt, { epoch, now }),
   };
+}
+
+/** One line on the estimated energy. */
+export function energyLine(energy: LiveEnergy): string {
+  return `energy (estimated from the nodes' power model): ${energy.joules.toFixed(0)} J so far (${
+    energy.idleJoules.toFixed(0)
+  } J idle), drawing ${energy.watts.toFixed(1)} W now`;
 }
 
 /** The status as a few lines of text (for `cluster status`). */
@@ -150,6 +213,7 @@ export function formatStatus(status: ClusterStatus): string {
       status.policy ?? "-"
     }: ${status.submitted} submitted, ${status.queued} queued, ${status.running} running, ${status.completed} completed; ${status.reclaimed} reclaimed, ${status.duplicates} duplicate results, ${status.deadLetters} dead letters`,
   ];
+  if (status.energy) lines.push(`  ${energyLine(status.energy)}`);
   for (const node of status.nodes) {
     const registration = node.registration;
     const emulation = registration

@@ -10,7 +10,9 @@ import { Rng } from "../random/mod.ts";
 import type { TaskKind } from "../tasks/mod.ts";
 import { readJsonFile } from "../validation/mod.ts";
 import { flatten, LiveKeys, type LiveTask, liveTaskSchema, parseLiveTask } from "./protocol.ts";
+import { pollUntil } from "./poll.ts";
 import type { Redis } from "./redis.ts";
+import { formatStatus, readStatus } from "./status.ts";
 
 /** Schema of a workload file: `{ "name": ..., "tasks": [{ "id", "kind", "parameter" }] }`. */
 export const liveWorkloadSchema = z.object({
@@ -94,4 +96,34 @@ export async function submitTasks(
     if (error) throw error;
     return id as string;
   });
+}
+
+/**
+ * Waits until every task of `ids` has a result.
+ *
+ * @param redis a connection
+ * @param options the task ids, namespace, time limit
+ * @throws Error with the cluster's status when the time limit passes
+ */
+export async function waitForResults(
+  redis: Redis,
+  options: { ids: readonly string[]; prefix?: string | undefined; timeoutMs: number },
+): Promise<void> {
+  const keys = new LiveKeys(options.prefix);
+  let left = [...options.ids];
+  try {
+    await pollUntil(async () => {
+      if (left.length === 0) return true;
+      const found = await redis.hmget(keys.done, ...left);
+      left = left.filter((_, i) => found[i] === null);
+      return left.length === 0;
+    }, { what: "every task done", timeoutMs: options.timeoutMs, everyMs: 50 });
+  } catch (error) {
+    const done = options.ids.length - left.length;
+    throw new Error(
+      `${done} of ${options.ids.length} tasks done: ${(error as Error).message}\n${
+        formatStatus(await readStatus(redis, options.prefix))
+      }`,
+    );
+  }
 }

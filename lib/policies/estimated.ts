@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { type Decision, IDLE, type Instance, NODE_STATE_SIZE } from "../env/mod.ts";
+import { type Decision, IDLE, type Instance } from "../env/mod.ts";
 import type { Policy } from "./policy.ts";
 
 /** Estimated expected durations of an instance, task-major like `Instance.expected`. */
@@ -52,10 +52,11 @@ export class EstimatedDurationsPolicy implements Policy {
       this.#freeAt = new Float64Array(m);
     }
     const expected = this.#view!.expected;
+    const stateSize = decision.state.length / m;
     for (let node = 0; node < m; node++) {
       let busy = decision.freeAt[node]! > decision.now;
-      for (let k = 0; k < NODE_STATE_SIZE - 1; k++) {
-        if (decision.state[node * NODE_STATE_SIZE + k] !== 0) busy = true;
+      for (let k = 0; k < stateSize - 1; k++) {
+        if (decision.state[node * stateSize + k] !== 0) busy = true;
       }
       const task = this.#running[node]!;
       const end = busy && task >= 0 ? this.#start[node]! + expected[task * m + node]! : 0;

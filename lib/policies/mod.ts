@@ -29,4 +29,4 @@ export type { BatchMapper, MappingInput } from "./mappers.ts";
 export { EstimatedDurationsPolicy } from "./estimated.ts";
 export type { DurationEstimate } from "./estimated.ts";
 export { energyAwareFinish, minEnergy, minEnergyDelay } from "./energy.ts";
-export { baselineNames, energyBaselineNames, makeBaseline, SEED_BASELINES } from "./registry.ts";
+export { baselineNames, energyBaselineNames, makeBaseline } from "./registry.ts";

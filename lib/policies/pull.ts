@@ -7,7 +7,7 @@
 import { solveAssignment } from "../bounds/mod.ts";
 import { type Decision, IDLE } from "../env/mod.ts";
 import { expectedOn, idleOrShortest, type Policy } from "./policy.ts";
-import { extremeSlot, freeNodes, meanDuration, TaskStatistic } from "./seed.ts";
+import { freeNodes, meanDuration, MeanDurationPolicy, TaskStatistic } from "./seed.ts";
 
 /** Idle nodes matched to pending tasks at least total duration (Hungarian algorithm). */
 export class HungarianPolicy implements Policy {
@@ -35,13 +35,13 @@ export class HungarianPolicy implements Policy {
 }
 
 /** Longest processing time first: the requesting node takes the longest pending task. */
-export class LptPolicy implements Policy {
-  readonly name = "lpt";
-  readonly description = "the pending task with the longest mean duration over all nodes";
-  readonly #mean = new TaskStatistic(meanDuration);
-  reset(): void {}
-  act(decision: Decision): number {
-    return extremeSlot(decision, this.#mean, true);
+export class LptPolicy extends MeanDurationPolicy {
+  constructor() {
+    super({
+      name: "lpt",
+      description: "the pending task with the longest mean duration over all nodes",
+      longest: true,
+    });
   }
 }
 

@@ -8,13 +8,7 @@ import { energyAwareFinish, minEnergy, minEnergyDelay } from "./energy.ts";
 import { BATCH_MAPPERS, PlannedPolicy } from "./mappers.ts";
 import type { Policy } from "./policy.ts";
 import { EarliestFinishPullPolicy, HungarianPolicy, LptPolicy } from "./pull.ts";
-import {
-  GlobalSjfPolicy,
-  GreedyMatchingPolicy,
-  GreedySjfPolicy,
-  RandomPolicy,
-  ShuffledFcfsPolicy,
-} from "./seed.ts";
+import * as original from "./seed.ts";
 
 const ENERGY_FACTORIES = new Map<string, () => Policy>([
   ["energy-aware-finish", () => energyAwareFinish(0.5)],
@@ -23,11 +17,11 @@ const ENERGY_FACTORIES = new Map<string, () => Policy>([
 ]);
 
 const FACTORIES: ReadonlyMap<string, () => Policy> = new Map<string, () => Policy>([
-  ["random", () => new RandomPolicy()],
-  ["greedy-sjf", () => new GreedySjfPolicy()],
-  ["global-sjf", () => new GlobalSjfPolicy()],
-  ["greedy-matching", () => new GreedyMatchingPolicy()],
-  ["fcfs-shuffled", () => new ShuffledFcfsPolicy()],
+  ["random", () => new original.RandomPolicy()],
+  ["greedy-sjf", () => new original.GreedySjfPolicy()],
+  ["global-sjf", () => new original.GlobalSjfPolicy()],
+  ["greedy-matching", () => new original.GreedyMatchingPolicy()],
+  ["fcfs-shuffled", () => new original.ShuffledFcfsPolicy()],
   ["hungarian", () => new HungarianPolicy()],
   ["lpt", () => new LptPolicy()],
   ["earliest-finish-pull", () => new EarliestFinishPullPolicy()],
@@ -38,9 +32,6 @@ const FACTORIES: ReadonlyMap<string, () => Policy> = new Map<string, () => Polic
 export function energyBaselineNames(): string[] {
   return [...ENERGY_FACTORIES.keys()];
 }
-
-/** The original system's baselines (the ones PPO must beat). */
-export const SEED_BASELINES = ["random", "greedy-sjf", "global-sjf", "greedy-matching"] as const;
 
 /** Names of every baseline that needs no power model, the original's first. */
 export function baselineNames(): string[] {

@@ -79,14 +79,35 @@ export function extremeSlot(
   return best;
 }
 
-/** Tasks in order of their mean duration over all nodes, shortest first. */
-export class GlobalSjfPolicy implements Policy {
-  readonly name = "global-sjf";
-  readonly description = "the pending task with the shortest mean duration over all nodes";
+/** The requesting node takes the pending task of shortest (or longest) mean duration. */
+export class MeanDurationPolicy implements Policy {
+  readonly name: string;
+  readonly description: string;
+  readonly #longest: boolean;
   readonly #mean = new TaskStatistic(meanDuration);
+
+  /** @param options name, description, and whether the longest task is taken */
+  constructor(options: { name: string; description: string; longest: boolean }) {
+    this.name = options.name;
+    this.description = options.description;
+    this.#longest = options.longest;
+  }
+
   reset(): void {}
+
   act(decision: Decision): number {
-    return extremeSlot(decision, this.#mean, false);
+    return extremeSlot(decision, this.#mean, this.#longest);
+  }
+}
+
+/** Tasks in order of their mean duration over all nodes, shortest first. */
+export class GlobalSjfPolicy extends MeanDurationPolicy {
+  constructor() {
+    super({
+      name: "global-sjf",
+      description: "the pending task with the shortest mean duration over all nodes",
+      longest: false,
+    });
   }
 }
 

@@ -9,11 +9,11 @@ export {
   parseProfile,
   profile,
   PROFILE_COLUMNS,
-  PROFILE_GRIDS,
+  profileGrid,
   profilePlan,
 } from "./profiler.ts";
 export type { ProfileOptions, ProfilePlanEntry, ProfileSample } from "./profiler.ts";
 export { calibrate, modelSamples } from "./calibrate.ts";
-export type { CalibratedLaw, CalibrationReport } from "./calibrate.ts";
+export type { CalibratedLaw, CalibrationReport, VariantRatio } from "./calibrate.ts";
 export { drawLocalTasks, listMakespan, listOrder, localCluster, simToReal } from "./sim_to_real.ts";
 export type { SimToRealResult } from "./sim_to_real.ts";

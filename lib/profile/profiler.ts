@@ -9,7 +9,7 @@
  * @module
  */
 import { z } from "zod";
-import { TASK_KINDS, type TaskKind } from "../tasks/mod.ts";
+import { kindModules, kindSpec, TASK_KINDS, type TaskKind, taskKindSchema } from "../tasks/mod.ts";
 import type { ProfileJob } from "./worker.ts";
 
 /** One measured run. */
@@ -39,17 +39,6 @@ export const PROFILE_COLUMNS = [
   "bytesWritten",
 ] as const;
 
-/**
- * Parameter grids sized for this machine (the original's ranges would take minutes per run in
- * JavaScript): geometric, from a fraction of a second's work to a few seconds.
- */
-export const PROFILE_GRIDS: Readonly<Record<TaskKind, { min: number; max: number }>> = {
-  matmul: { min: 128, max: 1024 },
-  primes: { min: 200_000, max: 5_000_000 },
-  sort: { min: 500_000, max: 10_000_000 },
-  fileio: { min: 10_000, max: 300_000 },
-};
-
 /** `count` integers spaced geometrically from min to max. */
 export function geometricGrid(min: number, max: number, count: number): number[] {
   return Array.from(
@@ -66,10 +55,15 @@ export interface ProfilePlanEntry {
   readonly storage: string;
 }
 
+/** The profiling grid of a kind: `points` parameters spaced geometrically over its range. */
+export function profileGrid(kind: TaskKind, points: number): number[] {
+  const { min, max } = kindSpec(kind).profiling;
+  return geometricGrid(min, max, points);
+}
+
 /**
- * The plan: every kind over its grid (smallest parameters first, kinds interleaved so that a
- * budget cuts every kind's largest values, not a whole kind), the matrix product on 1 and 2
- * threads, file I/O on disk and on tmpfs.
+ * The plan: every kind over its grid in each of its variants (smallest parameters first,
+ * kinds interleaved so that a budget cuts every kind's largest values, not a whole kind).
  */
 export function profilePlan(
   options: { points: number; kinds?: readonly TaskKind[] },
@@ -78,14 +72,10 @@ export function profilePlan(
   const plan: ProfilePlanEntry[] = [];
   for (let i = 0; i < options.points; i++) {
     for (const kind of kinds) {
-      const { min, max } = PROFILE_GRIDS[kind];
-      const parameter = geometricGrid(min, max, options.points)[i]!;
-      const variants = kind === "matmul"
-        ? [{ threads: 1, storage: "-" }, { threads: 2, storage: "-" }]
-        : kind === "fileio"
-        ? [{ threads: 1, storage: "disk" }, { threads: 1, storage: "tmpfs" }]
-        : [{ threads: 1, storage: "-" }];
-      for (const variant of variants) plan.push({ kind, parameter, ...variant });
+      const parameter = profileGrid(kind, options.points)[i]!;
+      for (const variant of kindSpec(kind).profiling.variants) {
+        plan.push({ kind, parameter, ...variant });
+      }
     }
   }
   return plan;
@@ -174,6 +164,7 @@ export async function profile(
         threads: entry.threads,
         repetitions: options.repetitions,
         seed: options.seed,
+        modules: kindModules(),
         ...(tempDir ? { tempDir } : {}),
       }, (measured) => {
         const sample = { ...entry, ...measured };
@@ -189,7 +180,7 @@ export async function profile(
 }
 
 const sampleSchema = z.object({
-  kind: z.enum(TASK_KINDS),
+  kind: taskKindSchema,
   parameter: z.coerce.number().positive(),
   threads: z.coerce.number().int().positive(),
   storage: z.string(),

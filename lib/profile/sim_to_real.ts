@@ -11,8 +11,8 @@ import { type Calibration, DurationModel } from "../duration/mod.ts";
 import { buildInstance, type Instance, SchedulingEnv } from "../env/mod.ts";
 import { makeBaseline, runEpisode } from "../policies/mod.ts";
 import { Rng } from "../random/mod.ts";
-import { Executor, makeTask, type Task, TASK_KINDS } from "../tasks/mod.ts";
-import { geometricGrid, PROFILE_GRIDS } from "./profiler.ts";
+import { Executor, kindSpec, makeTask, type Task, TASK_KINDS } from "../tasks/mod.ts";
+import { profileGrid } from "./profiler.ts";
 
 /** A cluster of `cores` identical nodes, one per CPU of this machine (the calibration's unit). */
 export function localCluster(cores: number): Cluster {
@@ -36,8 +36,8 @@ export function localCluster(cores: number): Cluster {
 export function drawLocalTasks(count: number, rng: Rng, gridPoints: number): Task[] {
   return Array.from({ length: count }, (_, id) => {
     const kind = TASK_KINDS[rng.int(TASK_KINDS.length)]!;
-    const { min, max } = PROFILE_GRIDS[kind];
-    const grid = new Set(geometricGrid(min, max, gridPoints));
+    const { min, max } = kindSpec(kind).profiling;
+    const grid = new Set(profileGrid(kind, gridPoints));
     let parameter: number;
     do parameter = Math.round(min * (max / min) ** rng.next()); while (grid.has(parameter));
     return makeTask(kind, parameter, { id });

@@ -6,7 +6,7 @@
  * @module
  */
 import { cpuUsage } from "node:process";
-import { MatmulPool, runWorkload, type TaskKind } from "../tasks/mod.ts";
+import { loadKindModules, runWorkload, type TaskKind } from "../tasks/mod.ts";
 
 /** What the profiler asks a worker to run. */
 export interface ProfileJob {
@@ -15,14 +15,16 @@ export interface ProfileJob {
   threads: number;
   repetitions: number;
   seed: number;
+  /** Modules that register the kinds (see `kindModules`). */
+  modules: string[];
   tempDir?: string;
 }
 
 self.onmessage = async (event: MessageEvent<ProfileJob>) => {
   const job = event.data;
-  // The warm-up run also pays for starting the matrix workers.
-  const pool = job.kind === "matmul" && job.threads > 1 ? new MatmulPool(job.threads) : undefined;
-  const options = { ...(pool ? { pool } : {}), ...(job.tempDir ? { tempDir: job.tempDir } : {}) };
+  await loadKindModules(job.modules);
+  // The warm-up run also pays for starting a threaded kind's workers.
+  const options = { threads: job.threads, ...(job.tempDir ? { tempDir: job.tempDir } : {}) };
   await runWorkload(job.kind, job.parameter, { ...options, seed: job.seed });
   for (let repetition = 0; repetition < job.repetitions; repetition++) {
     const cpuBefore = cpuUsage();
@@ -41,6 +43,5 @@ self.onmessage = async (event: MessageEvent<ProfileJob>) => {
       bytesWritten: result.bytesWritten,
     });
   }
-  pool?.close();
   self.postMessage("done");
 };

@@ -262,6 +262,34 @@ export function ganttChart(
   };
 }
 
+/**
+ * Points of a plane in groups, each as markers or as a line through its points (a front),
+ * with an optional label per point (shown on hover).
+ */
+export function scatterChart(options: {
+  title: string;
+  groups: readonly {
+    name: string;
+    x: readonly number[];
+    y: readonly number[];
+    labels?: readonly string[];
+    line?: boolean;
+  }[];
+  xTitle: string;
+  yTitle: string;
+}): Figure {
+  const data = options.groups.map((group, i) => ({
+    type: "scatter",
+    mode: group.line ? "lines+markers" : "markers",
+    name: group.name,
+    x: group.x,
+    y: group.y,
+    ...(group.labels ? { text: group.labels } : {}),
+    marker: { color: PALETTE[i % PALETTE.length], size: group.line ? 8 : 7, opacity: 0.85 },
+  }));
+  return { data, layout: layout(options.title, options.xTitle, options.yTitle) };
+}
+
 /** Log-log scatter of measured vs predicted values with the identity line. */
 export function scatterLogLog(options: {
   title: string;

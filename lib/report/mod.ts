@@ -10,6 +10,7 @@ export {
   ganttChart,
   groupedBarChart,
   lineChart,
+  scatterChart,
   scatterLogLog,
   scheduleBars,
 } from "./figures.ts";
@@ -22,7 +23,7 @@ export {
   plotlyBundle,
 } from "./render.ts";
 export type { Chromium } from "./render.ts";
-export { evaluationFrame, formatNumber, frameCsv, frameMarkdown } from "./table.ts";
+export { energyFrames, evaluationFrame, formatNumber, frameCsv, frameMarkdown } from "./table.ts";
 export { ResultsFolder } from "./results.ts";
 export {
   notebookParams,

@@ -13,6 +13,8 @@ import { frameMarkdown } from "./table.ts";
 /** The environment variable that carries parameter overrides as a JSON object. */
 export const PARAMS_VARIABLE = "SCHEDLAB_PARAMS";
 
+const article = (type: string) => `${/^[aeiou]/.test(type) ? "an" : "a"} ${type}`;
+
 /**
  * The notebook's parameters: `defaults`, with the overrides of `SCHEDLAB_PARAMS` applied. An
  * unknown name or a value of another type than its default is an error naming it.
@@ -27,20 +29,24 @@ export function notebookParams<T extends Record<string, unknown>>(defaults: T): 
     throw new TypeError(`${PARAMS_VARIABLE} is not JSON: ${(error as Error).message}`);
   }
   if (typeof overrides !== "object" || overrides === null || Array.isArray(overrides)) {
-    throw new TypeError(`${PARAMS_VARIABLE} must be a JSON object`);
+    throw new TypeError(`Expected ${PARAMS_VARIABLE} to be a JSON object but found ${text}`);
   }
   for (const [name, value] of Object.entries(overrides)) {
     if (!(name in defaults)) {
       throw new TypeError(
-        `${PARAMS_VARIABLE}: unknown parameter "${name}" (known: ${
+        `Expected ${PARAMS_VARIABLE} to name known parameters (${
           Object.keys(defaults).join(", ")
-        })`,
+        }) but found "${name}"`,
       );
     }
     const expected = Array.isArray(defaults[name]) ? "array" : typeof defaults[name];
     const found = Array.isArray(value) ? "array" : typeof value;
     if (expected !== found) {
-      throw new TypeError(`${PARAMS_VARIABLE}: ${name} must be a ${expected} but is a ${found}`);
+      throw new TypeError(
+        `Expected ${PARAMS_VARIABLE}.${name} to be ${article(expected)} but found ${
+          article(found)
+        }`,
+      );
     }
   }
   return { ...defaults, ...overrides as Partial<T> };

@@ -5,6 +5,7 @@
  */
 import * as dfd from "danfojs";
 import {
+  type EnergyStudyReport,
   type EvaluationReport,
   interquartileMean,
   markdownTable,
@@ -37,6 +38,55 @@ export function evaluationFrame(report: EvaluationReport, seed = 0): dfd.DataFra
     };
   });
   return new dfd.DataFrame(rows);
+}
+
+/**
+ * The energy study's tables: every point (mean over episodes), the learned policies' points
+ * averaged over seeds, and the fairness across tenants.
+ */
+export function energyFrames(report: EnergyStudyReport): {
+  points: dfd.DataFrame;
+  front: dfd.DataFrame;
+  fairness: dfd.DataFrame;
+} {
+  const points = report.points.map((p) => ({
+    family: p.family,
+    policy: p.label,
+    seed: p.seed ?? NaN,
+    weight: p.weight ?? NaN,
+    makespan: p.makespan,
+    energy: p.energy,
+    jain: p.jain ?? NaN,
+  }));
+  const groups = new Map<string, typeof report.points[number][]>();
+  for (const p of report.points) {
+    const key = p.family === "conditioned" || p.family === "fixed"
+      ? `${p.family} w=${p.weight}`
+      : p.label;
+    groups.set(key, [...(groups.get(key) ?? []), p]);
+  }
+  const mean = (values: number[]) => values.reduce((s, v) => s + v, 0) / values.length;
+  const front = [...groups].map(([policy, members]) => ({
+    policy,
+    family: members[0]!.family,
+    seeds: members.length,
+    makespan: mean(members.map((m) => m.makespan)),
+    energy: mean(members.map((m) => m.energy)),
+  })).sort((a, b) => a.makespan - b.makespan);
+  const tenants = Math.max(...report.fairness.map((row) => row.tenantSlowdown.length));
+  const fairness = report.fairness.map((row) => ({
+    policy: row.policy,
+    makespan: row.makespan,
+    jain: row.jain,
+    ...Object.fromEntries(
+      Array.from({ length: tenants }, (_, k) => [`slowdown_t${k}`, row.tenantSlowdown[k] ?? NaN]),
+    ),
+  }));
+  return {
+    points: new dfd.DataFrame(points),
+    front: new dfd.DataFrame(front),
+    fairness: new dfd.DataFrame(fairness),
+  };
 }
 
 /** A number as a table shows it: "-" for NaN, integers as such, tiny values in exponent form. */

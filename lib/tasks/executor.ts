@@ -1,10 +1,12 @@
 /**
  * An executor runs real workloads on a worker thread, one at a time, so that the caller's
- * event loop (heartbeats, I/O) stays responsive while a task computes.
+ * event loop (heartbeats, I/O) stays responsive while a task computes. The worker knows every
+ * kind registered when the executor was made.
  *
  * @module
  */
-import type { TaskKind } from "./kinds.ts";
+import { type TaskKind, taskKinds } from "./kind.ts";
+import { kindModules } from "./workloads.ts";
 
 /** A workload to run. */
 export interface ExecutorJob {
@@ -18,9 +20,11 @@ export interface ExecutorJob {
   tempDir?: string;
 }
 
-/** The first message to the worker: how many threads the matrix product uses. */
+/** The first message to the worker: the kinds' modules and the threads of threaded kinds. */
 export interface ExecutorSetup {
-  /** Worker threads for the matrix product (1 = on the executor's own thread). */
+  /** Modules that register the kinds (see `kindModules`). */
+  modules: string[];
+  /** Worker threads of a threaded kind (1 = on the executor's own thread). */
   threads: number;
 }
 
@@ -37,7 +41,7 @@ export class Executor {
   readonly #worker: Worker;
   #busy = false;
 
-  /** @param options matrix-product threads (default 1) */
+  /** @param options threads of threaded kinds such as the matrix product (default 1) */
   constructor(options: { threads?: number } = {}) {
     const threads = options.threads ?? 1;
     if (!Number.isInteger(threads) || threads < 1) {
@@ -46,7 +50,7 @@ export class Executor {
     this.#worker = new Worker(new URL("./executor_worker.ts", import.meta.url), {
       type: "module",
     });
-    this.#worker.postMessage({ threads } satisfies ExecutorSetup);
+    this.#worker.postMessage({ modules: kindModules(), threads } satisfies ExecutorSetup);
   }
 
   /**
@@ -72,7 +76,27 @@ export class Executor {
     }).finally(() => this.#busy = false);
   }
 
-  /** Stops the worker (and its matrix threads). */
+  /**
+   * Runs every kind's warm-up parameter once, so that the first real task does not pay for
+   * loading and compiling its workload (or starting its threads).
+   *
+   * @returns the kinds warmed up, in one-hot order, with the seconds each took
+   */
+  async warmUp(tempDir?: string): Promise<{ kind: TaskKind; seconds: number }[]> {
+    const runs = [];
+    for (const spec of taskKinds()) {
+      const { seconds } = await this.run({
+        kind: spec.name,
+        parameter: spec.warmUpParameter,
+        seed: 0,
+        ...(tempDir ? { tempDir } : {}),
+      });
+      runs.push({ kind: spec.name, seconds });
+    }
+    return runs;
+  }
+
+  /** Stops the worker (and its threads). */
   close(): void {
     this.#worker.terminate();
   }

@@ -14,6 +14,7 @@ import {
   parseTrainConfig,
   ppoLoss,
   scorerInputSize,
+  tfjsLearner,
   Trainer,
 } from "../../lib/agent/mod.ts";
 import { type Decision, IDLE } from "../../lib/env/mod.ts";
@@ -189,7 +190,7 @@ Deno.test("checkpoints round-trip, resume exactly, and refuse another shape or a
     interrupted.step();
     interrupted.step();
     await interrupted.save(dir);
-    const saved = interrupted.networks.snapshot();
+    const saved = interrupted.learner.snapshot();
     interrupted.dispose();
     const loaded = await loadCheckpoint(dir);
     assert.equal(loaded.update, 2);
@@ -198,7 +199,7 @@ Deno.test("checkpoints round-trip, resume exactly, and refuse another shape or a
     const resumed = await Trainer.resume(dir, { config, history: interrupted.history });
     resumed.step();
     resumed.step();
-    const a = straight.networks.snapshot(), b = resumed.networks.snapshot();
+    const a = straight.learner.snapshot(), b = resumed.learner.snapshot();
     for (const [name, values] of a) assert.deepEqual(b.get(name), values, `${name} after resume`);
     assert.deepEqual(
       resumed.history.map((r) => [r.update, r.steps, r.episodes, r.trainMakespan]),
@@ -231,8 +232,8 @@ Deno.test("checkpoints round-trip, resume exactly, and refuse another shape or a
   }
 });
 
-Deno.test("training leaks no tensors across updates", async () => {
-  const trainer = await Trainer.create({ ...TOY, updates: 6, evalEvery: 0 });
+Deno.test("training on the tfjs reference path leaks no tensors across updates", async () => {
+  const trainer = await Trainer.create({ ...TOY, updates: 6, evalEvery: 0 }, tfjsLearner);
   trainer.step();
   const before = liveTensors();
   for (let u = 0; u < 4; u++) trainer.step();
@@ -248,6 +249,26 @@ Deno.test("the same config and seed give the same learning curve", async () => {
     return trainer.history.map((row) => [row.trainMakespan, row.policyLoss, row.valueLoss]);
   };
   assert.deepEqual(await curve(), await curve());
+});
+
+Deno.test("the array and tfjs learners make the same update within 1e-4", async () => {
+  const config = { ...TOY, updates: 3, evalEvery: 0 };
+  const fast = await Trainer.create(config);
+  const reference = await Trainer.create(config, tfjsLearner);
+  for (let u = 0; u < 2; u++) {
+    const a = fast.step(), b = reference.step();
+    for (const key of ["policyLoss", "valueLoss", "entropy", "approxKl", "gradientNorm"] as const) {
+      assert.ok(Math.abs(a[key] - b[key]) < 1e-4, `update ${u}: ${key} ${a[key]} vs ${b[key]}`);
+    }
+  }
+  const expected = reference.learner.snapshot();
+  let largest = 0;
+  for (const [name, values] of fast.learner.snapshot()) {
+    values.forEach((x, k) => (largest = Math.max(largest, Math.abs(x - expected.get(name)![k]!))));
+  }
+  assert.ok(largest < 1e-4, `largest parameter difference ${largest}`);
+  fast.dispose();
+  reference.dispose();
 });
 
 Deno.test("parseTrainConfig() names bad fields", () => {

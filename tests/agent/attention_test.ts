@@ -232,7 +232,7 @@ Deno.test("an attention checkpoint round-trips, resumes exactly and refuses anot
     interrupted.step();
     interrupted.step();
     await interrupted.save(dir);
-    const saved = interrupted.networks.snapshot();
+    const saved = interrupted.learner.snapshot();
     interrupted.dispose();
     const loaded = await loadCheckpoint(dir);
     assert.deepEqual(loaded.shape.attention, config.attention);
@@ -240,7 +240,7 @@ Deno.test("an attention checkpoint round-trips, resumes exactly and refuses anot
     const resumed = await Trainer.resume(dir, { config, history: interrupted.history });
     resumed.step();
     resumed.step();
-    const a = straight.networks.snapshot(), b = resumed.networks.snapshot();
+    const a = straight.learner.snapshot(), b = resumed.learner.snapshot();
     for (const [name, values] of a) assert.deepEqual(b.get(name), values, `${name} after resume`);
     straight.dispose();
     resumed.dispose();

@@ -4,6 +4,7 @@ import {
   makespanLowerBound,
   makespanOptimum,
   minSumCompletion,
+  slotAssignment,
   solveAssignment,
 } from "../../lib/bounds/mod.ts";
 import { instanceFromMatrix, scoreSchedule } from "../../lib/env/mod.ts";
@@ -81,6 +82,33 @@ Deno.test("minSumCompletion() matches brute force and attains its value", () => 
       minSumCompletion(instance, { upperBound: best }).sumCompletion,
       optimum.sumCompletion,
     );
+  }
+});
+
+Deno.test("slotAssignment() gives the dense Hungarian's assignment and cost, bit for bit", () => {
+  for (let seed = 0; seed < 30; seed++) {
+    // Integer durations make ties frequent; some caps leave few spare slots.
+    const n = 5 + (seed % 40), m = 1 + (seed % 7), rng = new Rng(500 + seed);
+    const durations = Float64Array.from({ length: n * m }, () => Math.round(rng.uniform(1, 6)));
+    const slots = Int32Array.from({ length: m }, () => n);
+    if (seed % 2) slots.forEach((_, i) => (slots[i] = Math.max(1, Math.ceil(n / m) + (i % 2))));
+    const columns = [...slots].flatMap((count, node) =>
+      Array.from({ length: count }, (_, k) => ({ node, k: k + 1 }))
+    );
+    const cost = new Float64Array(n * columns.length);
+    for (let task = 0; task < n; task++) {
+      columns.forEach((
+        { node, k },
+        c,
+      ) => (cost[task * columns.length + c] = k * durations[task * m + node]!));
+    }
+    const dense = solveAssignment(cost, { rows: n, cols: columns.length });
+    const lazy = slotAssignment(durations, { tasks: n, slots });
+    assert.equal(lazy.cost, dense.cost, `seed ${seed}`);
+    dense.columnOf.forEach((c, task) => {
+      assert.equal(lazy.slotOf.node[task], columns[c]!.node, `seed ${seed}, task ${task}`);
+      assert.equal(lazy.slotOf.k[task], columns[c]!.k, `seed ${seed}, task ${task}`);
+    });
   }
 });
 

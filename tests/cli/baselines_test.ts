@@ -70,11 +70,15 @@ Deno.test("baselines rejects bad flags and files with a clear error and exit cod
     [
       ["--scenario", "seed-9", "--episodes", "0"],
       2,
-      /--episodes must be an integer >= 1 but is "0"/,
+      /Expected --episodes to be an integer >= 1 but found "0"/,
     ],
-    [["--scenario", "seed-9", "--seed", "x"], 2, /--seed must be an integer >= 0 but is "x"/],
+    [
+      ["--scenario", "seed-9", "--seed", "x"],
+      2,
+      /Expected --seed to be an integer >= 0 but found "x"/,
+    ],
     [["--scenario", "seed-9", "--bogus"], 2, /Unknown option '--bogus'/],
-    [["--episodes", "2"], 2, /exactly one of --scenario and --etc/],
+    [["--episodes", "2"], 2, /Expected exactly one of --scenario, --etc but found none/],
     [["--scenario", "nope"], 1, /scenario to be one of/],
     [["--scenario", "seed-9", "--policies", "magic"], 1, /"magic"/],
     [["--etc", "/nonexistent/etc"], 1, /No such file/],

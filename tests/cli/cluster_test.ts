@@ -69,6 +69,9 @@ Deno.test("cluster up starts 9 agents and a coordinator; submit --wait runs work
     assert.equal(gone.code, 1);
     assert.match(gone.out, /no cluster record/);
   } finally {
+    // Whatever was started, even by an `up` that failed, is stopped: detached processes would
+    // otherwise outlive the test (and hold the files it holds open, such as a lock).
+    record ??= await Deno.readTextFile(`${dir}/cluster.json`).then(JSON.parse, () => undefined);
     if (record) {
       for (const pid of [record.coordinatorPid, ...Object.values(record.agentPids)]) {
         if (isRunning(pid)) Deno.kill(pid, "SIGKILL");

@@ -91,7 +91,7 @@ Deno.test("train and evaluate reject bad flags, configs and checkpoints clearly"
   try {
     await Deno.writeTextFile(`${dir}/bad.json`, JSON.stringify({ name: "bad", updates: -1 }));
     const cases: [string, string[], number, RegExp][] = [
-      ["train", [], 2, /--config is required/],
+      ["train", [], 2, /Expected --config but found none/],
       ["train", ["--config", `${dir}/missing.json`], 1, /No such file/],
       [
         "train",
@@ -103,10 +103,15 @@ Deno.test("train and evaluate reject bad flags, configs and checkpoints clearly"
         "train",
         ["--config", "experiments/toy.json", "--updates", "x"],
         2,
-        /--updates must be an integer/,
+        /Expected --updates to be an integer/,
       ],
       ["evaluate", ["--checkpoint", dir], 1, /Invalid checkpoint .*cannot read checkpoint\.json/],
-      ["evaluate", ["--checkpoint", dir, "--split", "test"], 2, /--split must be heldout or train/],
+      [
+        "evaluate",
+        ["--checkpoint", dir, "--split", "test"],
+        2,
+        /Expected --split to be heldout or train/,
+      ],
     ];
     for (const [script, args, code, message] of cases) {
       const result = await schedlab(script, args);

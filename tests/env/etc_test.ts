@@ -50,8 +50,8 @@ Deno.test("the best-known schedules have the makespans the benchmark lists", asy
 });
 
 Deno.test("parseEtc() rejects malformed and truncated files with a clear error", () => {
-  assert.throws(() => parseEtc("", "empty"), /empty: line 1/);
-  assert.throws(() => parseEtc("2 x 0\n1\n2", "hdr"), /hdr: line 1 must be/);
+  assert.throws(() => parseEtc("", "empty"), /empty: expected line 1/);
+  assert.throws(() => parseEtc("2 x 0\n1\n2", "hdr"), /hdr: expected line 1 to be/);
   assert.throws(() => parseEtc("2 2 0\n1\n2\n3", "short"), /short: truncated, 3 of 4 values/);
   assert.throws(() => parseEtc("1 2 0\n1\nabc", "word"), /word: line 3 has "abc"/);
   assert.throws(() => parseEtc("1 2 0\n1\n-4", "neg"), /neg: line 3/);

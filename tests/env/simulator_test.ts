@@ -6,7 +6,7 @@ import {
   type Decision,
   IDLE,
   instanceFromMatrix,
-  NODE_STATE_SIZE,
+  nodeStateSize,
   SchedulingEnv,
 } from "../../lib/env/mod.ts";
 import { makeEnv, resolveScenario } from "../../lib/experiment/mod.ts";
@@ -85,7 +85,7 @@ Deno.test("SchedulingEnv counts simultaneous completions and clears a finished n
   }
   assert.deepEqual(seen.map((s) => s.now), [0, 0, 1, 1]);
   // At t = 1 both nodes have just finished: the first requester sees an empty cluster.
-  assert.deepEqual(seen[2]!.state, new Array(2 * NODE_STATE_SIZE).fill(0));
+  assert.deepEqual(seen[2]!.state, new Array(2 * nodeStateSize()).fill(0));
 });
 
 Deno.test("SchedulingEnv refuses IDLE when nothing runs, and bad actions", () => {

@@ -8,7 +8,7 @@ import {
   workloadSchema,
 } from "../../lib/env/mod.ts";
 import { Rng } from "../../lib/random/mod.ts";
-import { KIND_SPECS, TASK_KINDS } from "../../lib/tasks/mod.ts";
+import { kindSpec, TASK_KINDS } from "../../lib/tasks/mod.ts";
 
 Deno.test("sampleParameter() never draws a held-out value for training, nor the reverse", () => {
   fc.assert(
@@ -24,7 +24,7 @@ Deno.test("sampleParameter() never draws a held-out value for training, nor the 
           assert.equal(splitOf(kind, train, bins), "train");
           assert.equal(splitOf(kind, heldout, bins), "heldout");
           for (const value of [train, heldout]) {
-            assert.ok(value >= KIND_SPECS[kind].min && value <= KIND_SPECS[kind].max);
+            assert.ok(value >= kindSpec(kind).min && value <= kindSpec(kind).max);
           }
         }
       },

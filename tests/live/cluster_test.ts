@@ -5,16 +5,15 @@ import {
   connectRedis,
   Coordinator,
   LiveKeys,
-  type LiveRunResult,
   LocalCluster,
   readStatus,
-  runLive,
   shortWorkload,
   startRedisServer,
   submitTasks,
   waitForResults,
 } from "../../lib/live/mod.ts";
 import { coordinatorOptions, resolveLivePolicy } from "../../lib/live/policy.ts";
+import { type LiveRunResult, runLive } from "../../lib/experiment/live/mod.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const CHECKPOINT = `${ROOT}results/live`;
@@ -222,11 +221,14 @@ Deno.test("malformed and out-of-range messages land in the dead-letter stream", 
       const reasons = letters.map((letter) => letter.reason!).join("\n");
       assert.match(
         reasons,
-        /parameter: matmul matrix size n must be in \[250, 5000\] but is 100000/,
+        /parameter: Expected matmul matrix size n to be in \[250, 5000\] but found 100000/,
       );
-      assert.match(reasons, /kind: Invalid option/);
+      assert.match(reasons, /kind: Expected task kind to be one of .* but found "sh -c reboot"/);
       assert.match(reasons, /id: Invalid input/);
-      assert.match(reasons, /primes range upper bound must be in \[240000, 4800000\] but is -5/);
+      assert.match(
+        reasons,
+        /Expected primes range upper bound to be in \[240000, 4800000\] but found -5/,
+      );
       assert.match(
         reasons,
         new RegExp(`task id ${first!.id} was already submitted as ${first!.kind}`),

@@ -5,12 +5,12 @@ import {
   connectRedis,
   LiveKeys,
   LocalCluster,
-  runLive,
   shortWorkload,
   startRedisServer,
 } from "../../lib/live/mod.ts";
 import { serveDashboard } from "../../lib/live/dashboard.ts";
 import { coordinatorOptions, resolveLivePolicy } from "../../lib/live/policy.ts";
+import { runLive } from "../../lib/experiment/live/mod.ts";
 import { launchChromium } from "../../lib/report/mod.ts";
 
 Deno.test("the dashboard shows the 9 nodes and its Gantt chart gains bars as tasks finish", async () => {
@@ -55,6 +55,11 @@ Deno.test("the dashboard shows the 9 nodes and its Gantt chart gains bars as tas
     clearInterval(watch);
     const counts = seen.filter((n) => n >= 0);
     assert.ok(counts.some((n) => n > 0 && n < 20), `intermediate counts: ${counts.join(",")}`);
+    const energy = await page.$eval("#energy", (element) => element.textContent);
+    assert.match(
+      energy ?? "",
+      /^energy \(estimated from the nodes' power model\): [1-9]\d* J so far/,
+    );
     const text = await page.$eval("#counts", (element) => element.textContent);
     assert.match(
       text ?? "",
@@ -92,7 +97,7 @@ Deno.test("POST /api/tasks submits valid tasks and answers 400 naming the bad fi
     assert.equal(bad.status, 400);
     assert.match(
       bad.json.error,
-      /tasks\.3\.parameter: sort array length must be in \[500000, 10000000\]/,
+      /tasks\.3\.parameter: Expected sort array length to be in \[500000, 10000000\]/,
     );
     assert.equal((await post("{")).status, 400);
     assert.equal(await redis.xlen(new LiveKeys().submit), 3, "nothing of a bad batch was sent");

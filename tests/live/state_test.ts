@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { emulatedCluster, emulationOf, LIVE_CLUSTER, SEED_CLUSTER } from "../../lib/cluster/mod.ts";
 import { DurationModel, SEED_CALIBRATION } from "../../lib/duration/mod.ts";
 import { embedding } from "../../lib/embedding/mod.ts";
-import { IDLE, NODE_STATE_SIZE, SchedulingEnv } from "../../lib/env/mod.ts";
+import { IDLE, SchedulingEnv } from "../../lib/env/mod.ts";
 import { LiveState, parseLiveTask, shortWorkload } from "../../lib/live/mod.ts";
 import { makeBaseline, type Policy } from "../../lib/policies/mod.ts";
 import { TASK_KINDS } from "../../lib/tasks/mod.ts";
@@ -24,9 +24,12 @@ Deno.test("parseLiveTask() accepts only known kinds with parameters inside their
   });
   assert.throws(
     () => parseLiveTask({ id: "x", kind: "matmul", parameter: 100_000 }),
-    /parameter: matmul matrix size n must be in \[250, 5000\] but is 100000/,
+    /parameter: Expected matmul matrix size n to be in \[250, 5000\] but found 100000/,
   );
-  assert.throws(() => parseLiveTask({ id: "x", kind: "rm -rf /", parameter: 1 }), /kind/);
+  assert.throws(
+    () => parseLiveTask({ id: "x", kind: "rm -rf /", parameter: 1 }),
+    /kind: Expected task kind to be one of .* but found "rm -rf \/"/,
+  );
   assert.throws(
     () => parseLiveTask({ id: "x", kind: "sort", parameter: 6e5 + 0.5 }),
     /parameter: must be an integer/,
@@ -75,9 +78,11 @@ Deno.test("LiveState.decision() shows the simulator's view of the same situation
     assignedAt: epoch,
   });
   const later = state.decision("laptop-fast", epoch + 50);
-  const base = first.node * NODE_STATE_SIZE;
+  const base = first.node * state.encoder.nodeStateSize;
   const expected = model.mean(workload.tasks[0]!.kind, workload.tasks[0]!.parameter, first.node);
-  assert.ok(Math.abs(later.state[base + NODE_STATE_SIZE - 1]! - (expected - 0.05) / 10) < 1e-6);
+  assert.ok(
+    Math.abs(later.state[base + state.encoder.nodeStateSize - 1]! - (expected - 0.05) / 10) < 1e-6,
+  );
   assert.equal(later.state[base + TASK_KINDS.indexOf(workload.tasks[0]!.kind)], 1);
   assert.equal(later.candidateCount, 4);
   assert.equal(later.pendingCount, 5);

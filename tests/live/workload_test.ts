@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { loadLiveWorkload, shortWorkload } from "../../lib/live/mod.ts";
-import { KIND_SPECS } from "../../lib/tasks/mod.ts";
+import { kindSpec } from "../../lib/tasks/mod.ts";
 
 Deno.test("loadLiveWorkload() reads a valid file and names the bad field of a bad one", async () => {
   const dir = await Deno.makeTempDir();
@@ -32,7 +32,7 @@ Deno.test("loadLiveWorkload() reads a valid file and names the bad field of a ba
     );
     await assert.rejects(
       () => loadLiveWorkload(bad),
-      /Invalid workload file .*bad\.json: tasks\.1\.parameter: matmul matrix size n must be in \[250, 5000\] but is 9; tasks: task ids must be unique/,
+      /Invalid workload file .*bad\.json: tasks\.1\.parameter: Expected matmul matrix size n to be in \[250, 5000\] but found 9; tasks: task ids must be unique/,
     );
     await Deno.writeTextFile(bad, "{ not json");
     await assert.rejects(() => loadLiveWorkload(bad), /bad\.json: not JSON/);
@@ -46,7 +46,7 @@ Deno.test("shortWorkload() is seeded and draws from the lowest tenth of each ran
   assert.deepEqual(a, shortWorkload({ count: 200, seed: 3 }));
   assert.notDeepEqual(a.tasks, shortWorkload({ count: 200, seed: 4 }).tasks);
   for (const task of a.tasks) {
-    const { min, max } = KIND_SPECS[task.kind];
+    const { min, max } = kindSpec(task.kind);
     assert.ok(task.parameter >= min && task.parameter <= min + (max - min) / 10, `${task.id}`);
   }
   assert.equal(new Set(a.tasks.map((task) => task.kind)).size, 4);

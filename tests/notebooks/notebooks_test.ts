@@ -109,16 +109,27 @@ Deno.test("notebookParams() applies overrides and rejects unknown or mistyped on
   withEnv('{"episodes": 4}', () => assert.equal(notebookParams(defaults).episodes, 4));
   withEnv(
     '{"epsiodes": 4}',
-    () => assert.throws(() => notebookParams(defaults), /unknown parameter "epsiodes"/),
+    () =>
+      assert.throws(
+        () => notebookParams(defaults),
+        /to name known parameters .* but found "epsiodes"/,
+      ),
   );
   withEnv(
     '{"episodes": "4"}',
     () =>
-      assert.throws(() => notebookParams(defaults), /episodes must be a number but is a string/),
+      assert.throws(
+        () => notebookParams(defaults),
+        /Expected SCHEDLAB_PARAMS\.episodes to be a number but found a string/,
+      ),
   );
   withEnv(
     '{"names": "a"}',
-    () => assert.throws(() => notebookParams(defaults), /names must be a array/),
+    () =>
+      assert.throws(
+        () => notebookParams(defaults),
+        /SCHEDLAB_PARAMS\.names to be an array but found a string/,
+      ),
   );
   withEnv("{", () => assert.throws(() => notebookParams(defaults), /is not JSON/));
 });

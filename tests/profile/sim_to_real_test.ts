@@ -1,12 +1,7 @@
 import assert from "node:assert/strict";
 import { SEED_CALIBRATION } from "../../lib/duration/mod.ts";
-import {
-  drawLocalTasks,
-  geometricGrid,
-  listMakespan,
-  PROFILE_GRIDS,
-  simToReal,
-} from "../../lib/profile/mod.ts";
+import { drawLocalTasks, listMakespan, profileGrid, simToReal } from "../../lib/profile/mod.ts";
+import { kindSpec } from "../../lib/tasks/mod.ts";
 import { Rng } from "../../lib/random/mod.ts";
 
 Deno.test("listMakespan() lets each free node take the next task of the list", () => {
@@ -19,9 +14,9 @@ Deno.test("listMakespan() lets each free node take the next task of the list", (
 Deno.test("drawLocalTasks() avoids the profiler's grid points", () => {
   const tasks = drawLocalTasks(200, new Rng(3), 4);
   for (const task of tasks) {
-    const { min, max } = PROFILE_GRIDS[task.kind];
+    const { min, max } = kindSpec(task.kind).profiling;
     assert.ok(task.parameter >= min && task.parameter <= max);
-    assert.ok(!geometricGrid(min, max, 4).includes(task.parameter));
+    assert.ok(!profileGrid(task.kind, 4).includes(task.parameter));
   }
 });
 

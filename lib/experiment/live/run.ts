@@ -4,11 +4,17 @@
  *
  * @module
  */
-import { Coordinator, type CoordinatorOptions, type CoordinatorStats } from "./coordinator.ts";
-import { LiveKeys, type LiveResult, type LiveTask } from "./protocol.ts";
-import { connectRedis, type Redis } from "./redis.ts";
-import { formatStatus, readStatus } from "./status.ts";
-import { submitTasks } from "./workload.ts";
+import {
+  connectRedis,
+  Coordinator,
+  type CoordinatorOptions,
+  type CoordinatorStats,
+  LiveKeys,
+  type LiveResult,
+  type LiveTask,
+  submitTasks,
+  waitForResults,
+} from "../../live/mod.ts";
 
 /** What a live run measured. */
 export interface LiveRunResult {
@@ -28,38 +34,6 @@ export interface LiveRunResult {
   readonly stats: CoordinatorStats;
   /** Wall-clock seconds of the whole run. */
   readonly wallSeconds: number;
-}
-
-/**
- * Waits until every task of `ids` has a result.
- *
- * @param redis a connection
- * @param options the task ids, namespace, time limit
- * @throws Error with the cluster's status when the time limit passes
- */
-export async function waitForResults(
-  redis: Redis,
-  options: { ids: readonly string[]; prefix?: string | undefined; timeoutMs: number },
-): Promise<void> {
-  const keys = new LiveKeys(options.prefix);
-  const started = Date.now();
-  let left = [...options.ids];
-  while (left.length > 0) {
-    const found = await redis.hmget(keys.done, ...left);
-    left = left.filter((_, i) => found[i] === null);
-    if (left.length === 0) return;
-    if (Date.now() - started > options.timeoutMs) {
-      const status = await readStatus(redis, options.prefix);
-      throw new Error(
-        `${
-          options.ids.length - left.length
-        } of ${options.ids.length} tasks done after ${options.timeoutMs} ms\n${
-          formatStatus(status)
-        }`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { sharedCoreMakespan } from "../../lib/live/shared_cores.ts";
+import { sharedCoreMakespan } from "../../../lib/experiment/live/mod.ts";
 
 const task = (compute: number, demand = 1, slowdown = 1) => ({
   node: 0,

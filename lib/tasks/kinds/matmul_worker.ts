@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { multiplyRows } from "./workloads.ts";
+import { multiplyRows } from "./matmul_rows.ts";
 
 interface Band {
   a: SharedArrayBuffer;

@@ -6,19 +6,17 @@
  *
  * @module
  */
-import { emulationOf, LIVE_CLUSTER } from "../cluster/mod.ts";
-import { DurationModel, loadCalibrationSync } from "../duration/mod.ts";
-import { buildInstance, type EpisodeInfo, SchedulingEnv } from "../env/mod.ts";
-import { calibrationPath } from "../experiment/mod.ts";
-import { runEpisode } from "../policies/mod.ts";
-import { makeTask } from "../tasks/mod.ts";
-import { LocalCluster } from "./local.ts";
-import { coordinatorOptions, type LivePolicy } from "./policy.ts";
-import type { LiveTask } from "./protocol.ts";
-import { startRedisServer } from "./redis.ts";
-import { type LiveRunResult, runLive } from "./run.ts";
+import { emulationOf, LIVE_CLUSTER } from "../../cluster/mod.ts";
+import { DurationModel, loadCalibrationSync } from "../../duration/mod.ts";
+import { buildInstance, type EpisodeInfo, SchedulingEnv } from "../../env/mod.ts";
+import { type LiveTask, shortWorkload } from "../../live/mod.ts";
+import type { LivePolicy } from "../../live/policy.ts";
+import { runEpisode } from "../../policies/mod.ts";
+import { kindSpec, makeTask } from "../../tasks/mod.ts";
+import { calibrationPath } from "../scenario.ts";
+import type { LiveRunResult } from "./run.ts";
+import { runLiveSeries } from "./series.ts";
 import { type ReplayTask, sharedCoreMakespan } from "./shared_cores.ts";
-import { shortWorkload } from "./workload.ts";
 
 /** Options of {@linkcode compareLiveWithSimulation}. */
 export interface LiveComparisonOptions {
@@ -124,7 +122,7 @@ function replayTasks(
       node: result.node,
       startedAt: result.startedAt,
       compute: model.mean(task.kind, task.parameter, index) / slowdown,
-      demand: task.kind === "matmul" ? threads : 1,
+      demand: kindSpec(task.kind).threaded ? threads : 1,
       slowdown,
     };
   });
@@ -139,63 +137,49 @@ export async function compareLiveWithSimulation(
 ): Promise<LiveComparison> {
   const calibration = loadCalibrationSync(calibrationPath(options.calibration ?? "this-machine"));
   const model = new DurationModel(calibration, LIVE_CLUSTER.nodes, { noise: 0 });
-  const redis = await startRedisServer({ dir: `${options.dir}/redis` });
   const rows: LiveComparisonRow[] = [];
   const runs: LiveRunResult[] = [];
   const simulations: EpisodeInfo[] = [];
-  try {
-    for (let w = 0; w < options.workloads; w++) {
-      const workload = options.seed + w;
-      const { tasks } = shortWorkload({ count: options.tasks, seed: workload });
-      for (const live of options.policies) {
-        const prefix = `w${workload}-${live.policy.name}`;
-        const local = await LocalCluster.start({ dir: `${options.dir}/${prefix}`, redis, prefix });
-        let run: LiveRunResult;
-        try {
-          run = await runLive(tasks, {
-            ...coordinatorOptions(live, {
-              redisUrl: redis.url,
-              prefix,
-              calibration: options.calibration,
-            }),
-            timeoutMs: options.timeoutMs ?? 300_000,
-          });
-        } finally {
-          await local.stop();
-        }
-        const simulation = simulateLive(tasks, live, model);
-        const completions = run.results.map((result) => (result.finishedAt - run.epoch) / 1000);
-        const computed = run.results.reduce((sum, result) => sum + result.computeSeconds, 0);
-        const replay = replayTasks(run, model);
-        const predicted = replay.reduce((sum, task) => sum + task.compute, 0);
-        const sharedCores = sharedCoreMakespan(
-          LIVE_CLUSTER.nodes.map((node) =>
-            replay.filter((task) => task.node === node.name)
-              .sort((a, b) => a.startedAt - b.startedAt)
-          ),
-          navigator.hardwareConcurrency,
-        );
-        const row: LiveComparisonRow = {
-          policy: live.policy.name,
-          workload,
-          measured: run.makespan,
-          simulated: simulation.makespan,
-          gap: (simulation.makespan - run.makespan) / run.makespan,
-          measuredMeanCompletion: completions.reduce((sum, t) => sum + t, 0) / completions.length,
-          simulatedMeanCompletion: simulation.meanCompletion,
-          computeInflation: computed / predicted,
-          sharedCores,
-          sharedCoresGap: (sharedCores - run.makespan) / run.makespan,
-          reports: run.reports,
-        };
-        rows.push(row);
-        runs.push(run);
-        simulations.push(simulation);
-        options.onRun?.(row);
-      }
-    }
-  } finally {
-    await redis.stop();
-  }
+  await runLiveSeries({
+    policies: options.policies,
+    workloads: Array.from({ length: options.workloads }, (_, w) => {
+      const seed = options.seed + w;
+      return { seed, tasks: shortWorkload({ count: options.tasks, seed }).tasks };
+    }),
+    dir: options.dir,
+    calibration: options.calibration,
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    onRun: ({ workload, live, run }) => {
+      const simulation = simulateLive(run.tasks, live, model);
+      const completions = run.results.map((result) => (result.finishedAt - run.epoch) / 1000);
+      const computed = run.results.reduce((sum, result) => sum + result.computeSeconds, 0);
+      const replay = replayTasks(run, model);
+      const predicted = replay.reduce((sum, task) => sum + task.compute, 0);
+      const sharedCores = sharedCoreMakespan(
+        LIVE_CLUSTER.nodes.map((node) =>
+          replay.filter((task) => task.node === node.name)
+            .sort((a, b) => a.startedAt - b.startedAt)
+        ),
+        navigator.hardwareConcurrency,
+      );
+      const row: LiveComparisonRow = {
+        policy: live.policy.name,
+        workload,
+        measured: run.makespan,
+        simulated: simulation.makespan,
+        gap: (simulation.makespan - run.makespan) / run.makespan,
+        measuredMeanCompletion: completions.reduce((sum, t) => sum + t, 0) / completions.length,
+        simulatedMeanCompletion: simulation.meanCompletion,
+        computeInflation: computed / predicted,
+        sharedCores,
+        sharedCoresGap: (sharedCores - run.makespan) / run.makespan,
+        reports: run.reports,
+      };
+      rows.push(row);
+      runs.push(run);
+      simulations.push(simulation);
+      options.onRun?.(row);
+    },
+  });
   return { rows, runs, simulations };
 }

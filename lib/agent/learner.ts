@@ -1,0 +1,183 @@
+/**
+ * What the trainer trains: a network with its optimizer that runs a whole PPO update on a
+ * rollout. Two exist: {@linkcode MlpLearner} (the scorer and critic in typed arrays, with a
+ * hand-written gradient; the default for them) and {@linkcode TfjsLearner} (the networks in
+ * TensorFlow.js: the MLPs' reference path, and the path of every network written in tfjs, such
+ * as the attention allocator).
+ *
+ * @module
+ */
+import type { Rng } from "../random/mod.ts";
+import { Adam, type AdamState, FlatAdam } from "./adam.ts";
+import type { TrainConfig } from "./config.ts";
+import { MlpGradient, sparseInputs } from "./mlp_gradient.ts";
+import { AgentNetworks, type AgentShape, type ParameterValues } from "./networks.ts";
+import { ppoEpochs, ppoUpdate, type UpdateDiagnostics } from "./ppo.ts";
+import type { Rollout } from "./rollout.ts";
+
+/** A trainable network and its optimizer. */
+export interface Learner {
+  /** Sizes. */
+  readonly shape: AgentShape;
+  /** Learning rate of the next update. */
+  learningRate: number;
+  /** A copy of every parameter, by name (for acting and checkpoints). */
+  snapshot(): Map<string, Float32Array>;
+  /** One PPO update on a rollout. */
+  update(rollout: Rollout, options: { config: TrainConfig; rng: Rng }): UpdateDiagnostics;
+  /** The optimizer's state, in the parameters' order. */
+  optimizerState(): AdamState;
+  /** Frees what it holds. */
+  dispose(): void;
+}
+
+/** Makes a learner from initial parameters and, when resuming, the optimizer's state. */
+export type LearnerFactory = (
+  shape: AgentShape,
+  init: { parameters: ParameterValues; optimizer?: AdamState | undefined; learningRate: number },
+) => Learner;
+
+/** The MLP scorer and critic trained in typed arrays (the training path). */
+export class MlpLearner implements Learner {
+  /** Sizes. */
+  readonly shape: AgentShape;
+  /** Every parameter, flat, in {@linkcode parameterLayout} order. */
+  readonly parameters: Float32Array;
+  readonly #engine: MlpGradient;
+  readonly #optimizer: FlatAdam;
+
+  /** @param shape sizes @param init parameters, optimizer state, learning rate */
+  constructor(shape: AgentShape, init: Parameters<LearnerFactory>[1]) {
+    if (shape.attention) {
+      throw new TypeError(
+        "MlpLearner trains the MLP scorer; the attention allocator needs tfjsLearner",
+      );
+    }
+    this.shape = shape;
+    this.#engine = new MlpGradient(shape);
+    const layout = this.#engine.layout;
+    this.parameters = new Float32Array(layout.size);
+    layout.names.forEach((name, i) => {
+      const value = init.parameters.get(name), length = layout.lengths[i]!;
+      if (!value || value.length !== length) {
+        throw new RangeError(
+          `Expected parameter ${name} of ${length} values but found ${value?.length ?? "none"}`,
+        );
+      }
+      this.parameters.set(value, layout.offsets.get(name)!);
+    });
+    this.#optimizer = new FlatAdam(layout.lengths, { learningRate: init.learningRate });
+    if (init.optimizer) this.#optimizer.restore(init.optimizer);
+  }
+
+  get learningRate(): number {
+    return this.#optimizer.learningRate;
+  }
+
+  set learningRate(value: number) {
+    this.#optimizer.learningRate = value;
+  }
+
+  snapshot(): Map<string, Float32Array> {
+    const layout = this.#engine.layout;
+    return new Map(layout.names.map((name, i) => {
+      const offset = layout.offsets.get(name)!;
+      return [name, this.parameters.slice(offset, offset + layout.lengths[i]!)];
+    }));
+  }
+
+  update(rollout: Rollout, options: { config: TrainConfig; rng: Rng }): UpdateDiagnostics {
+    const config = options.config, engine = this.#engine, params = this.parameters;
+    const inputs = sparseInputs(this.shape, rollout);
+    const oldValues = new Float32Array(rollout.size);
+    engine.values(params, inputs, oldValues);
+    const gradient = engine.gradient;
+    return ppoEpochs(rollout, oldValues, options, ({ indices, advantages, returns }) => {
+      const loss = engine.minibatch(params, inputs, {
+        indices,
+        advantages,
+        targets: {
+          action: rollout.action,
+          oldLogProbability: rollout.logProbability,
+          oldValue: oldValues,
+          returns,
+        },
+        config,
+      });
+      let squares = 0;
+      for (let k = 0; k < gradient.length; k++) squares += gradient[k]! * gradient[k]!;
+      const norm = Math.sqrt(squares);
+      this.#optimizer.apply(params, gradient, Math.min(1, config.maxGradNorm / (norm + 1e-6)));
+      return { ...loss, gradientNorm: norm };
+    });
+  }
+
+  optimizerState(): AdamState {
+    return this.#optimizer.state();
+  }
+
+  dispose(): void {}
+}
+
+/**
+ * The networks in TensorFlow.js with the tfjs Adam: the reference path of the MLPs, and the
+ * path of every other network (the attention allocator) and of the imitation phase.
+ */
+export class TfjsLearner implements Learner {
+  /** Sizes. */
+  readonly shape: AgentShape;
+  /** The networks. */
+  readonly networks: AgentNetworks;
+  /** Their optimizer. */
+  readonly optimizer: Adam;
+
+  /** @param shape sizes @param init parameters, optimizer state, learning rate */
+  constructor(shape: AgentShape, init: Parameters<LearnerFactory>[1]) {
+    this.shape = shape;
+    this.networks = new AgentNetworks(shape, init.parameters);
+    this.optimizer = new Adam([...this.networks.variables.values()], {
+      learningRate: init.learningRate,
+    });
+    if (init.optimizer) this.optimizer.restore(init.optimizer);
+  }
+
+  get learningRate(): number {
+    return this.optimizer.learningRate;
+  }
+
+  set learningRate(value: number) {
+    this.optimizer.learningRate = value;
+  }
+
+  snapshot(): Map<string, Float32Array> {
+    return this.networks.snapshot();
+  }
+
+  update(rollout: Rollout, options: { config: TrainConfig; rng: Rng }): UpdateDiagnostics {
+    return ppoUpdate(this.networks, this.optimizer, rollout, options);
+  }
+
+  optimizerState(): AdamState {
+    return this.optimizer.state();
+  }
+
+  dispose(): void {
+    this.networks.dispose();
+    this.optimizer.dispose();
+  }
+}
+
+/** The training path's factory: {@linkcode MlpLearner}. */
+export const mlpLearner: LearnerFactory = (shape, init) => new MlpLearner(shape, init);
+
+/** The reference path's factory: {@linkcode TfjsLearner}. */
+export const tfjsLearner: LearnerFactory = (shape, init) => new TfjsLearner(shape, init);
+
+/**
+ * The learner a config trains with: the array path for the MLP scorer's PPO, TensorFlow.js for
+ * the attention allocator, preference conditioning, and configs with an imitation phase (its
+ * loss is written in tfjs).
+ */
+export function defaultLearner(config: TrainConfig, shape: AgentShape): LearnerFactory {
+  return shape.attention || shape.preference || config.imitation ? tfjsLearner : mlpLearner;
+}

@@ -1,0 +1,663 @@
+/**
+ * The PPO objective's gradient for the MLP scorer and critic, by hand in typed arrays: the
+ * training path (TensorFlow.js computes the same objective in ppo.ts, kept as the reference).
+ *
+ * A minibatch is processed one decision at a time, forward then backward at once: the loss of
+ * a decision depends only on its own slots, so nothing of the minibatch needs storing. The
+ * scorer's first layer is split as in the acting path (node row + W_state·state once per
+ * decision, W_task·task per candidate), only the non-zero inputs are read (the node and kind
+ * one-hots make most of them zero), and the first layer's weight gradient is summed over the
+ * decision's candidates before its outer product with the state. With s the scores, p the
+ * masked softmax, a the chosen slot, r = π(a)/π_old(a), H the entropy and B the minibatch size:
+ *
+ *   ∂L/∂s_c = (g_r r / B)([c = a] − p_c) + (c_H / B) p_c (log p_c + H),
+ *     g_r = −A where max(−A r, −A clip(r, 1 ± ε)) takes its first term, else 0;
+ *   ∂L/∂V   = (c_V / B)(V − R) where the clipped value loss takes its unclipped term, else 0,
+ *
+ * which are TensorFlow.js's gradients of `ppoLoss` (ties go to the first operand of maximum).
+ *
+ * @module
+ */
+import type { TrainConfig } from "./config.ts";
+import type { MinibatchReport } from "./ppo.ts";
+import {
+  type AgentShape,
+  criticInputs,
+  criticInputSize,
+  type DecisionBatch,
+  parameterLayout,
+  taskInputSize,
+} from "./networks.ts";
+
+/** Offset and length of every parameter in the flat vector, in {@linkcode parameterLayout} order. */
+export interface FlatLayout {
+  /** Offsets by name. */
+  readonly offsets: ReadonlyMap<string, number>;
+  /** Names, in order. */
+  readonly names: readonly string[];
+  /** Lengths, in order. */
+  readonly lengths: readonly number[];
+  /** Total length. */
+  readonly size: number;
+}
+
+/** The flat layout of an agent's parameters. */
+export function flatLayout(shape: AgentShape): FlatLayout {
+  const offsets = new Map<string, number>(), names: string[] = [], lengths: number[] = [];
+  let size = 0;
+  for (const spec of parameterLayout(shape)) {
+    const length = spec.shape.reduce((a, b) => a * b, 1);
+    offsets.set(spec.name, size);
+    names.push(spec.name);
+    lengths.push(length);
+    size += length;
+  }
+  return { offsets, names, lengths, size };
+}
+
+/** A rollout's inputs as sparse rows (index, value) of non-zeros, built once per update. */
+export interface SparseInputs {
+  /** Decisions. */
+  readonly size: number;
+  /** Node of each decision. */
+  readonly node: Int32Array;
+  /** State non-zeros of decision i at [stateStart[i], stateStart[i + 1]). */
+  readonly stateStart: Int32Array;
+  readonly stateIndex: Int32Array;
+  readonly stateValue: Float32Array;
+  /** Allowed slots of decision i (idle = window) at [slotStart[i], slotStart[i + 1]). */
+  readonly slotStart: Int32Array;
+  readonly slot: Int32Array;
+  /** Feature non-zeros of allowed slot k at [featureStart[k], featureStart[k + 1]). */
+  readonly featureStart: Int32Array;
+  readonly featureIndex: Int32Array;
+  readonly featureValue: Float32Array;
+  /** Critic-input non-zeros of decision i at [criticStart[i], criticStart[i + 1]). */
+  readonly criticStart: Int32Array;
+  readonly criticIndex: Int32Array;
+  readonly criticValue: Float32Array;
+}
+
+class Sparse {
+  index: Int32Array;
+  value: Float32Array;
+  length = 0;
+  constructor(capacity: number) {
+    this.index = new Int32Array(Math.max(16, capacity));
+    this.value = new Float32Array(Math.max(16, capacity));
+  }
+  /** Appends the non-zeros of `row` (offset by `shift` in the index). */
+  push(row: ArrayLike<number>, from: number, to: number): void {
+    for (let k = from; k < to; k++) {
+      const x = row[k]!;
+      if (x === 0) continue;
+      if (this.length === this.index.length) {
+        const index = new Int32Array(this.length * 2), value = new Float32Array(this.length * 2);
+        index.set(this.index);
+        value.set(this.value);
+        this.index = index;
+        this.value = value;
+      }
+      this.index[this.length] = k - from;
+      this.value[this.length++] = x;
+    }
+  }
+}
+
+/** The sparse form of a batch of decisions (the rollout's, for an update). */
+export function sparseInputs(shape: AgentShape, batch: DecisionBatch): SparseInputs {
+  const n = batch.size, d = shape.embeddingDim, window = shape.window, slots = window + 1;
+  const stateSize = shape.nodeCount * shape.nodeStateSize, width = criticInputSize(shape);
+  const critic = criticInputs(shape, batch);
+  const state = new Sparse(n * 8),
+    features = new Sparse(n * window * 2),
+    inputs = new Sparse(n * 24);
+  const stateStart = new Int32Array(n + 1), criticStart = new Int32Array(n + 1);
+  const slotStart = new Int32Array(n + 1), slot = new Int32Array(n * slots);
+  const featureStart: number[] = [0];
+  let allowed = 0;
+  for (let i = 0; i < n; i++) {
+    state.push(batch.state, i * stateSize, (i + 1) * stateSize);
+    stateStart[i + 1] = state.length;
+    inputs.push(critic, i * width, (i + 1) * width);
+    criticStart[i + 1] = inputs.length;
+    for (let s = 0; s < slots; s++) {
+      if (!batch.mask[i * slots + s]) continue;
+      slot[allowed++] = s;
+      if (s < window) features.push(batch.features, (i * window + s) * d, (i * window + s + 1) * d);
+      featureStart.push(features.length);
+    }
+    slotStart[i + 1] = allowed;
+  }
+  return {
+    size: n,
+    node: batch.node,
+    stateStart,
+    stateIndex: state.index,
+    stateValue: state.value,
+    slotStart,
+    slot,
+    featureStart: Int32Array.from(featureStart),
+    featureIndex: features.index,
+    featureValue: features.value,
+    criticStart,
+    criticIndex: inputs.index,
+    criticValue: inputs.value,
+  };
+}
+
+/** Per-decision training targets of a minibatch, indexed like the rollout. */
+export interface DecisionTargets {
+  /** Chosen slot. */
+  readonly action: Int32Array;
+  /** Log-probability of the chosen slot at collection. */
+  readonly oldLogProbability: Float32Array;
+  /** Value at collection. */
+  readonly oldValue: Float32Array;
+  /** Value target. */
+  readonly returns: Float32Array;
+}
+
+interface Dense {
+  /** Offset of the weights [in, out] in the flat vector. */
+  readonly w: number;
+  /** Offset of the biases [out]. */
+  readonly b: number;
+  readonly in: number;
+  readonly out: number;
+}
+
+function denseLayers(
+  layout: FlatLayout,
+  prefix: string,
+  input: number,
+  hidden: readonly number[],
+): Dense[] {
+  const layers: Dense[] = [];
+  let width = input;
+  hidden.forEach((size, l) => {
+    layers.push({
+      w: layout.offsets.get(`${prefix}/w${l}`)!,
+      b: layout.offsets.get(`${prefix}/b${l}`)!,
+      in: width,
+      out: size,
+    });
+    width = size;
+  });
+  layers.push({
+    w: layout.offsets.get(`${prefix}/wOut`)!,
+    b: layout.offsets.get(`${prefix}/bOut`)!,
+    in: width,
+    out: 1,
+  });
+  return layers;
+}
+
+/**
+ * The gradient engine: reads parameters from a flat Float32Array and accumulates the
+ * gradient of a minibatch's loss into a flat Float64Array of the same layout. Every buffer is
+ * allocated once.
+ */
+export class MlpGradient {
+  /** Sizes. */
+  readonly shape: AgentShape;
+  /** The flat layout. */
+  readonly layout: FlatLayout;
+  /** Gradient of the last minibatch, flat. */
+  readonly gradient: Float64Array;
+  readonly #scorer: Dense[];
+  readonly #critic: Dense[];
+  readonly #idle: number;
+  readonly #embed: { w: number; b: number; size: number } | undefined;
+  /** Scorer activations per slot and layer: [slots][layer] of width. */
+  readonly #z: Float64Array[][];
+  readonly #task: Float64Array[];
+  /** Per slot: its first-layer task rows (offsets) and their input values, and how many. */
+  readonly #rowOf: Int32Array;
+  readonly #valueOf: Float64Array;
+  readonly #rows: Int32Array;
+  readonly #rowStride: number;
+  readonly #shared: Float64Array;
+  readonly #sharedGrad: Float64Array;
+  readonly #scores: Float64Array;
+  readonly #delta: Float64Array[];
+  readonly #criticZ: Float64Array[];
+  readonly #criticDelta: Float64Array[];
+
+  /** @param shape sizes */
+  constructor(shape: AgentShape) {
+    this.shape = shape;
+    this.layout = flatLayout(shape);
+    this.gradient = new Float64Array(this.layout.size);
+    const offsets = this.layout.offsets;
+    this.#scorer = denseLayers(
+      this.layout,
+      "scorer",
+      shape.nodeCount * (1 + shape.nodeStateSize) + taskInputSize(shape),
+      shape.scorerHidden,
+    );
+    this.#critic = denseLayers(this.layout, "critic", criticInputSize(shape), shape.criticHidden);
+    this.#idle = offsets.get("scorer/idle")!;
+    this.#embed = shape.learnedDim === undefined ? undefined : {
+      w: offsets.get("scorer/embed/w")!,
+      b: offsets.get("scorer/embed/b")!,
+      size: shape.learnedDim,
+    };
+    const slots = shape.window + 1, first = shape.scorerHidden[0]!;
+    this.#z = Array.from(
+      { length: slots },
+      () => shape.scorerHidden.map((width) => new Float64Array(width)),
+    );
+    this.#task = Array.from({ length: slots }, () => new Float64Array(taskInputSize(shape)));
+    this.#rowStride = Math.max(1, taskInputSize(shape));
+    this.#rowOf = new Int32Array(slots * this.#rowStride);
+    this.#valueOf = new Float64Array(slots * this.#rowStride);
+    this.#rows = new Int32Array(slots);
+    this.#shared = new Float64Array(first);
+    this.#sharedGrad = new Float64Array(first);
+    this.#scores = new Float64Array(slots);
+    this.#delta = shape.scorerHidden.map((width) => new Float64Array(width));
+    this.#criticZ = shape.criticHidden.map((width) => new Float64Array(width));
+    this.#criticDelta = shape.criticHidden.map((width) => new Float64Array(width));
+  }
+
+  /** The critic's values of every decision of `inputs`, written into `out`. */
+  values(params: Float32Array, inputs: SparseInputs, out: Float32Array): void {
+    for (let i = 0; i < inputs.size; i++) out[i] = this.#criticForward(params, inputs, i);
+  }
+
+  /**
+   * Zeroes the gradient, then accumulates the PPO loss's gradient over the minibatch
+   * `indices` (advantages given per minibatch position, already normalised if wanted).
+   */
+  minibatch(
+    params: Float32Array,
+    inputs: SparseInputs,
+    batch: {
+      indices: ArrayLike<number>;
+      advantages: Float32Array;
+      targets: DecisionTargets;
+      config: Pick<TrainConfig, "clip" | "clipValueLoss" | "entropyCoef" | "valueCoef">;
+    },
+  ): Omit<MinibatchReport, "gradientNorm"> {
+    this.gradient.fill(0);
+    const { indices, advantages, targets, config } = batch;
+    const b = indices.length, clip = config.clip;
+    const sums = { policy: 0, value: 0, entropy: 0, approxKl: 0, clipFraction: 0 };
+    for (let k = 0; k < b; k++) {
+      const i = indices[k]!;
+      // Critic: value loss and its gradient.
+      const v = this.#criticForward(params, inputs, i);
+      const oldV = targets.oldValue[i]!, ret = targets.returns[i]!;
+      const unclipped = (v - ret) * (v - ret);
+      // max(a, b) passes the gradient to a on ties; clip passes it inside [-ε, ε] only.
+      let error = unclipped, dv = v - ret;
+      if (config.clipValueLoss) {
+        const c = oldV + Math.min(clip, Math.max(-clip, v - oldV)) - ret;
+        if (unclipped < c * c) {
+          error = c * c;
+          dv = Math.abs(v - oldV) <= clip ? c : 0;
+        }
+      }
+      sums.value += 0.5 * error;
+      if (dv !== 0) this.#criticBackward(params, inputs, i, config.valueCoef * dv / b);
+      // Scorer: policy loss, entropy and their gradient.
+      const count = this.#scorerForward(params, inputs, i);
+      const scores = this.#scores, first = inputs.slotStart[i]!;
+      let max = -Infinity;
+      for (let s = 0; s < count; s++) if (scores[s]! > max) max = scores[s]!;
+      let total = 0;
+      for (let s = 0; s < count; s++) total += Math.exp(scores[s]! - max);
+      const logTotal = max + Math.log(total);
+      let entropy = 0, chosen = -1;
+      const action = targets.action[i]!;
+      for (let s = 0; s < count; s++) {
+        const logp = scores[s]! - logTotal;
+        scores[s] = logp;
+        entropy -= Math.exp(logp) * logp;
+        if (inputs.slot[first + s] === action) chosen = s;
+      }
+      const logRatio = scores[chosen]! - targets.oldLogProbability[i]!;
+      const ratio = Math.exp(logRatio), a = advantages[k]!;
+      const clipped = Math.min(1 + clip, Math.max(1 - clip, ratio));
+      const unclippedLoss = -a * ratio, clippedLoss = -a * clipped;
+      const takesFirst = unclippedLoss >= clippedLoss;
+      sums.policy += takesFirst ? unclippedLoss : clippedLoss;
+      sums.entropy += entropy;
+      sums.approxKl += ratio - 1 - logRatio;
+      if (Math.abs(ratio - 1) > clip) sums.clipFraction++;
+      const passes = takesFirst || Math.abs(ratio - 1) <= clip;
+      const policyScale = passes ? -a * ratio / b : 0, entropyScale = config.entropyCoef / b;
+      // ∂L/∂s_c, in place of the log-probabilities.
+      for (let s = 0; s < count; s++) {
+        const logp = scores[s]!, p = Math.exp(logp);
+        scores[s] = policyScale * ((s === chosen ? 1 : 0) - p) +
+          entropyScale * p * (logp + entropy);
+      }
+      this.#scorerBackward(params, inputs, i, count);
+    }
+    return {
+      policy: sums.policy / b,
+      value: sums.value / b,
+      entropy: sums.entropy / b,
+      approxKl: sums.approxKl / b,
+      clipFraction: sums.clipFraction / b,
+    };
+  }
+
+  #criticForward(params: Float32Array, inputs: SparseInputs, i: number): number {
+    const layers = this.#critic, z = this.#criticZ;
+    // First layer from the sparse input.
+    const l0 = layers[0]!, a0 = z[0]!, width0 = l0.out;
+    for (let j = 0; j < width0; j++) a0[j] = params[l0.b + j]!;
+    for (let q = inputs.criticStart[i]!, end = inputs.criticStart[i + 1]!; q < end; q++) {
+      const x = inputs.criticValue[q]!, row = l0.w + inputs.criticIndex[q]! * width0;
+      for (let j = 0; j < width0; j++) a0[j]! += x * params[row + j]!;
+    }
+    for (let j = 0; j < width0; j++) a0[j] = tanh(a0[j]!);
+    let input = a0;
+    for (let l = 1; l < layers.length - 1; l++) {
+      const layer = layers[l]!, a = z[l]!;
+      denseForward(params, layer, input, a);
+      for (let j = 0; j < layer.out; j++) a[j] = tanh(a[j]!);
+      input = a;
+    }
+    const out = layers[layers.length - 1]!;
+    let v = params[out.b]!;
+    for (let j = 0; j < out.in; j++) v += input[j]! * params[out.w + j]!;
+    return v;
+  }
+
+  /** Backward of the critic from dL/dV (its forward for decision i just ran). */
+  #criticBackward(params: Float32Array, inputs: SparseInputs, i: number, dv: number): void {
+    const g = this.gradient, layers = this.#critic, z = this.#criticZ, delta = this.#criticDelta;
+    const hidden = layers.length - 1, out = layers[hidden]!;
+    g[out.b]! += dv;
+    const last = z[hidden - 1]!, dLast = delta[hidden - 1]!;
+    for (let j = 0; j < out.in; j++) {
+      g[out.w + j]! += dv * last[j]!;
+      const a = last[j]!;
+      dLast[j] = dv * params[out.w + j]! * (1 - a * a);
+    }
+    for (let l = hidden - 1; l >= 1; l--) {
+      const layer = layers[l]!, dz = delta[l]!, input = z[l - 1]!, dInput = delta[l - 1]!;
+      denseBackward(params, g, layer, input, dz, dInput, false);
+      for (let j = 0; j < layer.in; j++) {
+        const a = input[j]!;
+        dInput[j] = dInput[j]! * (1 - a * a);
+      }
+    }
+    const l0 = layers[0]!, dz0 = delta[0]!, width0 = l0.out;
+    for (let j = 0; j < width0; j++) g[l0.b + j]! += dz0[j]!;
+    for (let q = inputs.criticStart[i]!, end = inputs.criticStart[i + 1]!; q < end; q++) {
+      const x = inputs.criticValue[q]!, row = l0.w + inputs.criticIndex[q]! * width0;
+      for (let j = 0; j < width0; j++) g[row + j]! += x * dz0[j]!;
+    }
+  }
+
+  /** Scores of decision i's allowed slots into #scores (in slot order); returns their count. */
+  #scorerForward(params: Float32Array, inputs: SparseInputs, i: number): number {
+    const shape = this.shape, layers = this.#scorer, l0 = layers[0]!, width = l0.out;
+    const m = shape.nodeCount, taskBase = l0.w + m * (1 + shape.nodeStateSize) * width;
+    const shared = this.#shared;
+    for (let j = 0; j < width; j++) shared[j] = params[l0.b + j]!;
+    addRow(shared, params, l0.w + inputs.node[i]! * width, 1, width);
+    for (let q = inputs.stateStart[i]!, end = inputs.stateStart[i + 1]!; q < end; q++) {
+      addRow(
+        shared,
+        params,
+        l0.w + (m + inputs.stateIndex[q]!) * width,
+        inputs.stateValue[q]!,
+        width,
+      );
+    }
+    const first = inputs.slotStart[i]!, count = inputs.slotStart[i + 1]! - first;
+    const window = shape.window, embed = this.#embed, out = layers[layers.length - 1]!;
+    const single = layers.length === 2, ow = out.w, rowOf = this.#rowOf, valueOf = this.#valueOf;
+    const idleBias = params[this.#idle]!, stride = this.#rowStride;
+    for (let s = 0; s < count; s++) {
+      const slot = inputs.slot[first + s]!, z = this.#z[s]!, z0 = z[0]!, base = s * stride;
+      // The candidate's first-layer rows (task input index e → row taskBase + e * width).
+      let rows = 0;
+      if (slot < window) {
+        const from = inputs.featureStart[first + s]!, to = inputs.featureStart[first + s + 1]!;
+        if (embed) {
+          // Learned embedding: tanh(f·W_e + b_e), every one of its rows.
+          const size = embed.size, task = this.#task[s]!;
+          for (let e = 0; e < size; e++) task[e] = params[embed.b + e]!;
+          for (let q = from; q < to; q++) {
+            const x = inputs.featureValue[q]!, row = embed.w + inputs.featureIndex[q]! * size;
+            for (let e = 0; e < size; e++) task[e]! += x * params[row + e]!;
+          }
+          for (let e = 0; e < size; e++) {
+            task[e] = Math.tanh(task[e]!);
+            rowOf[base + rows] = taskBase + e * width;
+            valueOf[base + rows++] = task[e]!;
+          }
+        } else {
+          for (let q = from; q < to; q++) {
+            rowOf[base + rows] = taskBase + inputs.featureIndex[q]! * width;
+            valueOf[base + rows++] = inputs.featureValue[q]!;
+          }
+        }
+      }
+      this.#rows[s] = rows;
+      let score = 0;
+      if (rows <= 2) {
+        // One fused pass: shared + ≤ 2 task rows, ReLU, and the output's dot product.
+        const r1 = rows > 0 ? rowOf[base]! : l0.w, v1 = rows > 0 ? valueOf[base]! : 0;
+        const r2 = rows > 1 ? rowOf[base + 1]! : l0.w, v2 = rows > 1 ? valueOf[base + 1]! : 0;
+        for (let j = 0; j < width; j++) {
+          let zj = shared[j]! + v1 * params[r1 + j]! + v2 * params[r2 + j]!;
+          if (zj < 0) zj = 0;
+          z0[j] = zj;
+          score += zj * params[ow + j]!;
+        }
+      } else {
+        z0.set(shared);
+        for (let q = 0; q < rows; q++) {
+          addRow(z0, params, rowOf[base + q]!, valueOf[base + q]!, width);
+        }
+        for (let j = 0; j < width; j++) {
+          let zj = z0[j]!;
+          if (zj < 0) zj = 0;
+          z0[j] = zj;
+          score += zj * params[ow + j]!;
+        }
+      }
+      if (!single) {
+        let input = z0;
+        for (let l = 1; l < layers.length - 1; l++) {
+          const layer = layers[l]!, a = z[l]!;
+          denseForward(params, layer, input, a);
+          for (let j = 0; j < layer.out; j++) if (a[j]! < 0) a[j] = 0;
+          input = a;
+        }
+        score = 0;
+        for (let j = 0; j < out.in; j++) score += input[j]! * params[ow + j]!;
+      }
+      score += params[out.b]!;
+      this.#scores[s] = slot === window ? score + idleBias : score;
+    }
+    return count;
+  }
+
+  /** Backward of the scorer from ∂L/∂s in #scores (its forward for decision i just ran). */
+  #scorerBackward(params: Float32Array, inputs: SparseInputs, i: number, count: number): void {
+    const g = this.gradient, shape = this.shape, layers = this.#scorer, l0 = layers[0]!;
+    const width = l0.out, m = shape.nodeCount;
+    const hidden = layers.length - 1, out = layers[hidden]!, ow = out.w, delta = this.#delta;
+    const sharedGrad = this.#sharedGrad, first = inputs.slotStart[i]!, window = shape.window;
+    const embed = this.#embed, rowOf = this.#rowOf, valueOf = this.#valueOf;
+    const stride = this.#rowStride, dz0 = delta[0]!;
+    sharedGrad.fill(0);
+    let dsSum = 0;
+    for (let s = 0; s < count; s++) {
+      const ds = this.#scores[s]!, z = this.#z[s]!, z0 = z[0]!, slot = inputs.slot[first + s]!;
+      const rows = this.#rows[s]!, base = s * stride;
+      dsSum += ds;
+      if (slot === window) g[this.#idle]! += ds;
+      if (hidden === 1 && rows <= 2 && !embed) {
+        // One fused pass: output weights, ReLU, shared and ≤ 2 task rows.
+        const r1 = rows > 0 ? rowOf[base]! : l0.w, v1 = rows > 0 ? valueOf[base]! : 0;
+        const r2 = rows > 1 ? rowOf[base + 1]! : l0.w, v2 = rows > 1 ? valueOf[base + 1]! : 0;
+        for (let j = 0; j < width; j++) {
+          const a = z0[j]!;
+          if (a > 0) {
+            g[ow + j]! += ds * a;
+            const d = ds * params[ow + j]!;
+            sharedGrad[j]! += d;
+            g[r1 + j]! += v1 * d;
+            g[r2 + j]! += v2 * d;
+          }
+        }
+        continue;
+      }
+      // Output layer, then through ReLU (a zero activation passes no gradient).
+      const last = z[hidden - 1]!, dLast = delta[hidden - 1]!;
+      for (let j = 0; j < out.in; j++) {
+        const a = last[j]!;
+        g[ow + j]! += ds * a;
+        dLast[j] = a > 0 ? ds * params[ow + j]! : 0;
+      }
+      for (let l = hidden - 1; l >= 1; l--) {
+        const layer = layers[l]!, input = z[l - 1]!, dInput = delta[l - 1]!;
+        denseBackward(params, g, layer, input, delta[l]!, dInput, true);
+      }
+      for (let j = 0; j < width; j++) sharedGrad[j]! += dz0[j]!;
+      for (let q = 0; q < rows; q++) {
+        const row = rowOf[base + q]!, t = valueOf[base + q]!;
+        let dt = 0;
+        for (let j = 0; j < width; j++) {
+          g[row + j]! += t * dz0[j]!;
+          dt += params[row + j]! * dz0[j]!;
+        }
+        if (!embed) continue;
+        // Through the learned embedding's tanh to W_e and b_e.
+        const du = dt * (1 - t * t), size = embed.size;
+        g[embed.b + q]! += du;
+        for (
+          let f = inputs.featureStart[first + s]!, end = inputs.featureStart[first + s + 1]!;
+          f < end;
+          f++
+        ) {
+          g[embed.w + inputs.featureIndex[f]! * size + q]! += inputs.featureValue[f]! * du;
+        }
+      }
+    }
+    g[out.b]! += dsSum;
+    // The decision's shared terms: bias, node row, state rows.
+    addRow64(g, l0.b, 1, sharedGrad, width);
+    addRow64(g, l0.w + inputs.node[i]! * width, 1, sharedGrad, width);
+    for (let q = inputs.stateStart[i]!, end = inputs.stateStart[i + 1]!; q < end; q++) {
+      addRow64(
+        g,
+        l0.w + (m + inputs.stateIndex[q]!) * width,
+        inputs.stateValue[q]!,
+        sharedGrad,
+        width,
+      );
+    }
+  }
+}
+
+/** out += x · params[row .. row + width). */
+function addRow(
+  out: Float64Array,
+  params: Float32Array,
+  row: number,
+  x: number,
+  width: number,
+): void {
+  for (let j = 0; j < width; j++) out[j]! += x * params[row + j]!;
+}
+
+/** g[row .. row + width) += x · v. */
+function addRow64(g: Float64Array, row: number, x: number, v: Float64Array, width: number): void {
+  for (let j = 0; j < width; j++) g[row + j]! += x * v[j]!;
+}
+
+/**
+ * out = b + inputᵀ W for a dense layer, four outputs at a time held in registers (V8 keeps
+ * them out of memory, about twice as fast as updating `out` row by row).
+ */
+function denseForward(params: Float32Array, layer: Dense, input: Float64Array, out: Float64Array) {
+  const width = layer.out, rows = layer.in, w = layer.w, b = layer.b;
+  let j = 0;
+  for (; j + 4 <= width; j += 4) {
+    let a0 = params[b + j]!, a1 = params[b + j + 1]!, a2 = params[b + j + 2]!;
+    let a3 = params[b + j + 3]!;
+    for (let r = 0, row = w + j; r < rows; r++, row += width) {
+      const x = input[r]!;
+      a0 += x * params[row]!;
+      a1 += x * params[row + 1]!;
+      a2 += x * params[row + 2]!;
+      a3 += x * params[row + 3]!;
+    }
+    out[j] = a0;
+    out[j + 1] = a1;
+    out[j + 2] = a2;
+    out[j + 3] = a3;
+  }
+  for (; j < width; j++) {
+    let a = params[b + j]!;
+    for (let r = 0; r < rows; r++) a += input[r]! * params[w + r * width + j]!;
+    out[j] = a;
+  }
+}
+
+/**
+ * tanh by Eigen's rational approximation for float (|error| < 3e-7, below float32's rounding
+ * of tfjs's tanh for most inputs), three times as fast as Math.tanh in V8.
+ */
+export function tanh(x: number): number {
+  const c = x > 7.998811721801758
+    ? 7.998811721801758
+    : x < -7.998811721801758
+    ? -7.998811721801758
+    : x;
+  const x2 = c * c;
+  let p = -2.76076847742355e-16;
+  p = p * x2 + 2.00018790482477e-13;
+  p = p * x2 - 8.60467152213735e-11;
+  p = p * x2 + 5.12229709037114e-8;
+  p = p * x2 + 1.48572235717979e-5;
+  p = p * x2 + 6.37261928875436e-4;
+  p = p * x2 + 4.89352455891786e-3;
+  let q = 1.19825839466702e-6;
+  q = q * x2 + 1.18534705686654e-4;
+  q = q * x2 + 2.268434632439e-3;
+  q = q * x2 + 4.89352518554385e-3;
+  return (p * c) / q;
+}
+
+/**
+ * Weight and bias gradients of a dense layer, and dInput = W dz (before the activation's
+ * derivative); with `relu`, inputs at zero get dInput = 0 (ReLU passes nothing there).
+ */
+function denseBackward(
+  params: Float32Array,
+  g: Float64Array,
+  layer: Dense,
+  input: Float64Array,
+  dz: Float64Array,
+  dInput: Float64Array,
+  relu: boolean,
+): void {
+  const width = layer.out;
+  for (let j = 0; j < width; j++) g[layer.b + j]! += dz[j]!;
+  for (let r = 0; r < layer.in; r++) {
+    const x = input[r]!, row = layer.w + r * width;
+    if (relu && !(x > 0)) {
+      dInput[r] = 0;
+      continue;
+    }
+    let sum = 0;
+    for (let j = 0; j < width; j++) {
+      const d = dz[j]!;
+      g[row + j]! += x * d;
+      sum += params[row + j]! * d;
+    }
+    dInput[r] = sum;
+  }
+}

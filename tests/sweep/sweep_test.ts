@@ -1,5 +1,5 @@
 // Against a real redis-server and real worker processes (Debian's redis-server; the launcher
-// installs it for `./schedlab test`). Runs are tiny: the toy config, 2-15 PPO updates
+// installs it for `./schedlab test`). Runs are tiny: the toy config, 2-100 PPO updates
 // (200 for a run that is stopped at once).
 import assert from "node:assert/strict";
 import { Queue } from "bullmq";
@@ -165,10 +165,10 @@ Deno.test("a worker killed with kill -9 mid-run: another worker re-runs it; ever
       const options = {
         redis: server.url,
         figure: false,
-        overrides: { arms: ["seed-5d"], updates: 15 },
+        overrides: { arms: ["seed-5d"], updates: 100 },
       };
       const sweeping = runSweep(sweep, { ...options, out: `${dir}/first` });
-      // Kill the first worker to start a run, a moment after it started.
+      // Kill the first worker to start a run, as soon as it started it (the run takes seconds).
       let victim: (typeof workers)[number] | undefined;
       await until(
         () => {
@@ -181,7 +181,6 @@ Deno.test("a worker killed with kill -9 mid-run: another worker re-runs it; ever
       const started = victim!.lines.find((line) => line.includes("started (pid"))!;
       const killedJob = started.match(/: (run-[0-9a-f]+) /)![1]!;
       const childPid = Number(started.match(/pid (\d+)/)![1]);
-      await new Promise((resolve) => setTimeout(resolve, 800));
       victim!.child.kill("SIGKILL");
       await victim!.child.status;
       // Its run's child process notices that its parent is gone and exits.
@@ -190,9 +189,10 @@ Deno.test("a worker killed with kill -9 mid-run: another worker re-runs it; ever
       const result = await sweeping;
       assert.equal(byStatus(result, "done").length, 2, JSON.stringify(result.runs));
       const survivor = workers.find((w) => w !== victim)!;
-      assert.ok(
-        survivor.lines.some((line) => line.includes(`${killedJob}`) && line.includes("done")),
-        "the surviving worker finished the killed worker's run",
+      await until(
+        () => survivor.lines.some((line) => line.includes(killedJob) && line.includes("done")),
+        10,
+        "the surviving worker to finish the killed worker's run",
       );
       const redis = await connectRedis(server.url);
       const starts = await redis.hgetall(SWEEP_KEYS.starts);

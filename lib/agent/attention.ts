@@ -6,7 +6,8 @@
  *   node token   n_i = W_n1 relu(W_n0 x_i + b_n0) + b_n1         (x_i: lib/agent/tokens.ts)
  *   task token   t_j = relu(W_t e_j + b_t)                       (e_j: the task's embedding)
  *   each layer   t_j ← relu(t_j + W_o MHA(q = t_j; keys, values = n_1..n_m)
- *                               + W_p [mean_j t_j; max_j t_j] + b_o)
+ *                               + W_p [mean_j t_j; max_j t_j] + W_s a_j,req + b_o)
+ *                (a_j,req: each head's attention weight on the requesting node)
  *   query        q = W_q [n_req; mean_i n_i; mean_j t_j; max_j t_j; context] + b_q
  *   scores       s_j = C tanh(q · W_k t_j / √D),  s_idle = C tanh(q · k_idle / √D)
  *
@@ -31,6 +32,31 @@ export interface AttentionShape {
   readonly layers: number;
   /** C of the C·tanh clipping of the scores. */
   readonly clip: number;
+  /**
+   * Whether a task token also reads the pairwise products of its embedding (e ⊗ e): with a
+   * one-hot kind and a parameter, per-kind slopes in the parameter become linear.
+   */
+  readonly pairwise?: boolean | undefined;
+}
+
+/** Length of a task token's input: the embedding, and its pairwise products if asked. */
+export function taskTokenSize(embeddingDim: number, attention: AttentionShape): number {
+  return attention.pairwise ? embeddingDim + embeddingDim * embeddingDim : embeddingDim;
+}
+
+/** Writes a task token's input for the embedding `e` into `out` (see {@linkcode taskTokenSize}). */
+export function taskTokenInput(
+  e: ArrayLike<number>,
+  offset: number,
+  d: number,
+  pairwise: boolean,
+  out: Float64Array,
+): void {
+  for (let a = 0; a < d; a++) out[a] = e[offset + a]!;
+  if (!pairwise) return;
+  for (let a = 0; a < d; a++) {
+    for (let b = 0; b < d; b++) out[d + a * d + b] = e[offset + a]! * e[offset + b]!;
+  }
 }
 
 function matrix(name: string, rows: number, cols: number, gain: number): ParameterSpec {
@@ -53,7 +79,7 @@ export function attentionLayout(
   critic: (input: number) => ParameterSpec[],
 ): ParameterSpec[] {
   const { width: D, layers } = attention, d = shape.embeddingDim;
-  const task = d > 0 ? [matrix("attn/task/w", d, D, Math.SQRT2)] : [];
+  const task = d > 0 ? [matrix("attn/task/w", taskTokenSize(d, attention), D, Math.SQRT2)] : [];
   const criticTask = d > 0 ? [matrix("critic/task/w", d, D, Math.SQRT2)] : [];
   return [
     matrix("attn/node/w0", NODE_TOKEN_SIZE, D, Math.SQRT2),
@@ -68,6 +94,7 @@ export function attentionLayout(
       matrix(`attn/l${l}/v`, D, D, 1),
       matrix(`attn/l${l}/o`, D, D, 1),
       matrix(`attn/l${l}/pool`, 2 * D, D, 1),
+      matrix(`attn/l${l}/share`, attention.heads, D, 1),
       vector(`attn/l${l}/b`, D),
     ]).flat(),
     matrix("attn/query/w", queryInputSize(D), D, 1),
@@ -136,10 +163,17 @@ export class AttentionForward {
       .add(v("attn/node/b1"));
     const mask = tf.tensor2d(Float32Array.from(batch.mask), [b, w + 1]);
     const taskMask = mask.slice([0, 0], [b, w]).expandDims(2);
-    let tasks: tf.Tensor = this.#embed(tf.tensor2d(batch.features, [b * w, d]), "attn/task")
+    let input: tf.Tensor2D = tf.tensor2d(batch.features, [b * w, d]);
+    if (this.#attention.pairwise && d > 0) {
+      const outer = input.expandDims(2).mul(input.expandDims(1)).reshape([b * w, d * d]);
+      input = tf.concat([input, outer], 1) as tf.Tensor2D;
+    }
+    let tasks: tf.Tensor = this.#embed(input, "attn/task")
       .reshape([b, w, D]);
     const heads = (t: tf.Tensor, rows: number) =>
       t.reshape([b, rows, H, dh]).transpose([0, 2, 1, 3]);
+    const requesterMask = tf.oneHot(tf.tensor1d(batch.node, "int32"), m).toFloat()
+      .reshape([b, 1, 1, m]);
     for (let l = 0; l < layers; l++) {
       const q = heads(tf.matMul(tasks.reshape([b * w, D]), v(`attn/l${l}/q`)), w);
       const k = heads(tf.matMul(nodes, v(`attn/l${l}/k`)), m);
@@ -147,8 +181,13 @@ export class AttentionForward {
       const weights = tf.softmax(tf.matMul(q, k, false, true).div(Math.sqrt(dh)));
       const mixed = tf.matMul(weights, values).transpose([0, 2, 1, 3]).reshape([b * w, D]);
       const pooled = tf.matMul(poolTasks(tasks, taskMask), v(`attn/l${l}/pool`)).expandDims(1);
+      // Each head's attention weight on the requester: is it the node this task looks for?
+      const share = tf.matMul(
+        weights.mul(requesterMask).sum(3).transpose([0, 2, 1]).reshape([b * w, H]),
+        v(`attn/l${l}/share`),
+      ).reshape([b, w, D]);
       tasks = tasks.add(tf.matMul(mixed, v(`attn/l${l}/o`)).reshape([b, w, D])).add(pooled)
-        .add(v(`attn/l${l}/b`)).relu();
+        .add(share).add(v(`attn/l${l}/b`)).relu();
     }
     const nodeSets = nodes.reshape([b, m, D]);
     const requester = tf.oneHot(tf.tensor1d(batch.node, "int32"), m).toFloat().expandDims(2);

@@ -20,6 +20,8 @@ export const attentionSchema = z.object({
   layers: z.number().int().min(0).default(1),
   /** C of the C·tanh clipping of the scores (Kool et al.: 10). */
   clip: z.number().positive().default(10),
+  /** Task tokens also read the pairwise products of the embedding. */
+  pairwise: z.boolean().default(false),
 }).refine((value) => value.width % value.heads === 0, {
   message: "width must be a multiple of heads",
   path: ["heads"],
@@ -63,8 +65,8 @@ export const trainConfigSchema = z.object({
   initFrom: z.string().optional(),
   /** Seconds per unit of reward (rewards are divided by it). */
   rewardScale: z.number().positive().default(100),
-  /** Number of PPO updates. */
-  updates: z.number().int().positive(),
+  /** Number of PPO updates (0: only the imitation phase, if any). */
+  updates: z.number().int().min(0),
   /** Environments stepped in lockstep during collection. */
   envs: z.number().int().positive().default(8),
   /** Complete episodes each environment plays per update. */
@@ -106,13 +108,15 @@ export const trainConfigSchema = z.object({
     ]),
     /** Rounds; the first is behaviour cloning (the teacher acts), the rest DAgger. */
     rounds: z.number().int().positive().default(4),
-    /** Episodes collected per round. */
+    /** Episodes of behaviour cloning (the first round). */
     episodes: z.number().int().positive().default(256),
+    /** Episodes of each DAgger round (default: as many as the first). */
+    daggerEpisodes: z.number().int().positive().optional(),
     /** Passes over the aggregated data after each round. */
     epochs: z.number().int().positive().default(3),
     /** Minibatch size. */
     minibatchSize: z.number().int().positive().default(256),
-    /** Adam learning rate of the imitation. */
+    /** Adam learning rate at the start of the imitation (it decays linearly to 0 over its passes). */
     learningRate: z.number().positive().default(1e-3),
     /** Weight of the critic's regression onto the collected returns. */
     valueCoef: z.number().min(0).default(0.5),

@@ -9,7 +9,7 @@
  */
 import type { Decision } from "../env/mod.ts";
 import type { AttentionShape } from "./attention.ts";
-import { queryInputSize } from "./attention.ts";
+import { queryInputSize, taskTokenInput, taskTokenSize } from "./attention.ts";
 import type { AgentShape, ParameterValues } from "./networks.ts";
 import { CONTEXT_SIZE, NODE_TOKEN_SIZE, writeContext, writeNodeTokens } from "./tokens.ts";
 
@@ -45,6 +45,8 @@ interface Layer {
   /** Per head, R = W_v[:, h] W_o[h, :], folded. */
   readonly valueOut: Folded[];
   readonly pool: Float32Array;
+  /** Per head, the weight on the requester's contribution, [H, D]. */
+  readonly share: Float32Array;
   readonly bias: Float32Array;
 }
 
@@ -67,6 +69,7 @@ export class FastAttention {
   readonly #query: Float64Array;
   readonly #queryInput: Float64Array;
   readonly #folding: Float64Array;
+  readonly #taskInput: Float64Array;
   readonly #context = new Float32Array(CONTEXT_SIZE);
 
   /**
@@ -115,6 +118,7 @@ export class FastAttention {
         keyQuery,
         valueOut,
         pool: this.#get(`attn/l${l}/pool`),
+        share: this.#get(`attn/l${l}/share`),
         bias: this.#get(`attn/l${l}/b`),
       };
     });
@@ -125,6 +129,7 @@ export class FastAttention {
     this.#query = new Float64Array(D);
     this.#queryInput = new Float64Array(queryInputSize(D));
     this.#folding = new Float64Array(D);
+    this.#taskInput = new Float64Array(taskTokenSize(this.#d, attention));
     // Check every parameter up front.
     for (
       const name of [
@@ -198,7 +203,11 @@ export class FastAttention {
     const features = decision.features;
     for (let slot = 0; slot < count; slot++) {
       for (let j = 0; j < D; j++) tasks[slot * D + j] = taskBias[j]!;
-      if (taskW) multiply(features, slot * d, d, taskW, tasks, slot * D, D);
+      if (taskW) {
+        const input = this.#taskInput;
+        taskTokenInput(features, slot * d, d, this.#attention.pairwise === true, input);
+        multiply(input, 0, input.length, taskW, tasks, slot * D, D);
+      }
       for (let j = 0; j < D; j++) if (tasks[slot * D + j]! < 0) tasks[slot * D + j] = 0;
     }
     // Cross-attention layers.
@@ -226,6 +235,8 @@ export class FastAttention {
             const weight = logits[i]! / total;
             for (let j = 0; j < D; j++) next[base + j]! += weight * values[i * D + j]!;
           }
+          const onRequester = logits[decision.node]! / total, share = layer.share;
+          for (let j = 0; j < D; j++) next[base + j]! += onRequester * share[h * D + j]!;
         }
         for (let j = 0; j < D; j++) if (next[base + j]! < 0) next[base + j] = 0;
       }

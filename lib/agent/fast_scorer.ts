@@ -15,6 +15,7 @@ import {
 } from "./networks.ts";
 import { knotSuffix, knotWeights, PREFERENCE_KNOTS, preferenceSize } from "./preference.ts";
 import { FastAttention } from "./fast_attention.ts";
+import { relu } from "./mlp_gradient.ts";
 
 /** An acting forward pass: the score of every slot of a decision. */
 export interface Scorer {
@@ -142,7 +143,7 @@ export class FastScorer implements Scorer {
           let score = outBias;
           for (let j = 0; j < width; j++) {
             const z = shared[j]! + v1 * w0[r1 + j]! + v2 * w0[r2 + j]!;
-            if (z > 0) score += z * head[j]!;
+            score += relu(z) * head[j]!;
           }
           out[slot] = slot === window ? score + this.#idleBias : score;
           continue;
@@ -161,7 +162,7 @@ export class FastScorer implements Scorer {
           for (let j = 0; j < width; j++) first[j]! += x * w0[row + j]!;
         }
       }
-      for (let j = 0; j < width; j++) if (first[j]! < 0) first[j] = 0;
+      for (let j = 0; j < width; j++) first[j] = relu(first[j]!);
       const hidden = this.#tail(), idle = slot === window;
       if (this.#knotHeads.length === 0) {
         out[slot] = this.#head(hidden, this.#out, this.#outBias) + (idle ? this.#idleBias : 0);
@@ -213,7 +214,7 @@ export class FastScorer implements Scorer {
         const row = i * width;
         for (let j = 0; j < width; j++) output[j]! += x * weights[row + j]!;
       }
-      for (let j = 0; j < width; j++) if (output[j]! < 0) output[j] = 0;
+      for (let j = 0; j < width; j++) output[j] = relu(output[j]!);
       input = output;
     }
     return input;

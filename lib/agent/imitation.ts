@@ -125,7 +125,8 @@ function concatenate(rollouts: readonly Rollout[]): DecisionBatch & {
  * @param networks the actor and critic
  * @param optimizer the optimizer (learning rate set by the caller)
  * @param rollouts the data, each with labels
- * @param options passes, minibatch size, value weight, gradient clip, shuffling generator
+ * @param options passes, minibatch size, value weight, gradient clip, shuffling generator, and
+ *   the learning rate of each pass (default: the optimizer's as it is)
  */
 export function imitationUpdate(
   networks: AgentNetworks,
@@ -137,12 +138,14 @@ export function imitationUpdate(
     valueCoef: number;
     maxGradNorm: number;
     rng: Rng;
+    learningRate?: (epoch: number) => number;
   },
 ): ImitationDiagnostics {
   const data = concatenate(rollouts);
   const variables = [...networks.variables.values()];
   let crossEntropy = 0, agreement = 0, valueLoss = 0, count = 0;
   for (let epoch = 0; epoch < options.epochs; epoch++) {
+    if (options.learningRate) optimizer.learningRate = options.learningRate(epoch);
     const order = options.rng.shuffle(Array.from({ length: data.size }, (_, i) => i));
     for (let start = 0; start < data.size; start += options.minibatchSize) {
       const indices = order.slice(start, start + options.minibatchSize);

@@ -448,8 +448,7 @@ export class MlpGradient {
         const r1 = rows > 0 ? rowOf[base]! : l0.w, v1 = rows > 0 ? valueOf[base]! : 0;
         const r2 = rows > 1 ? rowOf[base + 1]! : l0.w, v2 = rows > 1 ? valueOf[base + 1]! : 0;
         for (let j = 0; j < width; j++) {
-          let zj = shared[j]! + v1 * params[r1 + j]! + v2 * params[r2 + j]!;
-          if (zj < 0) zj = 0;
+          const zj = relu(shared[j]! + v1 * params[r1 + j]! + v2 * params[r2 + j]!);
           z0[j] = zj;
           score += zj * params[ow + j]!;
         }
@@ -459,8 +458,7 @@ export class MlpGradient {
           addRow(z0, params, rowOf[base + q]!, valueOf[base + q]!, width);
         }
         for (let j = 0; j < width; j++) {
-          let zj = z0[j]!;
-          if (zj < 0) zj = 0;
+          const zj = relu(z0[j]!);
           z0[j] = zj;
           score += zj * params[ow + j]!;
         }
@@ -470,7 +468,7 @@ export class MlpGradient {
         for (let l = 1; l < layers.length - 1; l++) {
           const layer = layers[l]!, a = z[l]!;
           denseForward(params, layer, input, a);
-          for (let j = 0; j < layer.out; j++) if (a[j]! < 0) a[j] = 0;
+          for (let j = 0; j < layer.out; j++) a[j] = relu(a[j]!);
           input = a;
         }
         score = 0;
@@ -503,13 +501,11 @@ export class MlpGradient {
         const r2 = rows > 1 ? rowOf[base + 1]! : l0.w, v2 = rows > 1 ? valueOf[base + 1]! : 0;
         for (let j = 0; j < width; j++) {
           const a = z0[j]!;
-          if (a > 0) {
-            g[ow + j]! += ds * a;
-            const d = ds * params[ow + j]!;
-            sharedGrad[j]! += d;
-            g[r1 + j]! += v1 * d;
-            g[r2 + j]! += v2 * d;
-          }
+          g[ow + j]! += ds * a;
+          const d = ds * params[ow + j]! * +(a > 0);
+          sharedGrad[j]! += d;
+          g[r1 + j]! += v1 * d;
+          g[r2 + j]! += v2 * d;
         }
         continue;
       }
@@ -518,7 +514,7 @@ export class MlpGradient {
       for (let j = 0; j < out.in; j++) {
         const a = last[j]!;
         g[ow + j]! += ds * a;
-        dLast[j] = a > 0 ? ds * params[ow + j]! : 0;
+        dLast[j] = ds * params[ow + j]! * +(a > 0);
       }
       for (let l = hidden - 1; l >= 1; l--) {
         const layer = layers[l]!, input = z[l - 1]!, dInput = delta[l - 1]!;
@@ -559,6 +555,15 @@ export class MlpGradient {
       );
     }
   }
+}
+
+/**
+ * max(x, 0) without a branch: on activations of either sign at random, a branch mispredicts
+ * half the time and costs three times the arithmetic. Likewise `+(a > 0)` below is the
+ * derivative as a number (no branch).
+ */
+export function relu(x: number): number {
+  return (x + Math.abs(x)) * 0.5;
 }
 
 /** out += x · params[row .. row + width). */

@@ -89,6 +89,7 @@ export {
   assertRunsOn,
   evaluateLearned,
   loadLearnedPolicy,
+  loadSeedPolicies,
   readLearningCurve,
   trainRun,
   trainSeeds,

@@ -67,14 +67,22 @@ export interface TrainRunResult {
 }
 
 /**
- * Throws, naming each mismatch, when a network of `shape` cannot run on `scenario`: the
- * embedding's length always matters; the seed scorer's input also fixes the node count and the
- * window, the attention allocator's does not.
+ * Throws, naming each mismatch, when a network of `shape` trained with the embedding
+ * `trainedEmbedding` cannot run on `scenario`: the embedding must be the same; the seed
+ * scorer's input also fixes the node count and the window, the attention allocator's does not.
  */
-export function assertRunsOn(shape: AgentShape, scenario: Scenario): void {
+export function assertRunsOn(
+  shape: AgentShape,
+  scenario: Scenario,
+  trainedEmbedding: string,
+): void {
   const name = scenario.config.name, problems: string[] = [];
   const dimension = embedding(scenario.config.embedding).dimension;
-  if (dimension !== shape.embeddingDim) {
+  if (trainedEmbedding !== scenario.config.embedding) {
+    problems.push(
+      `the embedding is "${trainedEmbedding}" in the checkpoint but "${scenario.config.embedding}" in the scenario`,
+    );
+  } else if (dimension !== shape.embeddingDim) {
     problems.push(
       `embeddingDim is ${shape.embeddingDim} in the checkpoint but the scenario's embedding "${scenario.config.embedding}" has ${dimension}`,
     );
@@ -135,7 +143,7 @@ export async function trainRun(
     : await Trainer.create(config);
   await results.json("config", config);
   try {
-    if (config.imitation && trainer.update === 0) {
+    if (config.imitation && !options.resume) {
       const rows = await results.time(
         "imitationSeconds",
         () => trainer.imitate(options.onImitation),
@@ -199,21 +207,36 @@ export async function loadLearnedPolicy(
 
 /**
  * Trains `seeds` runs of a config (seeds config.seed, config.seed + 1, ...) into
- * `out/seed-K/`, without the per-run evaluation; returns their policies, named ppo-sK.
+ * `out/seed-K/`, without the per-run evaluation; returns their policies, named NAME-sK
+ * (default ppo-sK).
  */
 export async function trainSeeds(
   config: TrainConfig,
-  options: { seeds: number; updates: number; out: string },
+  options: { seeds: number; updates: number; out: string; name?: string },
 ): Promise<LearnedPolicy[]> {
   const policies: LearnedPolicy[] = [];
   for (let k = 0; k < options.seeds; k++) {
     const { policy } = await trainRun(
       { ...config, seed: config.seed + k, updates: options.updates },
-      { out: `${options.out}/seed-${k}`, evaluate: false, name: `ppo-s${k}` },
+      { out: `${options.out}/seed-${k}`, evaluate: false, name: `${options.name ?? "ppo"}-s${k}` },
     );
     policies.push(policy);
   }
   return policies;
+}
+
+/** The greedy policies of runs `dir/seed-0` .. `dir/seed-(seeds-1)`, named NAME-sK. */
+export function loadSeedPolicies(
+  dir: string,
+  seeds: number,
+  name: string,
+): Promise<LearnedPolicy[]> {
+  return Promise.all(
+    Array.from(
+      { length: seeds },
+      async (_, k) => (await loadLearnedPolicy(`${dir}/seed-${k}`, `${name}-s${k}`)).policy,
+    ),
+  );
 }
 
 /** Reads a run folder's `learning_curve.csv` (empty cells are NaN). */

@@ -248,9 +248,13 @@ export class Trainer {
     if (!(learner instanceof TfjsLearner)) {
       throw new TypeError("The imitation phase needs the TensorFlow.js learner (tfjsLearner)");
     }
-    learner.learningRate = imitation.learningRate;
-    const episodesPerEnv = Math.ceil(imitation.episodes / config.envs);
+    // The learning rate decays linearly to 0 over every pass of the phase.
+    const passes = imitation.rounds * imitation.epochs;
     for (let round = 0; round < imitation.rounds; round++) {
+      const episodes = round === 0
+        ? imitation.episodes
+        : imitation.daggerEpisodes ?? imitation.episodes;
+      const episodesPerEnv = Math.ceil(episodes / config.envs);
       const started = performance.now();
       const actor = round === 0
         ? teacherActor(teacher)
@@ -273,6 +277,8 @@ export class Trainer {
         valueCoef: imitation.valueCoef,
         maxGradNorm: config.maxGradNorm,
         rng: new Rng(hashInts(config.seed, STREAM.imitationMinibatches, round)),
+        learningRate: (epoch) =>
+          imitation.learningRate * (1 - (round * imitation.epochs + epoch) / passes),
       });
       const row: ImitationRow = {
         round,

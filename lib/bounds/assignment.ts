@@ -66,21 +66,10 @@ export function solveAssignment(
           j1 = j;
         }
       }
-      for (let j = 0; j <= cols; j++) {
-        if (used[j]) {
-          u[rowOf[j]!]! += delta;
-          v[j]! -= delta;
-        } else {
-          minv[j]! -= delta;
-        }
-      }
+      shiftPotentials({ u, v, minv, used, rowOf }, delta, 0, cols);
       j0 = j1;
     } while (rowOf[j0] !== 0);
-    do {
-      const j1 = way[j0]!;
-      rowOf[j0] = rowOf[j1]!;
-      j0 = j1;
-    } while (j0 !== 0);
+    augment(rowOf, way, j0);
   }
   const columnOf = new Int32Array(rows);
   let total = 0;
@@ -92,4 +81,46 @@ export function solveAssignment(
     }
   }
   return { columnOf, cost: total };
+}
+
+/**
+ * The end of a Hungarian phase: flips the alternating path that `way` records from the free
+ * column `j0` back to the virtual column 0, matching one more row.
+ */
+export function augment(rowOf: Int32Array, way: Int32Array, j0: number): void {
+  do {
+    const j1 = way[j0]!;
+    rowOf[j0] = rowOf[j1]!;
+    j0 = j1;
+  } while (j0 !== 0);
+}
+
+/** The Hungarian algorithm's arrays (1-based rows and columns, column 0 virtual). */
+export interface HungarianState {
+  readonly u: Float64Array;
+  readonly v: Float64Array;
+  readonly minv: Float64Array;
+  readonly used: Uint8Array;
+  readonly rowOf: Int32Array;
+}
+
+/**
+ * A phase's dual step over the columns [from, to]: visited columns and their rows move by
+ * `delta`, the others' slack shrinks by it.
+ */
+export function shiftPotentials(
+  state: HungarianState,
+  delta: number,
+  from: number,
+  to: number,
+): void {
+  const { u, v, minv, used, rowOf } = state;
+  for (let j = from; j <= to; j++) {
+    if (used[j]) {
+      u[rowOf[j]!]! += delta;
+      v[j]! -= delta;
+    } else {
+      minv[j]! -= delta;
+    }
+  }
 }

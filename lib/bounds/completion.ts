@@ -6,6 +6,7 @@
  * @module
  */
 import type { Instance, Schedule } from "../env/mod.ts";
+import { augment, shiftPotentials } from "./assignment.ts";
 
 /** The optimum and a schedule that attains it. */
 export interface CompletionOptimum {
@@ -87,6 +88,7 @@ export function slotAssignment(
   const used = new Uint8Array(cols + 1);
   const matched = new Int32Array(m);
   const nodeOf = new Int32Array(cols + 1);
+  const state = { u, v, minv, used, rowOf };
   for (let node = 0; node < m; node++) nodeOf.fill(node, base[node]! + 1, base[node + 1]! + 1);
   for (let row = 1; row <= rows; row++) {
     rowOf[0] = row;
@@ -120,27 +122,15 @@ export function slotAssignment(
           }
         }
       }
-      u[rowOf[0]!]! += delta;
-      v[0]! -= delta;
+      shiftPotentials(state, delta, 0, 0);
       for (let node = 0; node < m; node++) {
         const first = base[node]!, top = Math.min(slots[node]!, matched[node]! + 1);
-        for (let j = first + 1; j <= first + top; j++) {
-          if (used[j]) {
-            u[rowOf[j]!]! += delta;
-            v[j]! -= delta;
-          } else {
-            minv[j]! -= delta;
-          }
-        }
+        shiftPotentials(state, delta, first + 1, first + top);
       }
       j0 = j1;
     } while (rowOf[j0] !== 0);
     matched[nodeOf[j0]!]!++;
-    do {
-      const j1 = way[j0]!;
-      rowOf[j0] = rowOf[j1]!;
-      j0 = j1;
-    } while (j0 !== 0);
+    augment(rowOf, way, j0);
   }
   const node = new Int32Array(rows), k = new Int32Array(rows);
   let total = 0;

@@ -66,7 +66,7 @@ if (import.meta.main) {
     const scenario = flags.scenario !== undefined
       ? await loadScenario(flags.scenario)
       : resolveScenario(split === "heldout" ? config.evaluate : config.train);
-    assertRunsOn(shape, scenario);
+    assertRunsOn(shape, scenario, config.train.embedding);
     const report = await evaluateLearned(policy, scenario.config, {
       episodes: integerFlag("episodes", flags.episodes, config.finalEvalEpisodes, 1),
       seed: integerFlag("seed", flags.seed, config.seed + 1),

@@ -1,7 +1,7 @@
 /**
- * `./schedlab train --config FILE [--out DIR] [--resume DIR] [--updates N]`: trains the PPO
- * allocator (after the config's imitation phase, if any), with a progress line per round and
- * per update; Ctrl-C stops after the current update and still
+ * `./schedlab train --config FILE [--out DIR] [--resume DIR] [--updates N] [--seed S]
+ * [--no-evaluate]`: trains the PPO allocator (after the config's imitation phase, if any), with
+ * a progress line per round and per update; Ctrl-C stops after the current update and still
  * writes the checkpoint and the evaluation.
  *
  * @module
@@ -11,7 +11,7 @@ import { reportTable } from "../experiment/mod.ts";
 import { integerFlag, parseFlags, progressBar, requiredFlag, runCommand } from "./common.ts";
 
 const USAGE =
-  "./schedlab train --config experiments/NAME.json [--out DIR] [--resume DIR] [--updates N]";
+  "./schedlab train --config experiments/NAME.json [--out DIR] [--resume DIR] [--updates N] [--seed S] [--no-evaluate]";
 
 if (import.meta.main) {
   await runCommand("train", USAGE, async (args) => {
@@ -24,9 +24,15 @@ if (import.meta.main) {
       out: { type: "string", arg: "DIR", help: "the run folder (default results/NAME)" },
       resume: { type: "string", arg: "DIR", help: "a checkpoint or run folder to resume from" },
       updates: { type: "string", arg: "N", help: "PPO updates (default: the config's)" },
+      seed: { type: "string", arg: "S", help: "the run's seed (default: the config's)" },
+      "no-evaluate": { type: "boolean", help: "skip the final evaluation beside the baselines" },
     });
     const loaded = await loadTrainConfig(requiredFlag("config", flags.config));
-    const config = { ...loaded, updates: integerFlag("updates", flags.updates, loaded.updates, 1) };
+    const config = {
+      ...loaded,
+      updates: integerFlag("updates", flags.updates, loaded.updates, 0),
+      seed: integerFlag("seed", flags.seed, loaded.seed),
+    };
     const out = flags.out ?? `results/${config.name}`;
     let stop = false;
     const onInterrupt = () => {
@@ -40,6 +46,7 @@ if (import.meta.main) {
       out,
       ...(flags.resume ? { resume: flags.resume } : {}),
       shouldStop: () => stop,
+      evaluate: !flags["no-evaluate"],
       onImitation: (row) =>
         console.error(
           `imitation round ${row.round} | ${row.decisions} decisions | agreement ${

@@ -272,7 +272,7 @@ Deno.test("the array and tfjs learners make the same update within 1e-4", async 
 });
 
 Deno.test("parseTrainConfig() names bad fields", () => {
-  assert.throws(() => parseTrainConfig({ ...TOY, updates: 0 }), /updates/);
+  assert.throws(() => parseTrainConfig({ ...TOY, updates: -1 }), /updates/);
   assert.throws(() => parseTrainConfig({ ...TOY, reward: "bonus" }), /reward/);
   assert.throws(() => parseTrainConfig({ ...TOY, train: { name: "x" } }), /train\.workload/);
 });

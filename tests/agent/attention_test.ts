@@ -44,8 +44,8 @@ function shapeOf(attention: AttentionShape, embeddingDim = 5): AgentShape {
 }
 
 const DESIGNS: AttentionShape[] = [
-  { width: 16, heads: 1, layers: 1, clip: 10 },
-  { width: 16, heads: 4, layers: 2, clip: 10 },
+  { width: 16, heads: 1, layers: 1, clip: 10, pairwise: true },
+  { width: 16, heads: 4, layers: 2, clip: 10, pairwise: false },
 ];
 
 /** Copies of decisions of random play on a cluster (the seed's, or it twice over). */
@@ -218,7 +218,7 @@ for (const design of DESIGNS) {
 
 const ATTENTION_TOY = {
   ...TOY,
-  attention: { width: 16, heads: 2, layers: 1, clip: 10 },
+  attention: { width: 16, heads: 2, layers: 1, clip: 10, pairwise: true },
   evalEvery: 0,
 };
 
@@ -297,17 +297,22 @@ Deno.test("a checkpoint that cannot run on a scenario fails naming the mismatch"
     workload: { minTasks: 30, maxTasks: 40 },
   });
   assert.throws(
-    () => assertRunsOn(seedShape, bigger),
+    () => assertRunsOn(seedShape, bigger, "seed"),
     /seed scorer cannot run on scenario seed-18: nodeCount is 9 in the checkpoint but the scenario's cluster has 18 nodes; window is 24 in the checkpoint but 48 in the scenario/,
   );
-  assertRunsOn(shapeOf(DESIGNS[0]!), bigger);
+  assertRunsOn(shapeOf(DESIGNS[0]!), bigger, "seed");
   assert.throws(
     () =>
       assertRunsOn(
         shapeOf(DESIGNS[0]!),
         resolveScenario({ ...bigger.config, embedding: "profile" }),
+        "profile",
       ),
     /attention allocator cannot run on scenario seed-18: embeddingDim is 5 in the checkpoint but the scenario's embedding "profile" has 6/,
+  );
+  assert.throws(
+    () => assertRunsOn(shapeOf(DESIGNS[0]!), bigger, "log"),
+    /the embedding is "log" in the checkpoint but "seed" in the scenario/,
   );
 });
 

@@ -5,7 +5,7 @@
  *
  * @module
  */
-export { jobId, loadSweep, mergePatch, resolveRuns, sweepSchema } from "./spec.ts";
+export { codeVersion, jobId, loadSweep, mergePatch, resolveRuns, sweepSchema } from "./spec.ts";
 export type { InvalidArm, RunSpec, Sweep, SweepFile, SweepOverrides } from "./spec.ts";
 export { DETERMINISTIC_FILES, runJob, stdinClosed } from "./job.ts";
 export { runSweep, workerCommand } from "./sweep.ts";

@@ -8,6 +8,7 @@
  */
 import { z } from "zod";
 import { parseTrainConfig, type TrainConfig } from "../agent/mod.ts";
+import { gitCommit } from "../experiment/mod.ts";
 import { readJsonFile, sha256Hex } from "../validation/mod.ts";
 
 const slug = z.string().regex(
@@ -201,4 +202,15 @@ function canonicalJson(value: unknown): string {
 export async function jobId(run: RunSpec, commit: string): Promise<string> {
   const text = canonicalJson({ config: run.config, evaluation: run.evaluation, commit });
   return `run-${(await sha256Hex(new TextEncoder().encode(text))).slice(0, 32)}`;
+}
+
+/**
+ * The code a run is made with: the repository's commit, and for a tree with uncommitted changes
+ * (`COMMIT+dirty`) a hash of those changes too, so that two different edits of one commit differ.
+ */
+export async function codeVersion(): Promise<string> {
+  const commit = await gitCommit();
+  if (!commit.endsWith("+dirty")) return commit;
+  const diff = await new Deno.Command("git", { args: ["diff", "HEAD"], stdout: "piped" }).output();
+  return `${commit}-${(await sha256Hex(diff.stdout)).slice(0, 12)}`;
 }

@@ -11,10 +11,10 @@
  */
 import * as dfd from "danfojs";
 import { Queue } from "bullmq";
-import { gitCommit } from "../experiment/mod.ts";
 import { connectRedis, type Redis, startRedisServer } from "../live/redis.ts";
 import { ResultsFolder } from "../report/results.ts";
 import {
+  codeVersion,
   jobId,
   resolveRuns,
   type RunSpec,
@@ -101,7 +101,7 @@ export interface SweepOptions {
   stallSeconds?: number;
   /** Budget changes. */
   overrides?: SweepOverrides;
-  /** The commit runs are submitted from (default the repository's). */
+  /** The commit runs are submitted from (default the repository's, see {@linkcode codeVersion}). */
   commit?: string;
   /** Write the figure (PNG via Chromium; default true). */
   figure?: boolean;
@@ -229,16 +229,14 @@ async function submitAndWait(
   const queue = new Queue<JobData, JobResult>(SWEEP_QUEUE, { connection: { url } });
   const redis = await connectRedis(url, "schedlab-sweep-owner");
   const outcomes: RunOutcome[] = [];
+  // A worker that stops mid-run gives its job back (attempts); failed runs are final.
+  const submit = (p: Pending) =>
+    queue.add(p.run.arm, { run: p.run, commit: options.commit }, { jobId: p.id, attempts: 3 });
   try {
     for (const p of pending) {
       const job = await queue.getJob(p.id);
       if (job && await job.getState() === "failed") await job.retry("failed");
-      else if (!job) {
-        await queue.add(p.run.arm, { run: p.run, commit: options.commit }, {
-          jobId: p.id,
-          attempts: 3, // a worker that stops mid-run gives its job back; failed runs are final
-        });
-      }
+      else if (!job) await submit(p);
     }
     const started = performance.now();
     let finishedHere = 0, failed = 0;
@@ -276,6 +274,10 @@ async function submitAndWait(
           failed++;
           waiting.delete(p.id);
         } else if (state === "active") running++;
+        else if (state === "unknown") {
+          // Removed from Redis behind our back (e.g. the queue was cleaned): submit it again.
+          await submit(p);
+        }
       }
       const elapsed = (performance.now() - started) / 1000;
       options.onProgress?.({
@@ -304,7 +306,7 @@ async function submitAndWait(
 export async function runSweep(sweep: Sweep, options: SweepOptions = {}): Promise<SweepResult> {
   const { file } = sweep;
   const out = options.out ?? `results/${file.name}`;
-  const commit = options.commit ?? await gitCommit();
+  const commit = options.commit ?? await codeVersion();
   const { runs, invalid } = resolveRuns(sweep, options.overrides);
   const seeds = options.overrides?.seeds ?? file.seeds;
   const outcomes: RunOutcome[] = invalid.flatMap(({ arm, error }) =>

@@ -8,9 +8,8 @@
  * @module
  */
 import { type Job, UnrecoverableError, Worker } from "bullmq";
-import { gitCommit } from "../experiment/mod.ts";
 import { connectRedis } from "../live/redis.ts";
-import type { RunSpec } from "./spec.ts";
+import { codeVersion, type RunSpec } from "./spec.ts";
 import { type StoredFile, storeFolder } from "./transfer.ts";
 
 /** The queue of every sweep's runs. */
@@ -50,7 +49,7 @@ export interface SweepWorkerOptions {
   concurrency?: number;
   /** Seconds after which a silent worker's run goes to another worker (default 30). */
   stallSeconds?: number;
-  /** This worker's commit (default: the repository's). */
+  /** This worker's commit (default: the repository's, see {@linkcode codeVersion}). */
   commit?: string;
   /** Where progress lines go (default stderr). */
   log?: (line: string) => void;
@@ -82,7 +81,7 @@ function tail(text: string, lines = 12): string {
  * @returns the worker, to close
  */
 export async function startSweepWorker(options: SweepWorkerOptions): Promise<SweepWorker> {
-  const commit = options.commit ?? await gitCommit();
+  const commit = options.commit ?? await codeVersion();
   const log = options.log ?? ((line: string) => console.error(line));
   const name = `${Deno.hostname()}:${Deno.pid}`;
   const redis = await connectRedis(options.redis, `schedlab-sweep-worker ${name}`);

@@ -1,20 +1,24 @@
 // Against a real redis-server and real worker processes (Debian's redis-server; the launcher
-// installs it for `./schedlab test`). Runs are tiny: the toy config, 2-15 PPO updates.
+// installs it for `./schedlab test`). Runs are tiny: the toy config, 2-100 PPO updates
+// (200 for a run that is stopped at once).
 import assert from "node:assert/strict";
+import { Queue } from "bullmq";
 import { connectRedis, startRedisServer } from "../../lib/live/redis.ts";
 import {
+  codeVersion,
   DETERMINISTIC_FILES,
   loadSweep,
+  resolveRuns,
   runJob,
   runRatios,
   type RunSpec,
   runSweep,
   startSweepWorker,
   SWEEP_KEYS,
+  SWEEP_QUEUE,
   type SweepResult,
   workerCommand,
 } from "../../lib/sweep/mod.ts";
-import { resolveRuns } from "../../lib/sweep/spec.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const TINY = `${ROOT}tests/sweep/tiny.json`;
@@ -161,10 +165,10 @@ Deno.test("a worker killed with kill -9 mid-run: another worker re-runs it; ever
       const options = {
         redis: server.url,
         figure: false,
-        overrides: { arms: ["seed-5d"], updates: 15 },
+        overrides: { arms: ["seed-5d"], updates: 100 },
       };
       const sweeping = runSweep(sweep, { ...options, out: `${dir}/first` });
-      // Kill the first worker to start a run, a moment after it started.
+      // Kill the first worker to start a run, as soon as it started it (the run takes seconds).
       let victim: (typeof workers)[number] | undefined;
       await until(
         () => {
@@ -177,7 +181,6 @@ Deno.test("a worker killed with kill -9 mid-run: another worker re-runs it; ever
       const started = victim!.lines.find((line) => line.includes("started (pid"))!;
       const killedJob = started.match(/: (run-[0-9a-f]+) /)![1]!;
       const childPid = Number(started.match(/pid (\d+)/)![1]);
-      await new Promise((resolve) => setTimeout(resolve, 800));
       victim!.child.kill("SIGKILL");
       await victim!.child.status;
       // Its run's child process notices that its parent is gone and exits.
@@ -186,9 +189,10 @@ Deno.test("a worker killed with kill -9 mid-run: another worker re-runs it; ever
       const result = await sweeping;
       assert.equal(byStatus(result, "done").length, 2, JSON.stringify(result.runs));
       const survivor = workers.find((w) => w !== victim)!;
-      assert.ok(
-        survivor.lines.some((line) => line.includes(`${killedJob}`) && line.includes("done")),
-        "the surviving worker finished the killed worker's run",
+      await until(
+        () => survivor.lines.some((line) => line.includes(killedJob) && line.includes("done")),
+        10,
+        "the surviving worker to finish the killed worker's run",
       );
       const redis = await connectRedis(server.url);
       const starts = await redis.hgetall(SWEEP_KEYS.starts);
@@ -220,6 +224,38 @@ Deno.test("a worker killed with kill -9 mid-run: another worker re-runs it; ever
         await w.child.status;
         await w.done;
       }
+      await server.stop();
+    }
+  });
+});
+
+Deno.test("a worker stopped with Ctrl-C kills its run's process and gives the run back to the queue", async () => {
+  await withTempDir(async (dir) => {
+    const server = await startRedisServer({ dir: `${dir}/redis` });
+    const queue = new Queue(SWEEP_QUEUE, { connection: { url: server.url } });
+    const worker = spawnWorker(server.url, 30);
+    try {
+      const [run] = resolveRuns(await loadSweep(TINY), { arms: ["seed-5d"], updates: 200 }).runs;
+      await queue.add("seed-5d", { run, commit: await codeVersion() }, {
+        jobId: "run-ctrl-c",
+        attempts: 3,
+      });
+      await until(() => worker.lines.some((line) => line.includes("started (pid")), 60, "a run");
+      const started = worker.lines.find((line) => line.includes("started (pid"))!;
+      const childPid = Number(started.match(/pid (\d+)/)![1]);
+      worker.child.kill("SIGINT");
+      assert.equal((await worker.child.status).code, 0);
+      assert.ok(!alive(childPid), "the run's process is gone");
+      assert.equal(await queue.getJobState("run-ctrl-c"), "waiting");
+      const job = await queue.getJob("run-ctrl-c");
+      assert.match(job!.failedReason, /stopped during/);
+    } finally {
+      try {
+        worker.child.kill("SIGKILL");
+      } catch { /* exited */ }
+      await worker.child.status;
+      await worker.done;
+      await queue.close();
       await server.stop();
     }
   });

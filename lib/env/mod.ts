@@ -29,6 +29,8 @@ export { IDLE, SchedulingEnv } from "./simulator.ts";
 export { DecisionEncoder, NODE_SPEC_SIZE, nodeSpecFeatures, nodeStateSize } from "./encoder.ts";
 export type { EncoderOptions } from "./encoder.ts";
 export { checkDeterminism, checkEpisode } from "./check.ts";
+export { copyDecision, sampleDecisions } from "./sample.ts";
+export type { SampleOptions } from "./sample.ts";
 export type {
   Decision,
   EnvOptions,

@@ -17,7 +17,7 @@ import {
   tfjsLearner,
   Trainer,
 } from "../../lib/agent/mod.ts";
-import { type Decision, IDLE } from "../../lib/env/mod.ts";
+import { type Decision, IDLE, sampleDecisions } from "../../lib/env/mod.ts";
 import { makeEnv, resolveScenario } from "../../lib/experiment/mod.ts";
 import { Rng } from "../../lib/random/mod.ts";
 
@@ -39,22 +39,7 @@ function seedDecisions(count: number): Decision[] {
   const env = makeEnv(
     resolveScenario({ name: "s", window: 24, workload: { minTasks: 16, maxTasks: 24 } }),
   );
-  const rng = new Rng(3);
-  const copies: Decision[] = [];
-  let decision = env.reset({ seed: 1 });
-  while (copies.length < count) {
-    copies.push({
-      ...decision,
-      state: decision.state.slice(),
-      features: decision.features.slice(),
-      mask: decision.mask.slice(),
-    });
-    const result = env.step(
-      decision.canIdle && rng.next() < 0.3 ? IDLE : rng.int(decision.candidateCount),
-    );
-    decision = result.info ? env.reset({ seed: copies.length }) : result.observation;
-  }
-  return copies;
+  return sampleDecisions(env, count, { seed: 3, firstEpisode: 1 });
 }
 
 Deno.test("the seed's scorer has 59 inputs and 128 hidden units", () => {

@@ -20,7 +20,7 @@ import {
 } from "../../lib/agent/mod.ts";
 import { CONTEXT_SIZE, NODE_TOKEN_SIZE } from "../../lib/agent/tokens.ts";
 import { SEED_CLUSTER } from "../../lib/cluster/mod.ts";
-import { type Decision, IDLE, type Instance } from "../../lib/env/mod.ts";
+import { type Decision, type Instance, sampleDecisions } from "../../lib/env/mod.ts";
 import { drawInstance, makeEnv, resolveScenario } from "../../lib/experiment/mod.ts";
 import { makeBaseline, runEpisode } from "../../lib/policies/mod.ts";
 import { Rng } from "../../lib/random/mod.ts";
@@ -66,24 +66,7 @@ function decisions(count: number, options: { doubled?: boolean; embedding?: stri
     embedding: options.embedding ?? "seed",
     workload: { minTasks: 16, maxTasks: options.doubled ? 40 : 24 },
   }));
-  const rng = new Rng(3);
-  const copies: Decision[] = [];
-  let decision = env.reset({ seed: 1 });
-  while (copies.length < count) {
-    copies.push({
-      ...decision,
-      state: decision.state.slice(),
-      features: decision.features.slice(),
-      mask: decision.mask.slice(),
-      otherWaiting: decision.otherWaiting.slice(),
-      candidates: decision.candidates.slice(),
-    });
-    const result = env.step(
-      decision.canIdle && rng.next() < 0.3 ? IDLE : rng.int(decision.candidateCount),
-    );
-    decision = result.info ? env.reset({ seed: copies.length }) : result.observation;
-  }
-  return copies;
+  return sampleDecisions(env, count, { seed: 3, firstEpisode: 1 });
 }
 
 /** Parameters with every bias and the idle key non-zero, so that no term hides. */

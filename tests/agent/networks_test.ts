@@ -7,7 +7,7 @@ import {
   parameterLayout,
   parseTrainConfig,
 } from "../../lib/agent/mod.ts";
-import { type Decision, IDLE } from "../../lib/env/mod.ts";
+import { type Decision, sampleDecisions } from "../../lib/env/mod.ts";
 import { makeEnv, resolveScenario } from "../../lib/experiment/mod.ts";
 import { Rng } from "../../lib/random/mod.ts";
 import { loadSweep, resolveRuns } from "../../lib/sweep/mod.ts";
@@ -21,22 +21,7 @@ const HEADLINE = parseTrainConfig(
 /** Copies of the decisions of a few random episodes, some with part of the window empty. */
 function decisions(embedding: string, count: number): Decision[] {
   const env = makeEnv(resolveScenario({ ...HEADLINE.train, embedding }));
-  const rng = new Rng(5);
-  const out: Decision[] = [];
-  let decision = env.reset({ seed: 3 });
-  while (out.length < count) {
-    out.push({
-      ...decision,
-      state: decision.state.slice(),
-      features: decision.features.slice(),
-      mask: decision.mask.slice(),
-    });
-    const result = env.step(
-      decision.canIdle && rng.next() < 0.3 ? IDLE : rng.int(decision.candidateCount),
-    );
-    decision = result.info ? env.reset({ seed: out.length }) : result.observation;
-  }
-  return out;
+  return sampleDecisions(env, count, { seed: 5, firstEpisode: 3 });
 }
 
 /** A critic row written out by hand: node one-hot, state, mean and max of the candidates, fill. */

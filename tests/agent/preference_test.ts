@@ -15,7 +15,7 @@ import {
   Trainer,
   widenForPreference,
 } from "../../lib/agent/mod.ts";
-import { type Decision, IDLE } from "../../lib/env/mod.ts";
+import { type Decision, sampleDecisions } from "../../lib/env/mod.ts";
 import { makeEnv, resolveScenario } from "../../lib/experiment/mod.ts";
 import { runEpisode } from "../../lib/policies/mod.ts";
 import { Rng } from "../../lib/random/mod.ts";
@@ -36,22 +36,7 @@ function decisions(count: number): Decision[] {
   const env = makeEnv(
     resolveScenario({ name: "s", window: 24, workload: { minTasks: 16, maxTasks: 24 } }),
   );
-  const rng = new Rng(5);
-  const copies: Decision[] = [];
-  let decision = env.reset({ seed: 1 });
-  while (copies.length < count) {
-    copies.push({
-      ...decision,
-      state: decision.state.slice(),
-      features: decision.features.slice(),
-      mask: decision.mask.slice(),
-    });
-    const result = env.step(
-      decision.canIdle && rng.next() < 0.3 ? IDLE : rng.int(decision.candidateCount),
-    );
-    decision = result.info ? env.reset({ seed: copies.length }) : result.observation;
-  }
-  return copies;
+  return sampleDecisions(env, count, { seed: 5, firstEpisode: 1 });
 }
 
 const batchOf = (list: Decision[], weights: number[]) => ({

@@ -22,7 +22,7 @@ import {
   tfjsLearner,
   Trainer,
 } from "../lib/agent/mod.ts";
-import { type Decision, IDLE } from "../lib/env/mod.ts";
+import { sampleDecisions } from "../lib/env/mod.ts";
 import { makeEnv, resolveScenario } from "../lib/experiment/mod.ts";
 import { Rng } from "../lib/random/mod.ts";
 
@@ -37,22 +37,7 @@ const attentionConfig = parseTrainConfig(
 const attentionTrainer = await Trainer.create({ ...attentionConfig, evalEvery: 0 });
 const shape = trainer.shape;
 const env = makeEnv(resolveScenario(config.train));
-const decisions: Decision[] = [];
-const rng = new Rng(1);
-let decision = env.reset({ seed: 1 });
-while (decisions.length < 256) {
-  decisions.push({
-    ...decision,
-    state: decision.state.slice(),
-    features: decision.features.slice(),
-    mask: decision.mask.slice(),
-    otherWaiting: decision.otherWaiting.slice(),
-  });
-  const result = env.step(
-    decision.canIdle && rng.next() < 0.2 ? IDLE : rng.int(decision.candidateCount),
-  );
-  decision = result.info ? env.reset({ seed: decisions.length }) : result.observation;
-}
+const decisions = sampleDecisions(env, 256, { seed: 1, firstEpisode: 1, idleProbability: 0.2 });
 const networks = new AgentNetworks(shape, initialParameters(shape, new Rng(2)));
 const fast = new FastScorer(shape, networks.snapshot());
 const scores = new Float64Array(shape.window + 1);

@@ -1,16 +1,11 @@
 import assert from "node:assert/strict";
+import { runDeno } from "../helpers/deno.ts";
 
 const CLI = new URL("../../lib/cli/baselines.ts", import.meta.url).pathname;
 const BRAUN = new URL("../../../shared/benchmarks/braun-etc/", import.meta.url).pathname;
 
 async function run(...args: string[]) {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", "--allow-env", CLI, ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
+  return await runDeno(["run", "--allow-read", "--allow-env", CLI, ...args]);
 }
 
 Deno.test("baselines --json prints one JSON report and nothing else on stdout", async () => {

@@ -1,19 +1,12 @@
 // `./schedlab cluster up|status|down`, `submit` and the dashboard's address, as a user runs them.
 import assert from "node:assert/strict";
+import { runDeno } from "../helpers/deno.ts";
 import { isRunning } from "../../lib/cli/cluster.ts";
 import { freePort } from "../../lib/live/mod.ts";
 
-const ROOT = new URL("../../", import.meta.url).pathname;
-
 async function schedlab(task: string, ...args: string[]): Promise<{ code: number; out: string }> {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["task", "--quiet", task, ...args],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-  return { code: output.code, out: decode(output.stdout) + decode(output.stderr) };
+  const { code, stdout, stderr } = await runDeno(["task", "--quiet", task, ...args]);
+  return { code, out: stdout + stderr };
 }
 
 Deno.test("cluster up starts 9 agents and a coordinator; submit --wait runs work; down stops all", async () => {

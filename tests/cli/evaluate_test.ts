@@ -1,17 +1,10 @@
 import assert from "node:assert/strict";
+import { runDeno } from "../helpers/deno.ts";
 
 const CLI = new URL("../../lib/cli/evaluate.ts", import.meta.url).pathname;
-const ROOT = new URL("../../", import.meta.url).pathname;
 
 async function run(...args: string[]) {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", "--allow-env", CLI, ...args],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
+  return await runDeno(["run", "--allow-read", "--allow-env", CLI, ...args]);
 }
 
 Deno.test("evaluate --scenario runs a checkpoint on a scenario file beside the baselines, with flow times", async () => {

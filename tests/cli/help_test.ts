@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
+import { ROOT, runDeno } from "../helpers/deno.ts";
 
-const ROOT = new URL("../../", import.meta.url).pathname;
 const tasks: Record<string, string> = JSON.parse(
   await Deno.readTextFile(`${ROOT}deno.json`),
 ).tasks;
@@ -10,14 +10,7 @@ const COMMANDS = Object.entries(tasks).filter(([, line]) =>
 );
 
 async function task(name: string, ...args: string[]) {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["task", "--quiet", name, ...args],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
+  return await runDeno(["task", "--quiet", name, ...args]);
 }
 
 Deno.test("every module of lib/cli that runs a command is a task of deno.json", async () => {

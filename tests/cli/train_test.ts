@@ -1,21 +1,13 @@
 import assert from "node:assert/strict";
+import { ROOT, runDeno } from "../helpers/deno.ts";
 import { interruptWhen } from "../helpers/interrupt.ts";
-
-const ROOT = new URL("../../", import.meta.url).pathname;
 
 async function schedlab(
   script: string,
   args: string[],
   permissions = ["--allow-read", "--allow-write", "--allow-env", "--allow-run=git"],
 ) {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", ...permissions, `${ROOT}lib/cli/${script}.ts`, ...args],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
+  return await runDeno(["run", ...permissions, `${ROOT}lib/cli/${script}.ts`, ...args]);
 }
 
 Deno.test("train on the toy instance writes a run folder and beats random on held-out parameters", async () => {

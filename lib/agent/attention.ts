@@ -20,7 +20,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { AgentShape, DecisionBatch, ParameterSpec } from "./networks.ts";
-import { CONTEXT_SIZE, NODE_TOKEN_SIZE } from "./tokens.ts";
+import { CONTEXT_SIZE, nodeTokenSize } from "./tokens.ts";
 
 /** The attention allocator's sizes. */
 export interface AttentionShape {
@@ -82,7 +82,7 @@ export function attentionLayout(
   const task = d > 0 ? [matrix("attn/task/w", taskTokenSize(d, attention), D, Math.SQRT2)] : [];
   const criticTask = d > 0 ? [matrix("critic/task/w", d, D, Math.SQRT2)] : [];
   return [
-    matrix("attn/node/w0", NODE_TOKEN_SIZE, D, Math.SQRT2),
+    matrix("attn/node/w0", nodeTokenSize(shape.nodeStateSize), D, Math.SQRT2),
     vector("attn/node/b0", D),
     matrix("attn/node/w1", D, D, 1),
     vector("attn/node/b1", D),
@@ -101,7 +101,7 @@ export function attentionLayout(
     vector("attn/query/b", D),
     matrix("attn/key/w", D, D, 1),
     vector("attn/idle", D),
-    matrix("critic/node/w", NODE_TOKEN_SIZE, D, Math.SQRT2),
+    matrix("critic/node/w", nodeTokenSize(shape.nodeStateSize), D, Math.SQRT2),
     vector("critic/node/b", D),
     ...criticTask,
     vector("critic/task/b", D),
@@ -110,12 +110,15 @@ export function attentionLayout(
 }
 
 /** The sizes a batch implies: nodes per decision and candidate slots. */
-function batchSizes(batch: DecisionBatch): { b: number; m: number; w: number } {
+function batchSizes(
+  batch: DecisionBatch,
+  tokenSize: number,
+): { b: number; m: number; w: number } {
   if (!batch.nodeTokens || !batch.context) {
     throw new TypeError("the attention allocator needs node tokens and context in its batch");
   }
   const b = batch.size;
-  return { b, m: batch.nodeTokens.length / (b * NODE_TOKEN_SIZE), w: batch.mask.length / b - 1 };
+  return { b, m: batch.nodeTokens.length / (b * tokenSize), w: batch.mask.length / b - 1 };
 }
 
 /** Mean and maximum over the allowed candidates: [B, W, D] → [B, 2D]. */
@@ -152,10 +155,11 @@ export class AttentionForward {
 
   /** Scores of every slot, [B, W + 1], masked slots at -1e9. */
   scores(batch: DecisionBatch): tf.Tensor2D {
-    const { b, m, w } = batchSizes(batch);
+    const tokenSize = nodeTokenSize(this.#shape.nodeStateSize);
+    const { b, m, w } = batchSizes(batch, tokenSize);
     const { width: D, heads: H, layers, clip } = this.#attention;
     const dh = D / H, d = this.#shape.embeddingDim, v = this.#v;
-    const x = tf.tensor2d(batch.nodeTokens!, [b * m, NODE_TOKEN_SIZE]);
+    const x = tf.tensor2d(batch.nodeTokens!, [b * m, tokenSize]);
     const nodes = tf.matMul(
       tf.matMul(x, v("attn/node/w0")).add(v("attn/node/b0")).relu(),
       v("attn/node/w1"),
@@ -209,10 +213,11 @@ export class AttentionForward {
 
   /** The critic's input, [B, 5D + context]: pooled node and task embeddings and the context. */
   criticInputs(batch: DecisionBatch): tf.Tensor2D {
-    const { b, m, w } = batchSizes(batch);
+    const tokenSize = nodeTokenSize(this.#shape.nodeStateSize);
+    const { b, m, w } = batchSizes(batch, tokenSize);
     const D = this.#attention.width, d = this.#shape.embeddingDim;
     const nodes = this.#embed(
-      tf.tensor2d(batch.nodeTokens!, [b * m, NODE_TOKEN_SIZE]),
+      tf.tensor2d(batch.nodeTokens!, [b * m, tokenSize]),
       "critic/node",
     )
       .reshape([b, m, D]);

@@ -11,7 +11,7 @@ import type { Decision } from "../env/mod.ts";
 import type { AttentionShape } from "./attention.ts";
 import { queryInputSize, taskTokenInput, taskTokenSize } from "./attention.ts";
 import type { AgentShape, ParameterValues } from "./networks.ts";
-import { CONTEXT_SIZE, NODE_TOKEN_SIZE, writeContext, writeNodeTokens } from "./tokens.ts";
+import { CONTEXT_SIZE, nodeTokenSize, writeContext, writeNodeTokens } from "./tokens.ts";
 
 /** y = x W (+ y when `accumulate`), W row-major [x.length, y.length], zeros of x skipped. */
 function multiply(
@@ -54,6 +54,8 @@ interface Layer {
 export class FastAttention {
   readonly #attention: AttentionShape;
   readonly #d: number;
+  /** Numbers in a node token. */
+  readonly #tokenSize: number;
   readonly #get: (name: string) => Float32Array;
   readonly #layers: Layer[];
   // Per decision, grown to the largest node count and window seen.
@@ -80,6 +82,7 @@ export class FastAttention {
     if (!shape.attention) throw new TypeError("FastAttention needs shape.attention");
     const attention = this.#attention = shape.attention;
     this.#d = shape.embeddingDim;
+    this.#tokenSize = nodeTokenSize(shape.nodeStateSize);
     this.#get = (name) => {
       const value = values.get(name);
       if (!value) throw new RangeError(`Expected parameter ${name} but found none`);
@@ -150,7 +153,7 @@ export class FastAttention {
   #grow(m: number, window: number): void {
     const D = this.#attention.width, H = this.#attention.heads;
     if (this.#nodes.length < m * D) {
-      this.#x = new Float32Array(m * NODE_TOKEN_SIZE);
+      this.#x = new Float32Array(m * this.#tokenSize);
       this.#nodes = new Float64Array(m * D);
       this.#folded = this.#layers.map(() =>
         Array.from({ length: 2 * H }, () => new Float64Array(m * D))
@@ -173,13 +176,13 @@ export class FastAttention {
     const count = decision.candidateCount, d = this.#d, get = this.#get;
     this.#grow(m, window);
     // Node tokens: the encoder's hidden layer h_i (n_i = h_i W1 + b1 is folded in).
-    const x = this.#x, nodes = this.#nodes;
+    const x = this.#x, nodes = this.#nodes, tokenSize = this.#tokenSize;
     writeNodeTokens(decision, x);
     const w0 = get("attn/node/w0"), b0 = get("attn/node/b0");
     for (let i = 0; i < m; i++) {
       const base = i * D;
       for (let j = 0; j < D; j++) nodes[base + j] = b0[j]!;
-      multiply(x, i * NODE_TOKEN_SIZE, NODE_TOKEN_SIZE, w0, nodes, base, D);
+      multiply(x, i * tokenSize, tokenSize, w0, nodes, base, D);
       for (let j = 0; j < D; j++) if (nodes[base + j]! < 0) nodes[base + j] = 0;
     }
     // Per layer and head, the nodes' folded keys and values.

@@ -26,8 +26,8 @@ export type { AttentionShape } from "./attention.ts";
 export {
   CONTEXT_SIZE,
   NODE_SPEC_SIZE,
-  NODE_TOKEN_SIZE,
   nodeSpecFeatures,
+  nodeTokenSize,
   writeContext,
   writeNodeTokens,
 } from "./tokens.ts";

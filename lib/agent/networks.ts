@@ -157,7 +157,7 @@ export interface DecisionBatch {
   readonly mask: Uint8Array;
   /** Energy weight w of each decision's episode, [B] (read when the shape has preference). */
   readonly preference?: Float32Array | undefined;
-  /** Node tokens (lib/agent/tokens.ts), [B, nodeCount * NODE_TOKEN_SIZE]; the attention allocator's. */
+  /** Node tokens (lib/agent/tokens.ts), [B, nodeCount * nodeTokenSize(nodeStateSize)]; the attention allocator's. */
   readonly nodeTokens?: Float32Array | undefined;
   /** Decision contexts, [B, CONTEXT_SIZE]; the attention allocator's. */
   readonly context?: Float32Array | undefined;

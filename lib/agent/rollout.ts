@@ -9,7 +9,7 @@ import type { Decision, SchedulingEnv } from "../env/mod.ts";
 import { type Objective, stepCost } from "../experiment/mod.ts";
 import type { Rng } from "../random/mod.ts";
 import type { AgentShape, DecisionBatch } from "./networks.ts";
-import { CONTEXT_SIZE, NODE_TOKEN_SIZE, writeContext, writeNodeTokens } from "./tokens.ts";
+import { CONTEXT_SIZE, nodeTokenSize, writeContext, writeNodeTokens } from "./tokens.ts";
 
 /** What acts during collection: a slot drawn for a decision, with its log-probability. */
 export interface Actor {
@@ -120,7 +120,7 @@ export function collectRollout(
   // The attention allocator's inputs (the environments have shape.nodeCount nodes).
   const tokens = shape.attention
     ? {
-      nodes: new Growable(shape.nodeCount * NODE_TOKEN_SIZE),
+      nodes: new Growable(shape.nodeCount * nodeTokenSize(shape.nodeStateSize)),
       context: new Growable(CONTEXT_SIZE),
     }
     : undefined;

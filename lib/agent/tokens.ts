@@ -14,15 +14,17 @@
  * @module
  */
 import type { NodeSpec } from "../cluster/mod.ts";
-import { type Decision, NODE_SPEC_SIZE, nodeSpecFeatures, nodeStateSize } from "../env/mod.ts";
+import { type Decision, NODE_SPEC_SIZE, nodeSpecFeatures } from "../env/mod.ts";
 
 export { NODE_SPEC_SIZE, nodeSpecFeatures };
 
-/** Numbers per node in the decision's state, for the kinds registered when this module loads. */
-const NODE_STATE_SIZE = nodeStateSize();
-
-/** Numbers in a node token: spec, dynamic state, requester flag, waiting flag. */
-export const NODE_TOKEN_SIZE = NODE_SPEC_SIZE + NODE_STATE_SIZE + 2;
+/**
+ * Numbers in a node token: spec, dynamic state (`nodeStateSize` numbers, as the decision's state
+ * has them per node), requester flag, waiting flag.
+ */
+export function nodeTokenSize(nodeStateSize: number): number {
+  return NODE_SPEC_SIZE + nodeStateSize + 2;
+}
 
 /** Numbers of a decision's context. */
 export const CONTEXT_SIZE = 3;
@@ -46,30 +48,31 @@ function specsOf(decision: Decision): Float32Array {
   return specs;
 }
 
-/** Writes the decision's node tokens, `nodeCount * NODE_TOKEN_SIZE` numbers, into `out`. */
+/** Writes the decision's node tokens, `nodeCount * nodeTokenSize(…)` numbers, into `out`. */
 export function writeNodeTokens(decision: Decision, out: Float32Array, offset = 0): void {
   const specs = specsOf(decision), state = decision.state;
   const m = decision.instance.nodeCount;
+  const stateSize = state.length / m, tokenSize = nodeTokenSize(stateSize);
   for (let i = 0; i < m; i++) {
-    const base = offset + i * NODE_TOKEN_SIZE;
+    const base = offset + i * tokenSize;
     for (let k = 0; k < NODE_SPEC_SIZE; k++) out[base + k] = specs[i * NODE_SPEC_SIZE + k]!;
-    for (let k = 0; k < NODE_STATE_SIZE; k++) {
-      out[base + NODE_SPEC_SIZE + k] = state[i * NODE_STATE_SIZE + k]!;
+    for (let k = 0; k < stateSize; k++) {
+      out[base + NODE_SPEC_SIZE + k] = state[i * stateSize + k]!;
     }
-    out[base + NODE_SPEC_SIZE + NODE_STATE_SIZE] = i === decision.node ? 1 : 0;
-    out[base + NODE_SPEC_SIZE + NODE_STATE_SIZE + 1] = 0;
+    out[base + NODE_SPEC_SIZE + stateSize] = i === decision.node ? 1 : 0;
+    out[base + NODE_SPEC_SIZE + stateSize + 1] = 0;
   }
   for (let k = 0; k < decision.otherWaitingCount; k++) {
-    out[offset + decision.otherWaiting[k]! * NODE_TOKEN_SIZE + NODE_TOKEN_SIZE - 1] = 1;
+    out[offset + decision.otherWaiting[k]! * tokenSize + tokenSize - 1] = 1;
   }
 }
 
 /** Writes the decision's context, {@linkcode CONTEXT_SIZE} numbers, into `out`. */
 export function writeContext(decision: Decision, out: Float32Array, offset = 0): void {
-  const m = decision.instance.nodeCount, state = decision.state;
+  const m = decision.instance.nodeCount, state = decision.state, stateSize = state.length / m;
   let busy = 0;
   for (let i = 0; i < m; i++) {
-    for (let k = 0; k < NODE_STATE_SIZE - 1; k++) busy += state[i * NODE_STATE_SIZE + k]!;
+    for (let k = 0; k < stateSize - 1; k++) busy += state[i * stateSize + k]!;
   }
   out[offset] = decision.candidateCount / m;
   out[offset + 1] = Math.log1p(decision.pendingCount / m);

@@ -18,7 +18,7 @@ import {
   writeContext,
   writeNodeTokens,
 } from "../../lib/agent/mod.ts";
-import { CONTEXT_SIZE, NODE_TOKEN_SIZE } from "../../lib/agent/tokens.ts";
+import { CONTEXT_SIZE, nodeTokenSize } from "../../lib/agent/tokens.ts";
 import { SEED_CLUSTER } from "../../lib/cluster/mod.ts";
 import { type Decision, type Instance, sampleDecisions } from "../../lib/env/mod.ts";
 import { drawInstance, makeEnv, resolveScenario } from "../../lib/experiment/mod.ts";
@@ -82,10 +82,11 @@ function parametersOf(shape: AgentShape, seed: number) {
 
 function batchOf(list: Decision[]) {
   const m = list[0]!.instance.nodeCount;
-  const nodeTokens = new Float32Array(list.length * m * NODE_TOKEN_SIZE);
+  const tokens = m * nodeTokenSize(list[0]!.state.length / m);
+  const nodeTokens = new Float32Array(list.length * tokens);
   const context = new Float32Array(list.length * CONTEXT_SIZE);
   list.forEach((d, i) => {
-    writeNodeTokens(d, nodeTokens, i * m * NODE_TOKEN_SIZE);
+    writeNodeTokens(d, nodeTokens, i * tokens);
     writeContext(d, context, i * CONTEXT_SIZE);
   });
   return {

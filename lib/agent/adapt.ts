@@ -166,14 +166,25 @@ function trainCurve(
     }
     if (u < options.adaptUpdates) rows.push(trainer.step());
   }
-  const within = updates.findIndex((_, i) => makespan[i]! <= 1.05 * maxMin);
+  const curve = { updates, makespan };
   return {
-    updates,
-    makespan,
+    ...curve,
     trainMakespan: rows.map((r) => r.trainMakespan),
     entropy: rows.map((r) => r.entropy),
-    updatesToWithin5: within < 0 ? null : updates[within]!,
+    updatesToWithin5: updatesToWithin(curve, 1.05 * maxMin),
   };
+}
+
+/**
+ * The first evaluated update of a curve whose held-out makespan is at most `target`, or null
+ * when none is (e.g. 1.05 × a reference policy's makespan on the same episodes).
+ */
+export function updatesToWithin(
+  curve: Pick<AdaptationCurve, "updates" | "makespan">,
+  target: number,
+): number | null {
+  const i = curve.makespan.findIndex((makespan) => makespan <= target);
+  return i < 0 ? null : curve.updates[i]!;
 }
 
 /** Max-Min's mean makespan on the curves' held-out episodes (all four kinds). */

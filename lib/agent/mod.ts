@@ -103,6 +103,7 @@ export {
   maxMinMakespan,
   PLAIN_FINE_TUNING,
   pretrainConfig,
+  updatesToWithin,
   zeroShotRatios,
 } from "./adapt.ts";
 export type {

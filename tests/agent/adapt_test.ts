@@ -8,6 +8,7 @@ import {
   pretrainConfig,
   Trainer,
   trainRun,
+  updatesToWithin,
 } from "../../lib/agent/mod.ts";
 
 await initTensorflow();
@@ -87,4 +88,12 @@ Deno.test("fineTune: a policy pretrained without a kind is measured with and wit
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("updatesToWithin: the first evaluated update at or under the target, else null", () => {
+  const curve = { updates: [0, 10, 20, 30], makespan: [120, 104, 106, 99] };
+  assert.equal(updatesToWithin(curve, 105), 10);
+  assert.equal(updatesToWithin(curve, 104), 10);
+  assert.equal(updatesToWithin(curve, 100), 30);
+  assert.equal(updatesToWithin(curve, 98), null);
 });

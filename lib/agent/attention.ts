@@ -5,11 +5,20 @@
  *
  *   node token   n_i = W_n1 relu(W_n0 x_i + b_n0) + b_n1         (x_i: lib/agent/tokens.ts)
  *   task token   t_j = relu(W_t e_j + b_t)                       (e_j: the task's embedding)
+ *   pairs        u_ij = W_u relu(A t_j + B h_i + b_p)            (h_i: node i's hidden layer)
+ *                t_j ← relu(t_j + W_f [u_rj; max_i u_ij; mean_i u_ij] + b_f)   (r: requester)
  *   each layer   t_j ← relu(t_j + W_o MHA(q = t_j; keys, values = n_1..n_m)
  *                               + W_p [mean_j t_j; max_j t_j] + W_s a_j,req + b_o)
  *                (a_j,req: each head's attention weight on the requesting node)
  *   query        q = W_q [n_req; mean_i n_i; mean_j t_j; max_j t_j; context] + b_q
  *   scores       s_j = C tanh(q · W_k t_j / √D),  s_idle = C tanh(q · k_idle / √D)
+ *
+ * The pair network (optional, `pairs` > 0) reads every task with every node: what a task would
+ * cost on a node is a function of both (a kind's duration depends on the node's CPUs, speed or
+ * disk), and the classic rules compare it across nodes (Min-Min and Max-Min the best node,
+ * Sufferage the gap to the requester), which one attention layer's weighted means cannot. Its
+ * {@linkcode PAIR_CHANNELS} outputs per pair are read at the requester, at their best over the
+ * nodes, and on average.
  *
  * Means and maxima run over the candidates the mask allows; nothing depends on the number of
  * nodes or the window, so one set of weights runs on any cluster and queue length, and the
@@ -37,7 +46,12 @@ export interface AttentionShape {
    * one-hot kind and a parameter, per-kind slopes in the parameter become linear.
    */
   readonly pairwise?: boolean | undefined;
+  /** Hidden width of the task-node pair network (0 or unset: none). */
+  readonly pairs?: number | undefined;
 }
+
+/** Outputs of the pair network per (task, node) pair. */
+export const PAIR_CHANNELS = 4;
 
 /** Length of a task token's input: the embedding, and its pairwise products if asked. */
 export function taskTokenSize(embeddingDim: number, attention: AttentionShape): number {
@@ -97,6 +111,7 @@ export function attentionLayout(
       matrix(`attn/l${l}/share`, attention.heads, D, 1),
       vector(`attn/l${l}/b`, D),
     ]).flat(),
+    ...pairLayout(D, attention.pairs ?? 0),
     matrix("attn/query/w", queryInputSize(D), D, 1),
     vector("attn/query/b", D),
     matrix("attn/key/w", D, D, 1),
@@ -106,6 +121,19 @@ export function attentionLayout(
     ...criticTask,
     vector("critic/task/b", D),
     ...critic(5 * D + CONTEXT_SIZE),
+  ];
+}
+
+/** The pair network's parameters (none when `pairs` is 0). */
+function pairLayout(width: number, pairs: number): ParameterSpec[] {
+  if (pairs === 0) return [];
+  return [
+    matrix("attn/pair/task", width, pairs, Math.SQRT2),
+    matrix("attn/pair/node", width, pairs, Math.SQRT2),
+    vector("attn/pair/b", pairs),
+    matrix("attn/pair/out", pairs, PAIR_CHANNELS, 1),
+    matrix("attn/pair/w", 3 * PAIR_CHANNELS, width, 1),
+    vector("attn/pair/bias", width),
   ];
 }
 
@@ -160,11 +188,8 @@ export class AttentionForward {
     const { width: D, heads: H, layers, clip } = this.#attention;
     const dh = D / H, d = this.#shape.embeddingDim, v = this.#v;
     const x = tf.tensor2d(batch.nodeTokens!, [b * m, tokenSize]);
-    const nodes = tf.matMul(
-      tf.matMul(x, v("attn/node/w0")).add(v("attn/node/b0")).relu(),
-      v("attn/node/w1"),
-    )
-      .add(v("attn/node/b1"));
+    const nodeHidden = tf.matMul(x, v("attn/node/w0")).add(v("attn/node/b0")).relu();
+    const nodes = tf.matMul(nodeHidden, v("attn/node/w1")).add(v("attn/node/b1"));
     const mask = tf.tensor2d(Float32Array.from(batch.mask), [b, w + 1]);
     const taskMask = mask.slice([0, 0], [b, w]).expandDims(2);
     let input: tf.Tensor2D = tf.tensor2d(batch.features, [b * w, d]);
@@ -174,10 +199,26 @@ export class AttentionForward {
     }
     let tasks: tf.Tensor = this.#embed(input, "attn/task")
       .reshape([b, w, D]);
-    const heads = (t: tf.Tensor, rows: number) =>
-      t.reshape([b, rows, H, dh]).transpose([0, 2, 1, 3]);
     const requesterMask = tf.oneHot(tf.tensor1d(batch.node, "int32"), m).toFloat()
       .reshape([b, 1, 1, m]);
+    const pairs = this.#attention.pairs ?? 0;
+    if (pairs > 0) {
+      const fromTasks = tf.matMul(tasks.reshape([b * w, D]), v("attn/pair/task"))
+        .reshape([b, w, 1, pairs]);
+      const fromNodes = tf.matMul(nodeHidden, v("attn/pair/node")).add(v("attn/pair/b"))
+        .reshape([b, 1, m, pairs]);
+      const u = tf.matMul(
+        fromTasks.add(fromNodes).relu().reshape([b * w * m, pairs]),
+        v("attn/pair/out"),
+      ).reshape([b, w, m, PAIR_CHANNELS]);
+      const own = u.mul(requesterMask.reshape([b, 1, m, 1])).sum(2);
+      const read = tf.concat([own, u.max(2), u.mean(2)], 2).reshape([b * w, 3 * PAIR_CHANNELS]);
+      tasks = tasks.add(
+        tf.matMul(read, v("attn/pair/w")).add(v("attn/pair/bias")).reshape([b, w, D]),
+      ).relu();
+    }
+    const heads = (t: tf.Tensor, rows: number) =>
+      t.reshape([b, rows, H, dh]).transpose([0, 2, 1, 3]);
     for (let l = 0; l < layers; l++) {
       const q = heads(tf.matMul(tasks.reshape([b * w, D]), v(`attn/l${l}/q`)), w);
       const k = heads(tf.matMul(nodes, v(`attn/l${l}/k`)), m);

@@ -22,6 +22,8 @@ export const attentionSchema = z.object({
   clip: z.number().positive().default(10),
   /** Task tokens also read the pairwise products of the embedding. */
   pairwise: z.boolean().default(false),
+  /** Hidden width of the task-node pair network (0: none). */
+  pairs: z.number().int().min(0).default(0),
 }).refine((value) => value.width % value.heads === 0, {
   message: "width must be a multiple of heads",
   path: ["heads"],

@@ -9,7 +9,7 @@
  */
 import type { Decision } from "../env/mod.ts";
 import type { AttentionShape } from "./attention.ts";
-import { queryInputSize, taskTokenInput, taskTokenSize } from "./attention.ts";
+import { PAIR_CHANNELS, queryInputSize, taskTokenInput, taskTokenSize } from "./attention.ts";
 import type { AgentShape, ParameterValues } from "./networks.ts";
 import { CONTEXT_SIZE, nodeTokenSize, writeContext, writeNodeTokens } from "./tokens.ts";
 
@@ -73,6 +73,12 @@ export class FastAttention {
   readonly #folding: Float64Array;
   readonly #taskInput: Float64Array;
   readonly #context = new Float32Array(CONTEXT_SIZE);
+  /** The pair network's node side B h_i + b_p, [m, pairs], and one task's side A t_j. */
+  #pairNodes = new Float64Array(0);
+  readonly #pairTask: Float64Array;
+  /** One pair's channels, and a task's reading [own; max; mean] of them. */
+  readonly #pair = new Float64Array(PAIR_CHANNELS);
+  readonly #pairRead = new Float64Array(3 * PAIR_CHANNELS);
 
   /**
    * @param shape sizes (`shape.attention` set)
@@ -133,6 +139,7 @@ export class FastAttention {
     this.#queryInput = new Float64Array(queryInputSize(D));
     this.#folding = new Float64Array(D);
     this.#taskInput = new Float64Array(taskTokenSize(this.#d, attention));
+    this.#pairTask = new Float64Array(attention.pairs ?? 0);
     // Check every parameter up front.
     for (
       const name of [
@@ -146,6 +153,9 @@ export class FastAttention {
         "attn/key/w",
         "attn/idle",
         ...(this.#d > 0 ? ["attn/task/w"] : []),
+        ...((attention.pairs ?? 0) > 0
+          ? ["task", "node", "b", "out", "w", "bias"].map((name) => `attn/pair/${name}`)
+          : []),
       ]
     ) this.#get(name);
   }
@@ -159,6 +169,7 @@ export class FastAttention {
         Array.from({ length: 2 * H }, () => new Float64Array(m * D))
       );
       this.#logits[0] = new Float64Array(m);
+      this.#pairNodes = new Float64Array(m * (this.#attention.pairs ?? 0));
     }
     if (this.#tasks.length < window * D) {
       this.#tasks = new Float64Array(window * D);
@@ -213,6 +224,7 @@ export class FastAttention {
       }
       for (let j = 0; j < D; j++) if (tasks[slot * D + j]! < 0) tasks[slot * D + j] = 0;
     }
+    if ((this.#attention.pairs ?? 0) > 0) this.#readPairs(tasks, count, m, decision.node);
     // Cross-attention layers.
     const pooled = this.#pooled, update = this.#update, logits = this.#logits[0]!;
     this.#layers.forEach((layer, l) => {
@@ -283,6 +295,44 @@ export class FastAttention {
       for (let j = 0; j < D; j++) dot += query[j]! * idle[j]!;
       out[window] = clip * Math.tanh(dot * scale);
     } else out[window] = -Infinity;
+  }
+
+  /** The pair network: adds each candidate's reading of its pairs to its token, in place. */
+  #readPairs(tasks: Float64Array, count: number, m: number, requester: number): void {
+    const D = this.#attention.width, P = this.#attention.pairs!, K = PAIR_CHANNELS;
+    const get = this.#get, nodes = this.#nodes, pairNodes = this.#pairNodes;
+    const out = get("attn/pair/out"), readWeights = get("attn/pair/w");
+    const bias = get("attn/pair/bias"), taskSide = get("attn/pair/task");
+    const nodeSide = get("attn/pair/node"), nodeBias = get("attn/pair/b");
+    for (let i = 0; i < m; i++) {
+      pairNodes.set(nodeBias, i * P);
+      multiply(nodes, i * D, D, nodeSide, pairNodes, i * P, P);
+    }
+    const fromTask = this.#pairTask, pair = this.#pair, read = this.#pairRead;
+    for (let slot = 0; slot < count; slot++) {
+      const base = slot * D;
+      fromTask.fill(0);
+      multiply(tasks, base, D, taskSide, fromTask, 0, P);
+      read.fill(0, 0, K);
+      read.fill(-Infinity, K, 2 * K);
+      read.fill(0, 2 * K, 3 * K);
+      for (let i = 0; i < m; i++) {
+        pair.fill(0);
+        for (let p = 0; p < P; p++) {
+          const h = fromTask[p]! + pairNodes[i * P + p]!;
+          if (h <= 0) continue;
+          for (let c = 0; c < K; c++) pair[c]! += h * out[p * K + c]!;
+        }
+        for (let c = 0; c < K; c++) {
+          if (i === requester) read[c] = pair[c]!;
+          if (pair[c]! > read[K + c]!) read[K + c] = pair[c]!;
+          read[2 * K + c]! += pair[c]! / m;
+        }
+      }
+      for (let j = 0; j < D; j++) tasks[base + j]! += bias[j]!;
+      multiply(read, 0, 3 * K, readWeights, tasks, base, D);
+      for (let j = 0; j < D; j++) if (tasks[base + j]! < 0) tasks[base + j] = 0;
+    }
   }
 
   /** Mean and maximum of the first `count` task tokens into the pooled buffer. */

@@ -46,6 +46,7 @@ function shapeOf(attention: AttentionShape, embeddingDim = 5): AgentShape {
 const DESIGNS: AttentionShape[] = [
   { width: 16, heads: 1, layers: 1, clip: 10, pairwise: true },
   { width: 16, heads: 4, layers: 2, clip: 10, pairwise: false },
+  { width: 16, heads: 2, layers: 1, clip: 10, pairwise: true, pairs: 8 },
 ];
 
 /** Copies of decisions of random play on a cluster (the seed's, or it twice over). */
@@ -102,7 +103,7 @@ function batchOf(list: Decision[]) {
 
 for (const design of DESIGNS) {
   for (const doubled of [false, true]) {
-    Deno.test(`FastAttention equals the TensorFlow.js forward within 1e-5 (width ${design.width}, ${design.heads} head(s), ${design.layers} layer(s), ${doubled ? 18 : 9} nodes)`, () => {
+    Deno.test(`FastAttention equals the TensorFlow.js forward within 1e-5 (width ${design.width}, ${design.heads} head(s), ${design.layers} layer(s), pairs ${design.pairs ?? 0}, ${doubled ? 18 : 9} nodes)`, () => {
       const shape = shapeOf(design);
       const networks = new AgentNetworks(shape, parametersOf(shape, 7));
       const fast = new FastAttention(shape, networks.snapshot());
@@ -176,7 +177,7 @@ function permuted(decision: Decision, nodes: number[], slots: number[]): Decisio
 }
 
 for (const design of DESIGNS) {
-  Deno.test(`property: scores are equivariant under any order of the nodes and the candidates (${design.heads} head(s), ${design.layers} layer(s))`, () => {
+  Deno.test(`property: scores are equivariant under any order of the nodes and the candidates (${design.heads} head(s), ${design.layers} layer(s), pairs ${design.pairs ?? 0})`, () => {
     const shape = shapeOf(design);
     const fast = new FastAttention(shape, parametersOf(shape, 11));
     const rng = new Rng(5);
@@ -202,7 +203,7 @@ for (const design of DESIGNS) {
 
 const ATTENTION_TOY = {
   ...TOY,
-  attention: { width: 16, heads: 2, layers: 1, clip: 10, pairwise: true },
+  attention: { width: 16, heads: 2, layers: 1, clip: 10, pairwise: true, pairs: 4 },
   evalEvery: 0,
 };
 

@@ -1,14 +1,16 @@
 /**
  * `./schedlab calibrate --profile FILE [--name NAME] [--out FILE] [--json]`: fits the duration
  * model to a profile, reports per kind the exponent, R², held-out MAPE and noise, and writes
- * the calibration file a scenario can name.
+ * the calibration file a scenario can name, with the folder's `manifest.json` of the call.
  *
  * @module
  */
+import { basename, dirname } from "node:path";
 import { SEED_CLUSTER } from "../cluster/mod.ts";
 import { fitCalibration, parseOriginalCsv, saveCalibration } from "../duration/mod.ts";
 import { markdownTable } from "../experiment/mod.ts";
 import { calibrate, parseProfile } from "../profile/mod.ts";
+import { ResultsFolder } from "../report/results.ts";
 import { type ProfileVariant, TASK_KINDS, type TaskKind } from "../tasks/mod.ts";
 import { parseFlags, requiredFlag, runCommand } from "./common.ts";
 
@@ -54,9 +56,19 @@ if (import.meta.main) {
     const path = requiredFlag("profile", flags.profile);
     const samples = parseProfile(await Deno.readTextFile(path), path);
     const name = flags.name ?? "measured";
-    const report = calibrate(samples, { name, source: `fit to ${path}` });
     const out = flags.out ?? `results/calibration/${name}.json`;
+    const results = await ResultsFolder.open(dirname(out), {
+      run: "calibrate",
+      parameters: { profile: path, name, out },
+      seed: 0,
+    });
+    const report = await results.time(
+      "fit",
+      () => calibrate(samples, { name, source: `fit to ${path}` }),
+    );
     await saveCalibration(out, report.calibration);
+    results.track(basename(out));
+    await results.finish();
     const original = await originalExponents(flags.reference ?? ORIGINAL_CSV);
     if (flags.json) {
       console.log(JSON.stringify({ ...report, originalExponents: original, file: out }, null, 2));

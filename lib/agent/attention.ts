@@ -15,8 +15,8 @@
  *
  * The pair network (optional, `pairs` > 0) reads every task with every node: what a task would
  * cost on a node is a function of both (a kind's duration depends on the node's CPUs, speed or
- * disk), and the classic rules compare it across nodes (Min-Min and Max-Min the best node,
- * Sufferage the gap to the requester), which one attention layer's weighted means cannot. Its
+ * disk), and the classic rules compare it across nodes (Min-Min and Max-Min a task's best node,
+ * Sufferage the gap between its two best), which one attention layer's weighted means cannot. Its
  * {@linkcode PAIR_CHANNELS} outputs per pair are read at the requester, at their best over the
  * nodes, and on average.
  *

@@ -26,7 +26,7 @@ export type {
   PolicyResult,
 } from "./evaluate.ts";
 export { quantile, summarise, tQuantile975 } from "./stats.ts";
-export { gitCommit } from "./manifest.ts";
+export { CODE_PATHSPEC, gitCommit } from "./manifest.ts";
 export type { Summary } from "./stats.ts";
 export { markdownTable, reportTable } from "./table.ts";
 export { interquartileMean, performanceProfile, stratifiedBootstrap } from "./robust.ts";

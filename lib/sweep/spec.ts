@@ -8,7 +8,7 @@
  */
 import { z } from "zod";
 import { parseTrainConfig, type TrainConfig } from "../agent/mod.ts";
-import { gitCommit } from "../experiment/mod.ts";
+import { CODE_PATHSPEC, gitCommit } from "../experiment/mod.ts";
 import { readJsonFile, sha256Hex } from "../validation/mod.ts";
 
 const slug = z.string().regex(
@@ -211,6 +211,9 @@ export async function jobId(run: RunSpec, commit: string): Promise<string> {
 export async function codeVersion(): Promise<string> {
   const commit = await gitCommit();
   if (!commit.endsWith("+dirty")) return commit;
-  const diff = await new Deno.Command("git", { args: ["diff", "HEAD"], stdout: "piped" }).output();
+  const diff = await new Deno.Command("git", {
+    args: ["diff", "HEAD", "--", ...CODE_PATHSPEC],
+    stdout: "piped",
+  }).output();
   return `${commit}-${(await sha256Hex(diff.stdout)).slice(0, 12)}`;
 }

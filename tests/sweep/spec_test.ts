@@ -62,7 +62,7 @@ Deno.test("jobId() is the same for the same run and commit, different otherwise"
   assert.match(await jobId(a!, "c1"), /^run-[0-9a-f]{32}$/);
 });
 
-Deno.test("codeVersion() tells two different edits of one commit apart", async () => {
+Deno.test("codeVersion() tells two different edits of one commit apart and ignores results/", async () => {
   const dir = await Deno.makeTempDir();
   const git = (...args: string[]) =>
     new Deno.Command("git", { args: ["-C", dir, ...args], stdout: "null", stderr: "null" })
@@ -81,10 +81,14 @@ Deno.test("codeVersion() tells two different edits of one commit apart", async (
   try {
     await git("init", "-q");
     await Deno.writeTextFile(`${dir}/a.txt`, "one\n");
-    await git("add", "a.txt");
+    await Deno.mkdir(`${dir}/results`);
+    await Deno.writeTextFile(`${dir}/results/r.md`, "one\n");
+    await git("add", "a.txt", "results/r.md");
     await git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "a");
     const clean = await version();
     assert.match(clean, /^[0-9a-f]{40}$/);
+    await Deno.writeTextFile(`${dir}/results/r.md`, "rewritten by a run\n");
+    assert.equal(await version(), clean, "results are not code");
     await Deno.writeTextFile(`${dir}/a.txt`, "two\n");
     const first = await version();
     await Deno.writeTextFile(`${dir}/a.txt`, "three\n");

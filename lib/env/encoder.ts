@@ -112,7 +112,8 @@ export class DecisionEncoder {
    */
   writeNode(state: Float32Array, node: number, kindIndex: number, remaining: number): void {
     const base = node * this.nodeStateSize, last = this.nodeStateSize - 1;
-    state.fill(0, base, base + last);
+    // A loop, not fill(): a builtin call costs more than these few numbers (hot path).
+    for (let k = base; k < base + last; k++) state[k] = 0;
     if (kindIndex >= 0) state[base + kindIndex] = 1;
     state[base + last] = remaining / this.timeScale;
   }
@@ -124,13 +125,12 @@ export class DecisionEncoder {
 
   /** Zeroes the features of the slots from `count` on. */
   clearFeatures(features: Float32Array, count: number): void {
-    features.fill(0, count * this.featureSize);
+    for (let k = count * this.featureSize; k < features.length; k++) features[k] = 0;
   }
 
   /** Writes the mask: `count` occupied slots, and whether the node may idle. */
   writeMask(mask: Uint8Array, count: number, canIdle: boolean): void {
-    mask.fill(1, 0, count);
-    mask.fill(0, count, this.window);
+    for (let slot = 0; slot < this.window; slot++) mask[slot] = slot < count ? 1 : 0;
     mask[this.window] = canIdle ? 1 : 0;
   }
 }

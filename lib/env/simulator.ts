@@ -167,6 +167,7 @@ export class SchedulingEnv {
   #completed = 0;
   #decisions = 0;
   #carriedEnergy = 0; // idle joules before the first decision, reported with the first step
+  #idleWatts = 0; // the cluster's idle draw (watts), fixed for an episode
   #features: Float32Array;
   #mask: Uint8Array;
   #decision: Mutable<Decision> | undefined;
@@ -231,7 +232,8 @@ export class SchedulingEnv {
     this.#decisions = 0;
     this.#admitArrivals();
     this.#advance();
-    this.#carriedEnergy = instance.power ? idleWatts(instance.power) * this.#now : 0;
+    this.#idleWatts = instance.power ? idleWatts(instance.power) : 0;
+    this.#carriedEnergy = this.#idleWatts * this.#now;
     return this.#decisionView();
   }
 
@@ -265,7 +267,7 @@ export class SchedulingEnv {
       if (power) energy += taskEnergy(power, node, this.#finishAt[node]! - this.#now);
     }
     this.#advance();
-    if (power) energy += idleWatts(power) * (this.#now - before);
+    if (power) energy += this.#idleWatts * (this.#now - before);
     const terminated = this.#node < 0;
     return {
       observation: this.#decisionView(),
@@ -327,8 +329,10 @@ export class SchedulingEnv {
   }
 
   #startTask(node: number, slot: number): void {
-    const task = this.#pending[slot]!;
-    this.#pending.copyWithin(slot, slot + 1, this.#pendingCount);
+    // Loops, not copyWithin()/fill(), here and below: on these few numbers a builtin call costs
+    // more than the work (hot path).
+    const task = this.#pending[slot]!, pending = this.#pending;
+    for (let k = slot + 1; k < this.#pendingCount; k++) pending[k - 1] = pending[k]!;
     this.#pendingCount--;
     const duration = actualDuration(this.#instance, task, node);
     this.#assigned[task] = node;
@@ -338,9 +342,10 @@ export class SchedulingEnv {
     this.#busy[node]! += duration;
     this.#running++;
     // Remove the node from the idle queue.
+    const idle = this.#idleQueue;
     let k = 0;
-    while (this.#idleQueue[k] !== node) k++;
-    this.#idleQueue.copyWithin(k, k + 1, this.#idleCount);
+    while (idle[k] !== node) k++;
+    for (k++; k < this.#idleCount; k++) idle[k - 1] = idle[k]!;
     this.#idleCount--;
   }
 
@@ -383,7 +388,7 @@ export class SchedulingEnv {
           this.#completed++;
         }
       }
-      this.#declined.fill(0);
+      for (let i = 0; i < m; i++) this.#declined[i] = 0;
       this.#admitArrivals();
     }
   }

@@ -49,9 +49,11 @@ export const trainConfigSchema = z.object({
   criticHidden: hidden.default([64, 64]),
   /**
    * Reward: "elapsed" (minus the time between decisions), "final" (minus the makespan at the
-   * end) or "objective" (minus the training scenario's objective, step by step).
+   * end), "relative" (minus the time between decisions over the episode's solver-free makespan
+   * bound, so that every episode weighs alike whatever its scale) or "objective" (minus the
+   * training scenario's objective, step by step).
    */
-  reward: z.enum(["elapsed", "final", "objective"]).default("elapsed"),
+  reward: z.enum(["elapsed", "final", "relative", "objective"]).default("elapsed"),
   /**
    * One policy for the makespan-energy front: each episode's energy weight w is drawn
    * uniformly from [min, max] and fed to the scorer and the critic (needs reward "objective").

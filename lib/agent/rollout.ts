@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { quickMakespanBound } from "../bounds/mod.ts";
 import type { Decision, SchedulingEnv } from "../env/mod.ts";
 import { type Objective, stepCost } from "../experiment/mod.ts";
 import type { Rng } from "../random/mod.ts";
@@ -45,9 +46,12 @@ export interface Rollout extends DecisionBatch {
 export interface RewardOptions {
   /**
    * "elapsed": minus the time between decisions; "final": minus the makespan at the end;
-   * "objective": minus the objective's cost of each step (and its fairness term at the end).
+   * "relative": minus the time between decisions over the episode's {@linkcode
+   * quickMakespanBound} (expected durations: a training signal the policy never sees), so that
+   * an episode's return is minus its makespan over that bound; "objective": minus the
+   * objective's cost of each step (and its fairness term at the end).
    */
-  readonly reward: "elapsed" | "final" | "objective";
+  readonly reward: "elapsed" | "final" | "relative" | "objective";
   /** Seconds per unit of reward ("elapsed" and "final"). */
   readonly rewardScale: number;
   /** The objective of "objective" rewards. */
@@ -126,13 +130,20 @@ export function collectRollout(
     : undefined;
   const makespans: number[] = [], energies: number[] = [], returns: number[] = [];
   let steps = 0;
-  const live = envs.map((env, e) => ({
-    decision: env.reset({ seed: options.episodeSeed(e, 0) }),
-    episode: 0,
-    previous: -1,
-    total: 0,
-    weight: drawWeight(),
-  }));
+  // Seconds per unit of reward of the episode an environment is in.
+  const scaleOf = (env: SchedulingEnv) =>
+    options.reward === "relative" ? quickMakespanBound(env.instance) : options.rewardScale;
+  const live = envs.map((env, e) => {
+    const decision = env.reset({ seed: options.episodeSeed(e, 0) });
+    return {
+      decision,
+      episode: 0,
+      previous: -1,
+      total: 0,
+      weight: drawWeight(),
+      scale: scaleOf(env),
+    };
+  });
   let active = envs.length;
   while (active > 0) {
     envs.forEach((env, e) => {
@@ -167,9 +178,9 @@ export function collectRollout(
           scaled -= weighted.fairnessWeight * (1 - result.info.jain);
         }
       } else {
-        scaled = options.reward === "elapsed" ? result.reward : 0;
+        scaled = options.reward === "final" ? 0 : result.reward;
         if (result.info && options.reward === "final") scaled = -result.info.makespan;
-        scaled /= options.rewardScale;
+        scaled /= run.scale;
       }
       reward.push(scaled);
       run.total += scaled;
@@ -184,6 +195,7 @@ export function collectRollout(
         if (run.episode < options.episodesPerEnv) {
           run.decision = env.reset({ seed: options.episodeSeed(e, run.episode) });
           run.weight = drawWeight();
+          run.scale = scaleOf(env);
         } else {
           active--;
         }

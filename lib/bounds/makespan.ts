@@ -79,6 +79,24 @@ export function releaseBound(instance: Instance, durations: Float64Array): numbe
 }
 
 /**
+ * A lower bound without a solver: the larger of {@linkcode releaseBound} and the work bound
+ * Σ_j min_i p_ij / m (every task's fastest duration, spread evenly over the nodes).
+ */
+export function quickMakespanBound(
+  instance: Instance,
+  durations: Float64Array = instance.expected,
+): number {
+  const { taskCount: n, nodeCount: m } = instance;
+  let work = 0;
+  for (let j = 0; j < n; j++) {
+    let fastest = Infinity;
+    for (let i = 0; i < m; i++) fastest = Math.min(fastest, durations[j * m + i]!);
+    work += fastest;
+  }
+  return Math.max(releaseBound(instance, durations), work / m);
+}
+
+/**
  * A lower bound on the makespan: the larger of the LP relaxation's optimum and
  * {@linkcode releaseBound}.
  *

@@ -13,6 +13,7 @@ export {
   makespanLowerBound,
   makespanOptimum,
   makespanProgram,
+  quickMakespanBound,
   releaseBound,
   solveAssignmentProgram,
 } from "./makespan.ts";

@@ -3,6 +3,7 @@ import * as tf from "@tensorflow/tfjs";
 import {
   AgentNetworks,
   type AgentShape,
+  collectRollout,
   FastScorer,
   generalisedAdvantages,
   initialParameters,
@@ -17,8 +18,9 @@ import {
   tfjsLearner,
   Trainer,
 } from "../../lib/agent/mod.ts";
+import { quickMakespanBound } from "../../lib/bounds/mod.ts";
 import { type Decision, IDLE, sampleDecisions } from "../../lib/env/mod.ts";
-import { makeEnv, resolveScenario } from "../../lib/experiment/mod.ts";
+import { drawInstance, makeEnv, resolveScenario } from "../../lib/experiment/mod.ts";
 import { Rng } from "../../lib/random/mod.ts";
 
 await initTensorflow();
@@ -260,4 +262,30 @@ Deno.test("parseTrainConfig() names bad fields", () => {
   assert.throws(() => parseTrainConfig({ ...TOY, updates: -1 }), /updates/);
   assert.throws(() => parseTrainConfig({ ...TOY, reward: "bonus" }), /reward/);
   assert.throws(() => parseTrainConfig({ ...TOY, train: { name: "x" } }), /train\.workload/);
+});
+
+Deno.test('reward "relative": an episode returns minus its makespan over its quick bound', () => {
+  const scenario = resolveScenario({
+    name: "r",
+    window: 24,
+    workload: { minTasks: 16, maxTasks: 24 },
+  });
+  const seeds = [3, 4, 5];
+  const rollout = collectRollout(
+    [makeEnv(scenario)],
+    new LearnedPolicy(SEED_SHAPE, initialParameters(SEED_SHAPE, new Rng(1))),
+    {
+      shape: SEED_SHAPE,
+      episodesPerEnv: seeds.length,
+      episodeSeed: (_, episode) => seeds[episode]!,
+      rng: new Rng(2),
+      reward: "relative",
+      rewardScale: 100,
+    },
+  );
+  seeds.forEach((seed, e) => {
+    const expected = -rollout.makespans[e]! / quickMakespanBound(drawInstance(scenario, seed));
+    assert.ok(Math.abs(rollout.returns[e]! - expected) < 1e-5, `episode ${e}`);
+    assert.ok(expected < -1); // no schedule beats the bound
+  });
 });

@@ -4,6 +4,7 @@ import {
   makespanLowerBound,
   makespanOptimum,
   minSumCompletion,
+  quickMakespanBound,
   slotAssignment,
   solveAssignment,
 } from "../../lib/bounds/mod.ts";
@@ -127,7 +128,18 @@ Deno.test("makespanOptimum() matches brute force; the LP bound lies below it", a
     assert.ok(Math.abs(exact.makespan - best) < 1e-6, `seed ${seed}: ${exact.makespan} vs ${best}`);
     const lower = await makespanLowerBound(instance);
     assert.ok(lower <= best + 1e-9);
+    assert.ok(quickMakespanBound(instance) <= lower + 1e-9, `seed ${seed}: quick above the LP's`);
   }
+});
+
+Deno.test("quickMakespanBound(): the longest fastest task, or the fastest work spread evenly", () => {
+  // Fastest durations 2, 1, 5: the 5-second task bounds two nodes' makespan, not the 8 s of work.
+  const shape = { taskCount: 3, nodeCount: 2 };
+  const long = instanceFromMatrix("long", Float64Array.from([2, 4, 3, 1, 5, 5]), shape);
+  assert.equal(quickMakespanBound(long), 5);
+  // Three 2-second tasks on two nodes: 6 s of work over 2 nodes.
+  const even = instanceFromMatrix("even", Float64Array.from([2, 2, 2, 2, 2, 2]), shape);
+  assert.equal(quickMakespanBound(even), 3);
 });
 
 Deno.test("bounds refuse instances with release times where they assume a batch", async () => {

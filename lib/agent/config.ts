@@ -67,7 +67,7 @@ export const trainConfigSchema = z.object({
   }).optional(),
   /** Start from this checkpoint's (or run folder's) weights instead of random ones. */
   initFrom: z.string().optional(),
-  /** Seconds per unit of reward (rewards are divided by it). */
+  /** Seconds per unit of reward, "elapsed" and "final" (their rewards are divided by it). */
   rewardScale: z.number().positive().default(100),
   /** Number of PPO updates (0: only the imitation phase, if any). */
   updates: z.number().int().min(0),

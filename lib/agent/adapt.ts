@@ -176,8 +176,11 @@ function trainCurve(
 }
 
 /**
- * The first evaluated update of a curve whose held-out makespan is at most `target`, or null
- * when none is (e.g. 1.05 × a reference policy's makespan on the same episodes).
+ * The first evaluated update of a curve whose held-out makespan is at most `target`.
+ *
+ * @param curve evaluated updates and their held-out makespans
+ * @param target seconds, e.g. 1.05 × a reference policy's makespan on the same episodes
+ * @returns that update, or null when no evaluation reaches the target
  */
 export function updatesToWithin(
   curve: Pick<AdaptationCurve, "updates" | "makespan">,

@@ -15,10 +15,10 @@
  *
  * The pair network (optional, `pairs` > 0) reads every task with every node: what a task would
  * cost on a node is a function of both (a kind's duration depends on the node's CPUs, speed or
- * disk), and the classic rules compare it across nodes (Min-Min and Max-Min a task's best node,
- * Sufferage the gap between its two best), which one attention layer's weighted means cannot. Its
- * {@linkcode PAIR_CHANNELS} outputs per pair are read at the requester, at their best over the
- * nodes, and on average.
+ * disk), and the classic rules compare it across nodes (Min-Min and Max-Min a task's best
+ * node), which one attention layer's weighted means cannot. Its {@linkcode PAIR_CHANNELS}
+ * outputs per pair are read at the requester, at their maximum over the nodes, and on average
+ * (a learned channel and its negation give the minimum too; the second best is not read).
  *
  * Means and maxima run over the candidates the mask allows; nothing depends on the number of
  * nodes or the window, so one set of weights runs on any cluster and queue length, and the

@@ -131,8 +131,16 @@ export function collectRollout(
   const makespans: number[] = [], energies: number[] = [], returns: number[] = [];
   let steps = 0;
   // Seconds per unit of reward of the episode an environment is in.
-  const scaleOf = (env: SchedulingEnv) =>
-    options.reward === "relative" ? quickMakespanBound(env.instance) : options.rewardScale;
+  const scaleOf = (env: SchedulingEnv) => {
+    if (options.reward !== "relative") return options.rewardScale;
+    const bound = quickMakespanBound(env.instance);
+    if (!(bound > 0)) {
+      throw new RangeError(
+        `reward "relative" needs a positive makespan bound but instance ${env.instance.name} has ${bound}`,
+      );
+    }
+    return bound;
+  };
   const live = envs.map((env, e) => {
     const decision = env.reset({ seed: options.episodeSeed(e, 0) });
     return {

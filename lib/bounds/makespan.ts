@@ -81,6 +81,10 @@ export function releaseBound(instance: Instance, durations: Float64Array): numbe
 /**
  * A lower bound without a solver: the larger of {@linkcode releaseBound} and the work bound
  * Σ_j min_i p_ij / m (every task's fastest duration, spread evenly over the nodes).
+ *
+ * @param instance the instance (release times count through {@linkcode releaseBound})
+ * @param durations n x m durations, task-major; default the expected ones
+ * @returns seconds no schedule of these durations can beat
  */
 export function quickMakespanBound(
   instance: Instance,

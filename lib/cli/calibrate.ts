@@ -1,7 +1,8 @@
 /**
  * `./schedlab calibrate --profile FILE [--name NAME] [--out FILE] [--json]`: fits the duration
  * model to a profile, reports per kind the exponent, R², held-out MAPE and noise, and writes
- * the calibration file a scenario can name, with the folder's `manifest.json` of the call.
+ * the calibration file a scenario can name, with the call's manifest beside it
+ * (`NAME.manifest.json`: a folder holds several calibrations).
  *
  * @module
  */
@@ -61,6 +62,7 @@ if (import.meta.main) {
       run: "calibrate",
       parameters: { profile: path, name, out },
       seed: 0,
+      manifest: `${basename(out, ".json")}.manifest.json`,
     });
     const report = await results.time(
       "fit",

@@ -22,25 +22,37 @@ export class ResultsFolder {
   readonly #run: string;
   readonly #parameters: unknown;
   readonly #seed: number;
+  readonly #manifest: string;
   readonly #files = new Set<string>();
   readonly #started = performance.now();
   readonly #timings: Record<string, number> = {};
   #renderer: FigureRenderer | undefined;
 
-  private constructor(dir: string, run: string, parameters: unknown, seed: number) {
+  private constructor(
+    dir: string,
+    options: { run: string; parameters: unknown; seed: number; manifest?: string },
+  ) {
     this.dir = dir;
-    this.#run = run;
-    this.#parameters = parameters;
-    this.#seed = seed;
+    this.#run = options.run;
+    this.#parameters = options.parameters;
+    this.#seed = options.seed;
+    this.#manifest = options.manifest ?? "manifest.json";
   }
 
-  /** Creates (or reuses) the folder. */
+  /**
+   * Creates (or reuses) the folder.
+   *
+   * @param dir the folder
+   * @param options the run's name, parameters and seed, and the manifest's file name (default
+   *   `manifest.json`; another for a folder that holds several runs' outputs side by side)
+   * @returns the open folder
+   */
   static async open(
     dir: string,
-    options: { run: string; parameters: unknown; seed: number },
+    options: { run: string; parameters: unknown; seed: number; manifest?: string },
   ): Promise<ResultsFolder> {
     await Deno.mkdir(dir, { recursive: true });
-    return new ResultsFolder(dir, options.run, options.parameters, options.seed);
+    return new ResultsFolder(dir, options);
   }
 
   /** Records the wall time of a named phase. */
@@ -113,7 +125,7 @@ export class ResultsFolder {
     this.#files.add(file);
   }
 
-  /** Writes `manifest.json` and stops the renderer; returns the manifest. */
+  /** Writes the manifest (`manifest.json` unless named at open) and stops the renderer. */
   async finish(): Promise<Record<string, unknown>> {
     await this.#renderer?.close();
     this.#renderer = undefined;
@@ -137,7 +149,10 @@ export class ResultsFolder {
       files,
       finishedAt: new Date().toISOString(),
     };
-    await Deno.writeTextFile(`${this.dir}/manifest.json`, JSON.stringify(manifest, null, 2) + "\n");
+    await Deno.writeTextFile(
+      `${this.dir}/${this.#manifest}`,
+      JSON.stringify(manifest, null, 2) + "\n",
+    );
     return manifest;
   }
 }

@@ -205,8 +205,11 @@ export async function jobId(run: RunSpec, commit: string): Promise<string> {
 }
 
 /**
- * The code a run is made with: the repository's commit, and for a tree with uncommitted changes
- * (`COMMIT+dirty`) a hash of those changes too, so that two different edits of one commit differ.
+ * The code a run is made with: the repository's commit, and for a tree with uncommitted code
+ * changes (`COMMIT+dirty`) a hash of those changes too, so that two different edits of one
+ * commit differ. Files under `results/` are not code ({@linkcode CODE_PATHSPEC}): a calibration or
+ * a pretrained run there that a config names is known by its path, so commit it (or give it a
+ * new name) before sweeping again with a changed one.
  */
 export async function codeVersion(): Promise<string> {
   const commit = await gitCommit();

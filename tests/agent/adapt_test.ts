@@ -90,7 +90,7 @@ Deno.test("fineTune: a policy pretrained without a kind is measured with and wit
   }
 });
 
-Deno.test("updatesToWithin: the first evaluated update at or under the target, else null", () => {
+Deno.test("updatesToWithin() gives the first evaluated update at or under the target, else null", () => {
   const curve = { updates: [0, 10, 20, 30], makespan: [120, 104, 106, 99] };
   assert.equal(updatesToWithin(curve, 105), 10);
   assert.equal(updatesToWithin(curve, 104), 10);

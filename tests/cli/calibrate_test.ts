@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { runDeno } from "../helpers/deno.ts";
 
-Deno.test("calibrate writes the calibration and its folder's manifest of the call", async () => {
+Deno.test("calibrate writes the calibration and the call's manifest beside it", async () => {
   const dir = await Deno.makeTempDir();
   try {
     const out = `${dir}/fitted.json`;
@@ -19,7 +19,7 @@ Deno.test("calibrate writes the calibration and its folder's manifest of the cal
     assert.equal(code, 0, stderr);
     const calibration = JSON.parse(await Deno.readTextFile(out));
     assert.equal(calibration.name, "fitted");
-    const manifest = JSON.parse(await Deno.readTextFile(`${dir}/manifest.json`));
+    const manifest = JSON.parse(await Deno.readTextFile(`${dir}/fitted.manifest.json`));
     assert.equal(manifest.run, "calibrate");
     assert.deepEqual(manifest.parameters, {
       profile: "results/profile/profile.csv",

@@ -140,6 +140,9 @@ Deno.test("quickMakespanBound(): the longest fastest task, or the fastest work s
   // Three 2-second tasks on two nodes: 6 s of work over 2 nodes.
   const even = instanceFromMatrix("even", Float64Array.from([2, 2, 2, 2, 2, 2]), shape);
   assert.equal(quickMakespanBound(even), 3);
+  // A task released at 10 s ends no sooner than 10 s plus its fastest duration.
+  const late = { ...long, arrival: Float64Array.from([0, 10, 0]) };
+  assert.equal(quickMakespanBound(late), 11);
 });
 
 Deno.test("bounds refuse instances with release times where they assume a batch", async () => {

@@ -45,7 +45,10 @@ async function withTempDir(body: (dir: string) => Promise<void>): Promise<void> 
   }
 }
 
-/** A worker process (`lib/cli/worker.ts`) whose stderr lines are collected. */
+/**
+ * A worker process (`lib/cli/worker.ts`) whose stderr lines are collected; `stop` signals it
+ * (if it still runs) and waits until it has exited and its stderr is read.
+ */
 function spawnWorker(url: string, stallSeconds: number) {
   const [command, args] = workerCommand(url, { stallSeconds, attached: false });
   const child = new Deno.Command(command, {
@@ -65,7 +68,14 @@ function spawnWorker(url: string, stallSeconds: number) {
       lines.push(...parts);
     }
   })();
-  return { child, lines, done };
+  const stop = async (signal: Deno.Signal) => {
+    try {
+      child.kill(signal);
+    } catch { /* exited */ }
+    await child.status;
+    await done;
+  };
+  return { child, lines, stop };
 }
 
 /** Whether a process exists and has not exited (an unreaped orphan is a zombie). */
@@ -217,13 +227,7 @@ Deno.test("a worker killed with kill -9 mid-run: another worker re-runs it; ever
       }
       redis.disconnect();
     } finally {
-      for (const w of workers) {
-        try {
-          w.child.kill("SIGTERM");
-        } catch { /* killed */ }
-        await w.child.status;
-        await w.done;
-      }
+      for (const w of workers) await w.stop("SIGTERM");
       await server.stop();
     }
   });
@@ -250,11 +254,7 @@ Deno.test("a worker stopped with Ctrl-C kills its run's process and gives the ru
       const job = await queue.getJob("run-ctrl-c");
       assert.match(job!.failedReason, /stopped during/);
     } finally {
-      try {
-        worker.child.kill("SIGKILL");
-      } catch { /* exited */ }
-      await worker.child.status;
-      await worker.done;
+      await worker.stop("SIGKILL");
       await queue.close();
       await server.stop();
     }

@@ -1,7 +1,7 @@
 /**
  * What the trainer trains: a network with its optimizer that runs a whole PPO update on a
  * rollout. Two exist: {@linkcode MlpLearner} (the scorer and critic in typed arrays, with a
- * hand-written gradient; the default for them) and {@linkcode TfjsLearner} (the networks in
+ * hand-written gradient; the default for them, preference-conditioned or not) and {@linkcode TfjsLearner} (the networks in
  * TensorFlow.js: the MLPs' reference path, and the path of every network written in tfjs, such
  * as the attention allocator).
  *
@@ -37,7 +37,10 @@ export type LearnerFactory = (
   init: { parameters: ParameterValues; optimizer?: AdamState | undefined; learningRate: number },
 ) => Learner;
 
-/** The MLP scorer and critic trained in typed arrays (the training path). */
+/**
+ * The MLP scorer and critic trained in typed arrays (the training path), with or without
+ * preference conditioning.
+ */
 export class MlpLearner implements Learner {
   /** Sizes. */
   readonly shape: AgentShape;
@@ -174,10 +177,10 @@ export const mlpLearner: LearnerFactory = (shape, init) => new MlpLearner(shape,
 export const tfjsLearner: LearnerFactory = (shape, init) => new TfjsLearner(shape, init);
 
 /**
- * The learner a config trains with: the array path for the MLP scorer's PPO, TensorFlow.js for
- * the attention allocator, preference conditioning, and configs with an imitation phase (its
- * loss is written in tfjs).
+ * The learner a config trains with: the array path for the MLP scorer's PPO, with or without
+ * preference conditioning; TensorFlow.js for the attention allocator and for configs with an
+ * imitation phase (its loss is written in tfjs).
  */
 export function defaultLearner(config: TrainConfig, shape: AgentShape): LearnerFactory {
-  return shape.attention || shape.preference || config.imitation ? tfjsLearner : mlpLearner;
+  return shape.attention || config.imitation ? tfjsLearner : mlpLearner;
 }

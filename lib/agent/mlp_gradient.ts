@@ -1,6 +1,9 @@
 /**
  * The PPO objective's gradient for the MLP scorer and critic, by hand in typed arrays: the
  * training path (TensorFlow.js computes the same objective in ppo.ts, kept as the reference).
+ * It covers every shape of the seed's scorer: one or more hidden layers, the environment's
+ * features or a learned embedding, and preference conditioning (lib/agent/preference.ts); not
+ * the attention allocator, nor the imitation loss.
  *
  * A minibatch is processed one decision at a time, forward then backward at once: the loss of
  * a decision depends only on its own slots, so nothing of the minibatch needs storing. The
@@ -16,6 +19,12 @@
  *
  * which are TensorFlow.js's gradients of `ppoLoss` (ties go to the first operand of maximum).
  *
+ * With preference, the conditioning [w, w·one-hot(node)] adds w·(W_c[0] + W_c[1 + node]) to the
+ * task slots' shared term only (not the idle slot's), so its rows take w times the task slots'
+ * gradient of that term; the critic reads it among its sparse inputs. The output heads of the
+ * knots are mixed once per decision at its w (at most two nonzero shares κ_k), the forward and
+ * backward run against the mix, and knot k's heads take κ_k times the mix's gradient.
+ *
  * @module
  */
 import type { TrainConfig } from "./config.ts";
@@ -26,8 +35,10 @@ import {
   criticInputSize,
   type DecisionBatch,
   parameterLayout,
+  scorerInputSize,
   taskInputSize,
 } from "./networks.ts";
+import { knotSuffix, knotWeights, PREFERENCE_KNOTS, preferenceSize } from "./preference.ts";
 
 /** Offset and length of every parameter in the flat vector, in {@linkcode parameterLayout} order. */
 export interface FlatLayout {
@@ -76,6 +87,8 @@ export interface SparseInputs {
   readonly criticStart: Int32Array;
   readonly criticIndex: Int32Array;
   readonly criticValue: Float32Array;
+  /** Energy weight w of each decision (zeros when the batch has none). */
+  readonly preference: Float32Array;
 }
 
 class Sparse {
@@ -143,6 +156,7 @@ export function sparseInputs(shape: AgentShape, batch: DecisionBatch): SparseInp
     criticStart,
     criticIndex: inputs.index,
     criticValue: inputs.value,
+    preference: batch.preference ?? new Float32Array(n),
   };
 }
 
@@ -167,30 +181,90 @@ interface Dense {
   readonly out: number;
 }
 
+/** The hidden layers of a network (its output is in {@linkcode Heads}). */
 function denseLayers(
   layout: FlatLayout,
   prefix: string,
   input: number,
   hidden: readonly number[],
 ): Dense[] {
-  const layers: Dense[] = [];
   let width = input;
-  hidden.forEach((size, l) => {
-    layers.push({
+  return hidden.map((size, l) => {
+    const layer = {
       w: layout.offsets.get(`${prefix}/w${l}`)!,
       b: layout.offsets.get(`${prefix}/b${l}`)!,
       in: width,
       out: size,
-    });
+    };
     width = size;
+    return layer;
   });
-  layers.push({
-    w: layout.offsets.get(`${prefix}/wOut`)!,
-    b: layout.offsets.get(`${prefix}/bOut`)!,
-    in: width,
-    out: 1,
-  });
-  return layers;
+}
+
+/**
+ * A network's output: one head, or with preference one per knot of w, which act as their
+ * piecewise-linear mix at the decision's w ({@linkcode knotWeights}). Each decision mixes them
+ * once, runs forward and backward against the mix, then spreads the mix's gradient back to
+ * the knots (at most two of which have a nonzero share).
+ */
+class Heads {
+  readonly #knots: { w: number; b: number; idle: number }[];
+  readonly #share: Float64Array;
+  /** The mixed head's weights. */
+  readonly w: Float64Array;
+  /** The mixed head's bias. */
+  bias = 0;
+  /** The mixed head's idle bias (the scorer's idle slot), 0 for the critic. */
+  idle = 0;
+  /** Gradient with respect to the mixed weights, accumulated until {@linkcode spread}. */
+  readonly dw: Float64Array;
+  /** Gradient with respect to the mixed bias. */
+  db = 0;
+  /** Gradient with respect to the mixed idle bias. */
+  dIdle = 0;
+
+  constructor(layout: FlatLayout, shape: AgentShape, prefix: string, width: number) {
+    const at = (name: string) => layout.offsets.get(`${prefix}/${name}`) ?? -1;
+    const suffixes = shape.preference ? PREFERENCE_KNOTS.map((_, k) => knotSuffix(k)) : [""];
+    this.#knots = suffixes.map((suffix) => ({
+      w: at(`wOut${suffix}`),
+      b: at(`bOut${suffix}`),
+      idle: at(`idle${suffix}`),
+    }));
+    this.#share = new Float64Array(this.#knots.length);
+    this.w = new Float64Array(width);
+    this.dw = new Float64Array(width);
+  }
+
+  /** Mixes the heads at w and zeroes the mix's gradient. */
+  mix(params: Float32Array, weight: number): void {
+    const share = this.#share, w = this.w;
+    if (share.length > 1) knotWeights(weight, share);
+    else share[0] = 1;
+    w.fill(0);
+    this.bias = this.idle = 0;
+    this.#knots.forEach((knot, k) => {
+      const c = share[k]!;
+      if (c === 0) return;
+      for (let j = 0; j < w.length; j++) w[j]! += c * params[knot.w + j]!;
+      this.bias += c * params[knot.b]!;
+      if (knot.idle >= 0) this.idle += c * params[knot.idle]!;
+    });
+    this.dw.fill(0);
+    this.db = this.dIdle = 0;
+  }
+
+  /** Adds the mix's gradient to each knot's, times its share. */
+  spread(g: Float64Array): void {
+    const share = this.#share;
+    this.#knots.forEach((knot, k) => {
+      const c = share[k]!;
+      if (c === 0) return;
+      addRow64(g, knot.w, c, this.dw, this.dw.length);
+      g[knot.b]! += c * this.db;
+      if (knot.idle >= 0) g[knot.idle]! += c * this.dIdle;
+    });
+  }
 }
 
 /**
@@ -207,7 +281,10 @@ export class MlpGradient {
   readonly gradient: Float64Array;
   readonly #scorer: Dense[];
   readonly #critic: Dense[];
-  readonly #idle: number;
+  readonly #scorerHead: Heads;
+  readonly #criticHead: Heads;
+  /** Offset of the first conditioning row of scorer/w0 ([w, w·one-hot]), -1 without. */
+  readonly #conditionRow: number;
   readonly #embed: { w: number; b: number; size: number } | undefined;
   /** Scorer activations per slot and layer: [slots][layer] of width. */
   readonly #z: Float64Array[][];
@@ -217,8 +294,12 @@ export class MlpGradient {
   readonly #valueOf: Float64Array;
   readonly #rows: Int32Array;
   readonly #rowStride: number;
+  /** The decision's first-layer term shared by its slots, and the task slots' (conditioned). */
   readonly #shared: Float64Array;
+  readonly #taskShared: Float64Array;
+  /** Gradients of those terms: the task slots' and the idle slot's. */
   readonly #sharedGrad: Float64Array;
+  readonly #idleGrad: Float64Array;
   readonly #scores: Float64Array;
   readonly #delta: Float64Array[];
   readonly #criticZ: Float64Array[];
@@ -230,14 +311,14 @@ export class MlpGradient {
     this.layout = flatLayout(shape);
     this.gradient = new Float64Array(this.layout.size);
     const offsets = this.layout.offsets;
-    this.#scorer = denseLayers(
-      this.layout,
-      "scorer",
-      shape.nodeCount * (1 + shape.nodeStateSize) + taskInputSize(shape),
-      shape.scorerHidden,
-    );
+    this.#scorer = denseLayers(this.layout, "scorer", scorerInputSize(shape), shape.scorerHidden);
     this.#critic = denseLayers(this.layout, "critic", criticInputSize(shape), shape.criticHidden);
-    this.#idle = offsets.get("scorer/idle")!;
+    this.#scorerHead = new Heads(this.layout, shape, "scorer", shape.scorerHidden.at(-1)!);
+    this.#criticHead = new Heads(this.layout, shape, "critic", shape.criticHidden.at(-1)!);
+    const l0 = this.#scorer[0]!;
+    this.#conditionRow = preferenceSize(shape) > 0
+      ? l0.w + (scorerInputSize(shape) - preferenceSize(shape)) * l0.out
+      : -1;
     this.#embed = shape.learnedDim === undefined ? undefined : {
       w: offsets.get("scorer/embed/w")!,
       b: offsets.get("scorer/embed/b")!,
@@ -254,7 +335,9 @@ export class MlpGradient {
     this.#valueOf = new Float64Array(slots * this.#rowStride);
     this.#rows = new Int32Array(slots);
     this.#shared = new Float64Array(first);
+    this.#taskShared = new Float64Array(first);
     this.#sharedGrad = new Float64Array(first);
+    this.#idleGrad = new Float64Array(first);
     this.#scores = new Float64Array(slots);
     this.#delta = shape.scorerHidden.map((width) => new Float64Array(width));
     this.#criticZ = shape.criticHidden.map((width) => new Float64Array(width));
@@ -356,29 +439,31 @@ export class MlpGradient {
     }
     for (let j = 0; j < width0; j++) a0[j] = tanh(a0[j]!);
     let input = a0;
-    for (let l = 1; l < layers.length - 1; l++) {
+    for (let l = 1; l < layers.length; l++) {
       const layer = layers[l]!, a = z[l]!;
       denseForward(params, layer, input, a);
       for (let j = 0; j < layer.out; j++) a[j] = tanh(a[j]!);
       input = a;
     }
-    const out = layers[layers.length - 1]!;
-    let v = params[out.b]!;
-    for (let j = 0; j < out.in; j++) v += input[j]! * params[out.w + j]!;
+    const head = this.#criticHead;
+    head.mix(params, inputs.preference[i]!);
+    let v = head.bias;
+    for (let j = 0; j < input.length; j++) v += input[j]! * head.w[j]!;
     return v;
   }
 
   /** Backward of the critic from dL/dV (its forward for decision i just ran). */
   #criticBackward(params: Float32Array, inputs: SparseInputs, i: number, dv: number): void {
     const g = this.gradient, layers = this.#critic, z = this.#criticZ, delta = this.#criticDelta;
-    const hidden = layers.length - 1, out = layers[hidden]!;
-    g[out.b]! += dv;
+    const hidden = layers.length, head = this.#criticHead;
+    head.db += dv;
     const last = z[hidden - 1]!, dLast = delta[hidden - 1]!;
-    for (let j = 0; j < out.in; j++) {
-      g[out.w + j]! += dv * last[j]!;
+    for (let j = 0; j < last.length; j++) {
       const a = last[j]!;
-      dLast[j] = dv * params[out.w + j]! * (1 - a * a);
+      head.dw[j]! += dv * a;
+      dLast[j] = dv * head.w[j]! * (1 - a * a);
     }
+    head.spread(g);
     for (let l = hidden - 1; l >= 1; l--) {
       const layer = layers[l]!, dz = delta[l]!, input = z[l - 1]!, dInput = delta[l - 1]!;
       denseBackward(params, g, layer, input, dz, dInput, false);
@@ -411,10 +496,13 @@ export class MlpGradient {
         width,
       );
     }
+    const head = this.#scorerHead, weight = inputs.preference[i]!;
+    head.mix(params, weight);
+    const taskShared = this.#conditioned(params, inputs, i);
     const first = inputs.slotStart[i]!, count = inputs.slotStart[i + 1]! - first;
-    const window = shape.window, embed = this.#embed, out = layers[layers.length - 1]!;
-    const single = layers.length === 2, ow = out.w, rowOf = this.#rowOf, valueOf = this.#valueOf;
-    const idleBias = params[this.#idle]!, stride = this.#rowStride;
+    const window = shape.window, embed = this.#embed, hw = head.w;
+    const single = layers.length === 1, rowOf = this.#rowOf, valueOf = this.#valueOf;
+    const stride = this.#rowStride;
     for (let s = 0; s < count; s++) {
       const slot = inputs.slot[first + s]!, z = this.#z[s]!, z0 = z[0]!, base = s * stride;
       // The candidate's first-layer rows (task input index e → row taskBase + e * width).
@@ -442,68 +530,88 @@ export class MlpGradient {
         }
       }
       this.#rows[s] = rows;
+      // The idle slot starts from the decision's shared term, the task slots from theirs.
+      const start = slot < window ? taskShared : shared;
       let score = 0;
       if (rows <= 2) {
         // One fused pass: shared + ≤ 2 task rows, ReLU, and the output's dot product.
         const r1 = rows > 0 ? rowOf[base]! : l0.w, v1 = rows > 0 ? valueOf[base]! : 0;
         const r2 = rows > 1 ? rowOf[base + 1]! : l0.w, v2 = rows > 1 ? valueOf[base + 1]! : 0;
         for (let j = 0; j < width; j++) {
-          const zj = relu(shared[j]! + v1 * params[r1 + j]! + v2 * params[r2 + j]!);
+          const zj = relu(start[j]! + v1 * params[r1 + j]! + v2 * params[r2 + j]!);
           z0[j] = zj;
-          score += zj * params[ow + j]!;
+          score += zj * hw[j]!;
         }
       } else {
-        z0.set(shared);
+        z0.set(start);
         for (let q = 0; q < rows; q++) {
           addRow(z0, params, rowOf[base + q]!, valueOf[base + q]!, width);
         }
         for (let j = 0; j < width; j++) {
           const zj = relu(z0[j]!);
           z0[j] = zj;
-          score += zj * params[ow + j]!;
+          score += zj * hw[j]!;
         }
       }
       if (!single) {
         let input = z0;
-        for (let l = 1; l < layers.length - 1; l++) {
+        for (let l = 1; l < layers.length; l++) {
           const layer = layers[l]!, a = z[l]!;
           denseForward(params, layer, input, a);
           for (let j = 0; j < layer.out; j++) a[j] = relu(a[j]!);
           input = a;
         }
         score = 0;
-        for (let j = 0; j < out.in; j++) score += input[j]! * params[ow + j]!;
+        for (let j = 0; j < hw.length; j++) score += input[j]! * hw[j]!;
       }
-      score += params[out.b]!;
-      this.#scores[s] = slot === window ? score + idleBias : score;
+      score += head.bias;
+      this.#scores[s] = slot === window ? score + head.idle : score;
     }
     return count;
+  }
+
+  /**
+   * The task slots' shared first-layer term of decision i: the decision's, plus the
+   * conditioning [w, w·one-hot(node)] times its rows when the shape reads w (0 adds nothing).
+   */
+  #conditioned(params: Float32Array, inputs: SparseInputs, i: number): Float64Array {
+    const row = this.#conditionRow, w = inputs.preference[i]!;
+    if (row < 0 || w === 0) return this.#shared;
+    const shared = this.#shared, out = this.#taskShared, width = shared.length;
+    const nodeRow = row + (1 + inputs.node[i]!) * width;
+    for (let j = 0; j < width; j++) {
+      out[j] = shared[j]! + w * (params[row + j]! + params[nodeRow + j]!);
+    }
+    return out;
   }
 
   /** Backward of the scorer from ∂L/∂s in #scores (its forward for decision i just ran). */
   #scorerBackward(params: Float32Array, inputs: SparseInputs, i: number, count: number): void {
     const g = this.gradient, shape = this.shape, layers = this.#scorer, l0 = layers[0]!;
-    const width = l0.out, m = shape.nodeCount;
-    const hidden = layers.length - 1, out = layers[hidden]!, ow = out.w, delta = this.#delta;
-    const sharedGrad = this.#sharedGrad, first = inputs.slotStart[i]!, window = shape.window;
+    const width = l0.out, m = shape.nodeCount, head = this.#scorerHead, hw = head.w;
+    const hidden = layers.length, delta = this.#delta, hdw = head.dw;
+    const sharedGrad = this.#sharedGrad, idleGrad = this.#idleGrad;
+    const first = inputs.slotStart[i]!, window = shape.window;
     const embed = this.#embed, rowOf = this.#rowOf, valueOf = this.#valueOf;
     const stride = this.#rowStride, dz0 = delta[0]!;
     sharedGrad.fill(0);
-    let dsSum = 0;
+    idleGrad.fill(0);
     for (let s = 0; s < count; s++) {
       const ds = this.#scores[s]!, z = this.#z[s]!, z0 = z[0]!, slot = inputs.slot[first + s]!;
       const rows = this.#rows[s]!, base = s * stride;
-      dsSum += ds;
-      if (slot === window) g[this.#idle]! += ds;
+      head.db += ds;
+      if (slot === window) head.dIdle += ds;
+      // The first layer's shared term's gradient: the task slots' apart from the idle slot's.
+      const into = slot === window ? idleGrad : sharedGrad;
       if (hidden === 1 && rows <= 2 && !embed) {
         // One fused pass: output weights, ReLU, shared and ≤ 2 task rows.
         const r1 = rows > 0 ? rowOf[base]! : l0.w, v1 = rows > 0 ? valueOf[base]! : 0;
         const r2 = rows > 1 ? rowOf[base + 1]! : l0.w, v2 = rows > 1 ? valueOf[base + 1]! : 0;
         for (let j = 0; j < width; j++) {
           const a = z0[j]!;
-          g[ow + j]! += ds * a;
-          const d = ds * params[ow + j]! * +(a > 0);
-          sharedGrad[j]! += d;
+          hdw[j]! += ds * a;
+          const d = ds * hw[j]! * +(a > 0);
+          into[j]! += d;
           g[r1 + j]! += v1 * d;
           g[r2 + j]! += v2 * d;
         }
@@ -511,16 +619,16 @@ export class MlpGradient {
       }
       // Output layer, then through ReLU (a zero activation passes no gradient).
       const last = z[hidden - 1]!, dLast = delta[hidden - 1]!;
-      for (let j = 0; j < out.in; j++) {
+      for (let j = 0; j < last.length; j++) {
         const a = last[j]!;
-        g[ow + j]! += ds * a;
-        dLast[j] = ds * params[ow + j]! * +(a > 0);
+        hdw[j]! += ds * a;
+        dLast[j] = ds * hw[j]! * +(a > 0);
       }
       for (let l = hidden - 1; l >= 1; l--) {
         const layer = layers[l]!, input = z[l - 1]!, dInput = delta[l - 1]!;
         denseBackward(params, g, layer, input, delta[l]!, dInput, true);
       }
-      for (let j = 0; j < width; j++) sharedGrad[j]! += dz0[j]!;
+      for (let j = 0; j < width; j++) into[j]! += dz0[j]!;
       for (let q = 0; q < rows; q++) {
         const row = rowOf[base + q]!, t = valueOf[base + q]!;
         let dt = 0;
@@ -541,8 +649,15 @@ export class MlpGradient {
         }
       }
     }
-    g[out.b]! += dsSum;
-    // The decision's shared terms: bias, node row, state rows.
+    head.spread(g);
+    // The conditioning rows, read by the task slots only: w times their gradient.
+    const row = this.#conditionRow, w = inputs.preference[i]!;
+    if (row >= 0 && w !== 0) {
+      addRow64(g, row, w, sharedGrad, width);
+      addRow64(g, row + (1 + inputs.node[i]!) * width, w, sharedGrad, width);
+    }
+    // The decision's shared terms, read by every slot: bias, node row, state rows.
+    for (let j = 0; j < width; j++) sharedGrad[j]! += idleGrad[j]!;
     addRow64(g, l0.b, 1, sharedGrad, width);
     addRow64(g, l0.w + inputs.node[i]! * width, 1, sharedGrad, width);
     for (let q = inputs.stateStart[i]!, end = inputs.stateStart[i + 1]!; q < end; q++) {

@@ -67,6 +67,7 @@ export {
 } from "./checkpoint.ts";
 export {
   knotHeadLayout,
+  knotSuffix,
   knotWeights,
   PREFERENCE_KNOTS,
   preferenceSize,

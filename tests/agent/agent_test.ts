@@ -22,6 +22,7 @@ import { quickMakespanBound } from "../../lib/bounds/mod.ts";
 import { type Decision, IDLE, sampleDecisions } from "../../lib/env/mod.ts";
 import { drawInstance, makeEnv, resolveScenario } from "../../lib/experiment/mod.ts";
 import { Rng } from "../../lib/random/mod.ts";
+import { assertSameUpdates } from "../helpers/learners.ts";
 
 await initTensorflow();
 
@@ -239,23 +240,7 @@ Deno.test("the same config and seed give the same learning curve", async () => {
 });
 
 Deno.test("the array and tfjs learners make the same update within 1e-4", async () => {
-  const config = { ...TOY, updates: 3, evalEvery: 0 };
-  const fast = await Trainer.create(config);
-  const reference = await Trainer.create(config, tfjsLearner);
-  for (let u = 0; u < 2; u++) {
-    const a = fast.step(), b = reference.step();
-    for (const key of ["policyLoss", "valueLoss", "entropy", "approxKl", "gradientNorm"] as const) {
-      assert.ok(Math.abs(a[key] - b[key]) < 1e-4, `update ${u}: ${key} ${a[key]} vs ${b[key]}`);
-    }
-  }
-  const expected = reference.learner.snapshot();
-  let largest = 0;
-  for (const [name, values] of fast.learner.snapshot()) {
-    values.forEach((x, k) => (largest = Math.max(largest, Math.abs(x - expected.get(name)![k]!))));
-  }
-  assert.ok(largest < 1e-4, `largest parameter difference ${largest}`);
-  fast.dispose();
-  reference.dispose();
+  await assertSameUpdates(TOY, 1e-4);
 });
 
 Deno.test("parseTrainConfig() names bad fields", () => {

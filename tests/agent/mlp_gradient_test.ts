@@ -8,14 +8,20 @@ import {
   collectRollout,
   FlatAdam,
   flatLayout,
+  gather,
   initialParameters,
   initTensorflow,
+  knotSuffix,
   LearnedPolicy,
   MlpGradient,
   parseTrainConfig,
   ppoLoss,
+  PREFERENCE_KNOTS,
+  preferenceSize,
   type Rollout,
+  scorerInputSize,
   sparseInputs,
+  type TrainConfig,
 } from "../../lib/agent/mod.ts";
 import { makeEnv, resolveScenario } from "../../lib/experiment/mod.ts";
 import { Rng } from "../../lib/random/mod.ts";
@@ -29,19 +35,34 @@ const HEADLINE = parseTrainConfig(
   ),
 );
 
-/** Parameters whose scores and values are far from zero, so that every term matters. */
+const ENERGY = parseTrainConfig(
+  JSON.parse(await Deno.readTextFile(new URL("../../experiments/energy.json", import.meta.url))),
+);
+
+/**
+ * Parameters whose scores and values are far from zero, so that every term matters; with
+ * preference, every knot's heads differ.
+ */
 function parameters(shape: AgentShape, seed: number): Map<string, Float32Array> {
   const values = initialParameters(shape, new Rng(seed));
-  values.get("scorer/wOut")!.forEach((_, i, a) => (a[i] = 0.3 * Math.sin(i + seed)));
-  values.get("scorer/idle")![0] = 0.4;
-  values.get("critic/bOut")![0] = -0.5;
+  const knots = shape.preference ? PREFERENCE_KNOTS.length : 1;
+  for (let k = 0; k < knots; k++) {
+    const at = knotSuffix(k);
+    values.get(`scorer/wOut${at}`)!.forEach((_, i, a) => (a[i] = 0.3 * Math.sin(i + seed + k)));
+    values.get(`scorer/idle${at}`)![0] = 0.4 - 0.2 * k;
+    values.get(`critic/bOut${at}`)![0] = -0.5 + 0.3 * k;
+  }
   return values;
 }
 
-/** A real rollout of the headline scenario under a random policy. */
-function rollout(shape: AgentShape, embedding: string, values: Map<string, Float32Array>): Rollout {
-  const scenario = resolveScenario({ ...HEADLINE.train, embedding });
-  return collectRollout([makeEnv(scenario), makeEnv(scenario)], new LearnedPolicy(shape, values), {
+/** A real rollout of a scenario under a random policy. */
+function rollout(
+  shape: AgentShape,
+  scenario: TrainConfig["train"],
+  values: Map<string, Float32Array>,
+): Rollout {
+  const resolved = resolveScenario(scenario);
+  return collectRollout([makeEnv(resolved), makeEnv(resolved)], new LearnedPolicy(shape, values), {
     shape,
     episodesPerEnv: 1,
     episodeSeed: (env, episode) => 100 * env + episode + 7,
@@ -49,6 +70,93 @@ function rollout(shape: AgentShape, embedding: string, values: Map<string, Float
     reward: "elapsed",
     rewardScale: 100,
   });
+}
+
+/**
+ * Asserts that MlpGradient's loss terms and gradient on a minibatch of 40 of the rollout's
+ * decisions equal TensorFlow.js's gradient of ppoLoss within 1e-5; returns the gradient by
+ * name.
+ */
+function assertGradientMatches(
+  shape: AgentShape,
+  config: TrainConfig,
+  values: Map<string, Float32Array>,
+  steps: Rollout,
+): Map<string, Float64Array> {
+  const rng = new Rng(5);
+  // Targets that make ratios and values clip.
+  const indices = rng.shuffle(Array.from({ length: steps.size }, (_, i) => i)).slice(0, 40);
+  const n = steps.size;
+  const oldLogProbability = steps.logProbability.map((x) => x + 0.4 * rng.normal());
+  const oldValue = Float32Array.from({ length: n }, () => rng.normal());
+  const returns = Float32Array.from({ length: n }, () => 2 * rng.normal());
+  const advantages = Float32Array.from(indices, () => rng.normal());
+  const action = steps.action;
+  const networks = new AgentNetworks(shape, values);
+  const pick = (a: Float32Array) => Float32Array.from(indices, (i) => a[i]!);
+  const batch = gather(steps, indices);
+  const reference = { terms: [] as number[], grads: new Map<string, Float32Array>() };
+  tf.tidy(() => {
+    let terms: number[] = [];
+    const { grads } = tf.variableGrads(() => {
+      const loss = ppoLoss({
+        scores: networks.scores(batch),
+        values: networks.values(batch),
+        actions: Int32Array.from(indices, (i) => action[i]!),
+        oldLogProbabilities: pick(oldLogProbability),
+        advantages,
+        returns: pick(returns),
+        oldValues: pick(oldValue),
+      }, config);
+      terms = [loss.policy, loss.value, loss.entropy, loss.approxKl, loss.clipFraction].map(
+        (t) => t.dataSync()[0]!,
+      );
+      return loss.total;
+    }, [...networks.variables.values()]);
+    reference.terms = terms;
+    for (const [name, v] of networks.variables) {
+      reference.grads.set(name, grads[v.name]!.dataSync() as Float32Array);
+    }
+  });
+  networks.dispose();
+  const engine = new MlpGradient(shape);
+  const layout = flatLayout(shape);
+  const flat = new Float32Array(layout.size);
+  for (const name of layout.names) flat.set(values.get(name)!, layout.offsets.get(name)!);
+  const loss = engine.minibatch(flat, sparseInputs(shape, steps), {
+    indices,
+    advantages,
+    targets: { action, oldLogProbability, oldValue, returns },
+    config,
+  });
+  const ours = [loss.policy, loss.value, loss.entropy, loss.approxKl, loss.clipFraction];
+  ours.forEach((x, k) =>
+    assert.ok(
+      Math.abs(x - reference.terms[k]!) < 1e-5,
+      `term ${k}: ${x} vs ${reference.terms[k]}`,
+    )
+  );
+  // The targets make both branches of both maxima occur.
+  assert.ok(
+    loss.clipFraction > 0 && loss.clipFraction < 1,
+    `clip fraction ${loss.clipFraction}`,
+  );
+  let largest = 0;
+  const gradients = new Map<string, Float64Array>();
+  layout.names.forEach((name, p) => {
+    const offset = layout.offsets.get(name)!, expected = reference.grads.get(name)!;
+    gradients.set(name, engine.gradient.slice(offset, offset + layout.lengths[p]!));
+    for (let k = 0; k < layout.lengths[p]!; k++) {
+      const difference = Math.abs(engine.gradient[offset + k]! - expected[k]!);
+      assert.ok(
+        difference < 1e-5,
+        `${name}[${k}]: ${engine.gradient[offset + k]} vs ${expected[k]}`,
+      );
+      largest = Math.max(largest, Math.abs(expected[k]!));
+    }
+  });
+  assert.ok(largest > 1e-2, `gradients too small to compare (${largest})`);
+  return gradients;
 }
 
 /** The embedding ablation's arms (every embedding, learned sizes, none), then deeper scorers. */
@@ -69,99 +177,49 @@ for (const { arm, config: armConfig, scorerHidden } of CASES) {
     Deno.test(`MlpGradient equals TensorFlow.js's gradient of ppoLoss within 1e-5 (${arm}, scorer ${scorerHidden.join("-")}, clipped value loss ${clipValueLoss})`, () => {
       const config = { ...armConfig, clipValueLoss };
       const shape = { ...agentShape(config), scorerHidden };
-      const embedding = config.train.embedding;
       const values = parameters(shape, 3);
-      const steps = rollout(shape, embedding, values);
-      const rng = new Rng(5);
-      // A minibatch of 40 decisions, with targets that make ratios and values clip.
-      const indices = rng.shuffle(Array.from({ length: steps.size }, (_, i) => i)).slice(0, 40);
-      const n = steps.size;
-      const oldLogProbability = steps.logProbability.map((x) => x + 0.4 * rng.normal());
-      const oldValue = Float32Array.from({ length: n }, () => rng.normal());
-      const returns = Float32Array.from({ length: n }, () => 2 * rng.normal());
-      const advantages = Float32Array.from(indices, () => rng.normal());
-      const action = steps.action;
-      const networks = new AgentNetworks(shape, values);
-      const pick = (a: Float32Array) => Float32Array.from(indices, (i) => a[i]!);
-      const slots = shape.window + 1, d = shape.embeddingDim, stateSize = 45;
-      const batch = {
-        size: indices.length,
-        node: Int32Array.from(indices, (i) => steps.node[i]!),
-        state: Float32Array.from(
-          indices.flatMap((i) =>
-            Array.from(steps.state.subarray(i * stateSize, (i + 1) * stateSize))
-          ),
-        ),
-        features: Float32Array.from(
-          indices.flatMap((i) =>
-            Array.from(steps.features.subarray(i * shape.window * d, (i + 1) * shape.window * d))
-          ),
-        ),
-        mask: Uint8Array.from(
-          indices.flatMap((i) => Array.from(steps.mask.subarray(i * slots, (i + 1) * slots))),
-        ),
-      };
-      const reference = { terms: [] as number[], grads: new Map<string, Float32Array>() };
-      tf.tidy(() => {
-        let terms: number[] = [];
-        const { grads } = tf.variableGrads(() => {
-          const loss = ppoLoss({
-            scores: networks.scores(batch),
-            values: networks.values(batch),
-            actions: Int32Array.from(indices, (i) => action[i]!),
-            oldLogProbabilities: pick(oldLogProbability),
-            advantages,
-            returns: pick(returns),
-            oldValues: pick(oldValue),
-          }, config);
-          terms = [loss.policy, loss.value, loss.entropy, loss.approxKl, loss.clipFraction].map(
-            (t) => t.dataSync()[0]!,
-          );
-          return loss.total;
-        }, [...networks.variables.values()]);
-        reference.terms = terms;
-        for (const [name, v] of networks.variables) {
-          reference.grads.set(name, grads[v.name]!.dataSync() as Float32Array);
-        }
-      });
-      networks.dispose();
-      const engine = new MlpGradient(shape);
-      const layout = flatLayout(shape);
-      const flat = new Float32Array(layout.size);
-      for (const name of layout.names) flat.set(values.get(name)!, layout.offsets.get(name)!);
-      const loss = engine.minibatch(flat, sparseInputs(shape, steps), {
-        indices,
-        advantages,
-        targets: { action, oldLogProbability, oldValue, returns },
-        config,
-      });
-      const ours = [loss.policy, loss.value, loss.entropy, loss.approxKl, loss.clipFraction];
-      ours.forEach((x, k) =>
-        assert.ok(
-          Math.abs(x - reference.terms[k]!) < 1e-5,
-          `term ${k}: ${x} vs ${reference.terms[k]}`,
-        )
+      const steps = rollout(
+        shape,
+        { ...HEADLINE.train, embedding: config.train.embedding },
+        values,
       );
-      // The targets make both branches of both maxima occur.
-      assert.ok(
-        loss.clipFraction > 0 && loss.clipFraction < 1,
-        `clip fraction ${loss.clipFraction}`,
-      );
-      let largest = 0;
-      layout.names.forEach((name, p) => {
-        const offset = layout.offsets.get(name)!, expected = reference.grads.get(name)!;
-        for (let k = 0; k < layout.lengths[p]!; k++) {
-          const difference = Math.abs(engine.gradient[offset + k]! - expected[k]!);
-          assert.ok(
-            difference < 1e-5,
-            `${name}[${k}]: ${engine.gradient[offset + k]} vs ${expected[k]}`,
-          );
-          largest = Math.max(largest, Math.abs(expected[k]!));
-        }
-      });
-      assert.ok(largest > 1e-2, `gradients too small to compare (${largest})`);
+      assertGradientMatches(shape, config, values, steps);
     });
   }
+}
+
+// Energy weights at the knots (0, 1/2, 1) and between them, cycled over the rollout's steps.
+const WEIGHTS = [0, 1, 0.1, 0.25, 0.5, 0.6, 0.9, 0.37, 1, 0.75, 0.83, 0];
+
+for (const scorerHidden of [[128], [128, 64]]) {
+  Deno.test(`MlpGradient equals TensorFlow.js's gradient of ppoLoss within 1e-5 with preference (experiments/energy.json, scorer ${scorerHidden.join("-")})`, () => {
+    const shape = { ...agentShape(ENERGY), scorerHidden };
+    assert.ok(shape.preference);
+    const values = parameters(shape, 4);
+    const collected = rollout(shape, ENERGY.train, values);
+    const steps = {
+      ...collected,
+      preference: Float32Array.from(
+        { length: collected.size },
+        (_, i) => WEIGHTS[i % WEIGHTS.length]!,
+      ),
+    };
+    const gradients = assertGradientMatches(shape, ENERGY, values, steps);
+    // Every knot's heads and the conditioning rows take part (and so were compared).
+    const largest = (a: Float64Array) => a.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
+    for (let k = 0; k < PREFERENCE_KNOTS.length; k++) {
+      for (const head of ["scorer/wOut", "scorer/idle", "critic/wOut"]) {
+        const name = `${head}${knotSuffix(k)}`;
+        assert.ok(largest(gradients.get(name)!) > 1e-4, `${name} has no gradient`);
+      }
+    }
+    const width = scorerHidden[0]!, conditioning = preferenceSize(shape);
+    const rows = gradients.get("scorer/w0")!.subarray(
+      (scorerInputSize(shape) - conditioning) * width,
+    );
+    assert.equal(rows.length, conditioning * width);
+    assert.ok(largest(rows) > 1e-4, "the conditioning rows have no gradient");
+  });
 }
 
 Deno.test("FlatAdam takes the steps of the tfjs Adam within 1e-6 and round-trips its state", () => {

@@ -19,6 +19,7 @@ import { type Decision, sampleDecisions } from "../../lib/env/mod.ts";
 import { makeEnv, resolveScenario } from "../../lib/experiment/mod.ts";
 import { runEpisode } from "../../lib/policies/mod.ts";
 import { Rng } from "../../lib/random/mod.ts";
+import { assertSameUpdates } from "../helpers/learners.ts";
 
 await initTensorflow();
 
@@ -153,6 +154,10 @@ const TOY_ENERGY = parseTrainConfig({
   envs: 4,
   episodesPerEnv: 4,
   evalEvery: 0,
+});
+
+Deno.test("the array and tfjs learners make the same conditioned update within 1e-4", async () => {
+  await assertSameUpdates(TOY_ENERGY, 1e-4);
 });
 
 Deno.test("one conditioned policy learns both ends of the front on a toy that trades", async () => {

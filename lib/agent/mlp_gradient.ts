@@ -21,9 +21,10 @@
  *
  * With preference, the conditioning [w, w·one-hot(node)] adds w·(W_c[0] + W_c[1 + node]) to the
  * task slots' shared term only (not the idle slot's), so its rows take w times the task slots'
- * gradient of that term; the critic reads it among its sparse inputs. The output heads of the
- * knots are mixed once per decision at its w (at most two nonzero shares κ_k), the forward and
- * backward run against the mix, and knot k's heads take κ_k times the mix's gradient.
+ * gradient of that term; the critic reads it among its sparse inputs. The knots' output heads
+ * are mixed at the decision's w (shares κ_k, at most two nonzero; again only when w changes),
+ * the forward and backward run against the mix, and knot k's heads take κ_k times the mix's
+ * gradient.
  *
  * @module
  */
@@ -203,20 +204,23 @@ function denseLayers(
 
 /**
  * A network's output: one head, or with preference one per knot of w, which act as their
- * piecewise-linear mix at the decision's w ({@linkcode knotWeights}). Each decision mixes them
- * once, runs forward and backward against the mix, then spreads the mix's gradient back to
- * the knots (at most two of which have a nonzero share).
+ * piecewise-linear mix at the decision's w ({@linkcode knotWeights}). The forward and backward
+ * run against the mix; its gradient accumulates while w stays the same (always, without
+ * preference) and is spread back to the knots, times their shares (at most two nonzero), when
+ * w changes or the minibatch ends.
  */
 class Heads {
   readonly #knots: { w: number; b: number; idle: number }[];
   readonly #share: Float64Array;
+  /** The w of the current mix (NaN: none). */
+  #weight = NaN;
   /** The mixed head's weights. */
   readonly w: Float64Array;
   /** The mixed head's bias. */
   bias = 0;
   /** The mixed head's idle bias (the scorer's idle slot), 0 for the critic. */
   idle = 0;
-  /** Gradient with respect to the mixed weights, accumulated until {@linkcode spread}. */
+  /** Gradient with respect to the mixed weights, accumulated until {@linkcode flush}. */
   readonly dw: Float64Array;
   /** Gradient with respect to the mixed bias. */
   db = 0;
@@ -236,34 +240,44 @@ class Heads {
     this.dw = new Float64Array(width);
   }
 
-  /** Mixes the heads at w and zeroes the mix's gradient. */
-  mix(params: Float32Array, weight: number): void {
-    const share = this.#share, w = this.w;
-    if (share.length > 1) knotWeights(weight, share);
-    else share[0] = 1;
-    w.fill(0);
-    this.bias = this.idle = 0;
-    this.#knots.forEach((knot, k) => {
-      const c = share[k]!;
-      if (c === 0) return;
-      for (let j = 0; j < w.length; j++) w[j]! += c * params[knot.w + j]!;
-      this.bias += c * params[knot.b]!;
-      if (knot.idle >= 0) this.idle += c * params[knot.idle]!;
-    });
+  /** Drops the mix and its gradient (the parameters are about to change or have). */
+  reset(): void {
+    this.#weight = NaN;
     this.dw.fill(0);
     this.db = this.dIdle = 0;
   }
 
-  /** Adds the mix's gradient to each knot's, times its share. */
-  spread(g: Float64Array): void {
-    const share = this.#share;
-    this.#knots.forEach((knot, k) => {
-      const c = share[k]!;
-      if (c === 0) return;
+  /** Mixes the heads at w, spreading the gradient of the previous mix first; same w: nothing. */
+  at(params: Float32Array, g: Float64Array, weight: number): void {
+    if (weight === this.#weight) return;
+    this.flush(g);
+    this.#weight = weight;
+    const share = this.#share, w = this.w, knots = this.#knots;
+    if (share.length > 1) knotWeights(weight, share);
+    else share[0] = 1;
+    w.fill(0);
+    this.bias = this.idle = 0;
+    for (let k = 0; k < knots.length; k++) {
+      const c = share[k]!, knot = knots[k]!;
+      if (c === 0) continue;
+      for (let j = 0; j < w.length; j++) w[j]! += c * params[knot.w + j]!;
+      this.bias += c * params[knot.b]!;
+      if (knot.idle >= 0) this.idle += c * params[knot.idle]!;
+    }
+  }
+
+  /** Adds the mix's accumulated gradient to each knot's, times its share, and zeroes it. */
+  flush(g: Float64Array): void {
+    const share = this.#share, knots = this.#knots;
+    for (let k = 0; k < knots.length; k++) {
+      const c = share[k]!, knot = knots[k]!;
+      if (c === 0) continue;
       addRow64(g, knot.w, c, this.dw, this.dw.length);
       g[knot.b]! += c * this.db;
       if (knot.idle >= 0) g[knot.idle]! += c * this.dIdle;
-    });
+    }
+    this.dw.fill(0);
+    this.db = this.dIdle = 0;
   }
 }
 
@@ -346,6 +360,7 @@ export class MlpGradient {
 
   /** The critic's values of every decision of `inputs`, written into `out`. */
   values(params: Float32Array, inputs: SparseInputs, out: Float32Array): void {
+    this.#criticHead.reset();
     for (let i = 0; i < inputs.size; i++) out[i] = this.#criticForward(params, inputs, i);
   }
 
@@ -364,6 +379,8 @@ export class MlpGradient {
     },
   ): Omit<MinibatchReport, "gradientNorm"> {
     this.gradient.fill(0);
+    this.#scorerHead.reset();
+    this.#criticHead.reset();
     const { indices, advantages, targets, config } = batch;
     const b = indices.length, clip = config.clip;
     const sums = { policy: 0, value: 0, entropy: 0, approxKl: 0, clipFraction: 0 };
@@ -419,6 +436,8 @@ export class MlpGradient {
       }
       this.#scorerBackward(params, inputs, i, count);
     }
+    this.#scorerHead.flush(this.gradient);
+    this.#criticHead.flush(this.gradient);
     return {
       policy: sums.policy / b,
       value: sums.value / b,
@@ -446,7 +465,7 @@ export class MlpGradient {
       input = a;
     }
     const head = this.#criticHead;
-    head.mix(params, inputs.preference[i]!);
+    head.at(params, this.gradient, inputs.preference[i]!);
     let v = head.bias;
     for (let j = 0; j < input.length; j++) v += input[j]! * head.w[j]!;
     return v;
@@ -463,7 +482,6 @@ export class MlpGradient {
       head.dw[j]! += dv * a;
       dLast[j] = dv * head.w[j]! * (1 - a * a);
     }
-    head.spread(g);
     for (let l = hidden - 1; l >= 1; l--) {
       const layer = layers[l]!, dz = delta[l]!, input = z[l - 1]!, dInput = delta[l - 1]!;
       denseBackward(params, g, layer, input, dz, dInput, false);
@@ -496,8 +514,8 @@ export class MlpGradient {
         width,
       );
     }
-    const head = this.#scorerHead, weight = inputs.preference[i]!;
-    head.mix(params, weight);
+    const head = this.#scorerHead;
+    head.at(params, this.gradient, inputs.preference[i]!);
     const taskShared = this.#conditioned(params, inputs, i);
     const first = inputs.slotStart[i]!, count = inputs.slotStart[i + 1]! - first;
     const window = shape.window, embed = this.#embed, hw = head.w;
@@ -649,7 +667,6 @@ export class MlpGradient {
         }
       }
     }
-    head.spread(g);
     // The conditioning rows, read by the task slots only: w times their gradient.
     const row = this.#conditionRow, w = inputs.preference[i]!;
     if (row >= 0 && w !== 0) {

@@ -127,5 +127,9 @@ export function taskEnergy(power: ClusterPower, node: number, seconds: number): 
 
 /** Watts the whole cluster draws idle (what each second of makespan costs when nodes stay on). */
 export function idleWatts(power: ClusterPower): number {
-  return power.idle === "on" ? power.idleW.reduce((sum, watts) => sum + watts, 0) : 0;
+  if (power.idle !== "on") return 0;
+  // A loop, not reduce(): a callback per node costs more than the sum (every episode).
+  let watts = 0;
+  for (let i = 0; i < power.idleW.length; i++) watts += power.idleW[i]!;
+  return watts;
 }

@@ -39,7 +39,9 @@ function oneHotEmbedding(
     description,
     encode(kind, parameter, out, offset) {
       const kinds = TASK_KINDS.length;
-      out.fill(0, offset, offset + kinds);
+      // A loop, not fill(): a builtin call costs more than these few numbers (every task of
+      // every episode).
+      for (let k = offset; k < offset + kinds; k++) out[k] = 0;
       out[offset + kindSpec(kind).index] = 1;
       out[offset + kinds] = normalise(kind, parameter);
     },

@@ -115,7 +115,15 @@ export class DecisionEncoder {
     // A loop, not fill(): a builtin call costs more than these few numbers (hot path).
     for (let k = base; k < base + last; k++) state[k] = 0;
     if (kindIndex >= 0) state[base + kindIndex] = 1;
-    state[base + last] = remaining / this.timeScale;
+    this.writeRemaining(state, node, remaining);
+  }
+
+  /**
+   * Writes only node `node`'s expected remaining seconds, leaving its kind as written: what
+   * changes between two decisions while the node runs the same task.
+   */
+  writeRemaining(state: Float32Array, node: number, remaining: number): void {
+    state[(node + 1) * this.nodeStateSize - 1] = remaining / this.timeScale;
   }
 
   /** Writes the embedding of a task into `out` from `offset` (nothing without an embedding). */
@@ -123,14 +131,24 @@ export class DecisionEncoder {
     if (this.featureSize > 0) this.embedding!.encode(kind, parameter, out, offset);
   }
 
-  /** Zeroes the features of the slots from `count` on. */
-  clearFeatures(features: Float32Array, count: number): void {
-    for (let k = count * this.featureSize; k < features.length; k++) features[k] = 0;
+  /** Zeroes the features of the slots from `count` up to `end` (default the window's end). */
+  clearFeatures(features: Float32Array, count: number, end: number = this.window): void {
+    for (let k = count * this.featureSize; k < end * this.featureSize; k++) features[k] = 0;
   }
 
-  /** Writes the mask: `count` occupied slots, and whether the node may idle. */
-  writeMask(mask: Uint8Array, count: number, canIdle: boolean): void {
-    for (let slot = 0; slot < this.window; slot++) mask[slot] = slot < count ? 1 : 0;
+  /**
+   * Writes the mask: `count` occupied slots, and whether the node may idle.
+   *
+   * @param mask the mask to write
+   * @param count occupied slots
+   * @param canIdle whether the idle action is allowed
+   * @param written the count `mask` already holds, if known: only the slots between the two
+   *   counts are written
+   */
+  writeMask(mask: Uint8Array, count: number, canIdle: boolean, written?: number): void {
+    const from = written === undefined ? 0 : Math.min(count, written);
+    const to = written === undefined ? this.window : Math.max(count, written);
+    for (let slot = from; slot < to; slot++) mask[slot] = slot < count ? 1 : 0;
     mask[this.window] = canIdle ? 1 : 0;
   }
 }

@@ -39,15 +39,21 @@ export function slowdownOf(instance: Instance, task: number, completion: number)
  * tenant without a task in this instance.
  *
  * @param instance the instance (its `tenants` size the result)
- * @param completion per task, completion time
+ * @param slowdowns per task, its slowdown ({@linkcode slowdownOf})
  */
-export function tenantSlowdowns(instance: Instance, completion: ArrayLike<number>): number[] {
+export function tenantSlowdowns(instance: Instance, slowdowns: ArrayLike<number>): number[] {
   const count = instance.tenants?.count ?? 1;
-  const sums = new Float64Array(count), tasks = new Int32Array(count);
+  // Plain arrays: allocating a typed array costs more than this function's work (every episode).
+  const means: number[] = [], tasks: number[] = [];
+  for (let k = 0; k < count; k++) {
+    means.push(0);
+    tasks.push(0);
+  }
   for (let j = 0; j < instance.taskCount; j++) {
     const tenant = instance.tenants?.of[j] ?? 0;
-    sums[tenant]! += slowdownOf(instance, j, completion[j]!);
+    means[tenant]! += slowdowns[j]!;
     tasks[tenant]!++;
   }
-  return Array.from(sums, (sum, k) => (tasks[k]! > 0 ? sum / tasks[k]! : NaN));
+  for (let k = 0; k < count; k++) means[k] = tasks[k]! > 0 ? means[k]! / tasks[k]! : NaN;
+  return means;
 }

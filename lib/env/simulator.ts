@@ -139,7 +139,7 @@ export class SchedulingEnv {
   readonly #generate: InstanceGenerator | undefined;
   #instance!: Instance;
   #nodeCount = 0;
-  // Per task.
+  // Per task. The schedule (node, start, completion) is the episode's own: its info hands it out.
   #order = new Int32Array(0); // task ids by arrival
   #assigned = new Int32Array(0);
   #start = new Float64Array(0);
@@ -149,6 +149,7 @@ export class SchedulingEnv {
   // Per node.
   #runningTask = new Int32Array(0);
   #finishAt = new Float64Array(0);
+  #expectedEnd = new Float64Array(0); // when the running task is expected to end; -Infinity: idle
   #busy = new Float64Array(0);
   #declined = new Uint8Array(0);
   #idleQueue = new Int32Array(0); // idle nodes, earliest idle first
@@ -157,6 +158,11 @@ export class SchedulingEnv {
   #otherWaiting = new Int32Array(0);
   #otherWaitingCount = 0;
   #state = new Float32Array(0);
+  // Candidate slots: the first #validSlots hold the features of the tasks there now (a started
+  // task's later slots move up with their tasks; arrivals join at the end); #shownSlots were
+  // last shown.
+  #validSlots = 0;
+  #shownSlots = 0;
   // Pending tasks, in arrival order.
   #pending = new Int32Array(0);
   #pendingCount = 0;
@@ -210,20 +216,26 @@ export class SchedulingEnv {
         instance.arrival[a]! - instance.arrival[b]! || a - b
       );
     }
-    this.#assigned.fill(-1);
-    this.#start.fill(NaN);
-    this.#completion.fill(NaN);
+    // Loops, not fill(), here and below: on these few numbers a builtin call costs more than
+    // the work (hot path).
+    for (let j = 0; j < n; j++) {
+      this.#assigned[j] = -1;
+      this.#start[j] = NaN;
+      this.#completion[j] = NaN;
+    }
     this.#encodeTasks(instance);
-    this.#runningTask.fill(-1);
-    this.#finishAt.fill(Infinity);
-    this.#busy.fill(0);
-    this.#declined.fill(0);
-    const nodes = new Rng(hashInts(options.seed, NODE_ORDER_STREAM)).shuffle(
-      Array.from({ length: m }, (_, i) => i),
-    );
-    this.#idleQueue.set(nodes);
+    for (let i = 0; i < m; i++) {
+      this.#runningTask[i] = -1;
+      this.#finishAt[i] = Infinity;
+      this.#expectedEnd[i] = -Infinity;
+      this.#busy[i] = 0;
+      this.#declined[i] = 0;
+      this.#idleQueue[i] = i;
+    }
+    new Rng(hashInts(options.seed, NODE_ORDER_STREAM)).shuffle(this.#idleQueue);
     this.#idleCount = m;
-    this.#state.fill(0);
+    for (let k = 0; k < this.#state.length; k++) this.#state[k] = 0;
+    this.#validSlots = 0;
     this.#pendingCount = 0;
     this.#nextArrival = 0;
     this.#now = 0;
@@ -283,11 +295,16 @@ export class SchedulingEnv {
     this.#instance = instance;
     const n = instance.taskCount, m = instance.nodeCount;
     const dimension = this.encoder.featureSize;
+    // One buffer for the schedule's three arrays: allocating a typed array costs about as
+    // much as a decision.
+    const schedule = new ArrayBuffer(
+      n * (2 * Float64Array.BYTES_PER_ELEMENT + Int32Array.BYTES_PER_ELEMENT),
+    );
+    this.#start = new Float64Array(schedule, 0, n);
+    this.#completion = new Float64Array(schedule, n * Float64Array.BYTES_PER_ELEMENT, n);
+    this.#assigned = new Int32Array(schedule, 2 * n * Float64Array.BYTES_PER_ELEMENT, n);
     if (this.#order.length < n) {
       this.#order = new Int32Array(n);
-      this.#assigned = new Int32Array(n);
-      this.#start = new Float64Array(n);
-      this.#completion = new Float64Array(n);
       this.#kindIndex = new Int8Array(n);
       this.#pending = new Int32Array(n);
     }
@@ -296,6 +313,7 @@ export class SchedulingEnv {
       this.#nodeCount = m;
       this.#runningTask = new Int32Array(m);
       this.#finishAt = new Float64Array(m);
+      this.#expectedEnd = new Float64Array(m);
       this.#busy = new Float64Array(m);
       this.#declined = new Uint8Array(m);
       this.#idleQueue = new Int32Array(m);
@@ -329,18 +347,26 @@ export class SchedulingEnv {
   }
 
   #startTask(node: number, slot: number): void {
-    // Loops, not copyWithin()/fill(), here and below: on these few numbers a builtin call costs
-    // more than the work (hot path).
+    // A loop, not copyWithin(), as in reset().
     const task = this.#pending[slot]!, pending = this.#pending;
     for (let k = slot + 1; k < this.#pendingCount; k++) pending[k - 1] = pending[k]!;
     this.#pendingCount--;
+    if (slot < this.#validSlots) {
+      const features = this.#features, dimension = this.encoder.featureSize;
+      for (let k = slot * dimension; k < (this.#validSlots - 1) * dimension; k++) {
+        features[k] = features[k + dimension]!;
+      }
+      this.#validSlots--;
+    }
     const duration = actualDuration(this.#instance, task, node);
     this.#assigned[task] = node;
     this.#start[task] = this.#now;
     this.#runningTask[node] = task;
     this.#finishAt[node] = this.#now + duration;
+    this.#expectedEnd[node] = this.#now + this.#instance.expected[task * this.#nodeCount + node]!;
     this.#busy[node]! += duration;
     this.#running++;
+    this.encoder.writeNode(this.#state, node, this.#kindIndex[task]!, 0); // remaining: #observe
     // Remove the node from the idle queue.
     const idle = this.#idleQueue;
     let k = 0;
@@ -351,17 +377,18 @@ export class SchedulingEnv {
 
   /** Moves time forward until some idle node can take a pending task, or the episode ends. */
   #advance(): void {
-    const m = this.#nodeCount;
+    const m = this.#nodeCount, finishAt = this.#finishAt, idleQueue = this.#idleQueue;
+    const declined = this.#declined;
     for (;;) {
       if (this.#pendingCount > 0) {
         let k = 0;
-        while (k < this.#idleCount && this.#declined[this.#idleQueue[k]!]) k++;
+        while (k < this.#idleCount && declined[idleQueue[k]!]) k++;
         if (k < this.#idleCount) {
-          this.#node = this.#idleQueue[k]!;
+          this.#node = idleQueue[k]!;
           this.#otherWaitingCount = 0;
           for (let other = k + 1; other < this.#idleCount; other++) {
-            const waiting = this.#idleQueue[other]!;
-            if (!this.#declined[waiting]) this.#otherWaiting[this.#otherWaitingCount++] = waiting;
+            const waiting = idleQueue[other]!;
+            if (!declined[waiting]) this.#otherWaiting[this.#otherWaitingCount++] = waiting;
           }
           this.#observe();
           return;
@@ -375,25 +402,30 @@ export class SchedulingEnv {
       let next = this.#nextArrival < this.#instance.taskCount
         ? this.#instance.arrival[this.#order[this.#nextArrival]!]!
         : Infinity;
-      for (let i = 0; i < m; i++) if (this.#finishAt[i]! < next) next = this.#finishAt[i]!;
+      for (let i = 0; i < m; i++) if (finishAt[i]! < next) next = finishAt[i]!;
       if (next === Infinity) throw new Error("simulator stalled: nothing runs and nothing arrives");
       this.#now = next;
       for (let i = 0; i < m; i++) {
-        if (this.#finishAt[i] === next) {
+        if (finishAt[i] === next) {
           this.#completion[this.#runningTask[i]!] = next;
           this.#runningTask[i] = -1;
-          this.#finishAt[i] = Infinity;
-          this.#idleQueue[this.#idleCount++] = i;
+          finishAt[i] = Infinity;
+          this.#expectedEnd[i] = -Infinity;
+          this.encoder.writeNode(this.#state, i, -1, 0);
+          idleQueue[this.#idleCount++] = i;
           this.#running--;
           this.#completed++;
         }
       }
-      for (let i = 0; i < m; i++) this.#declined[i] = 0;
+      for (let i = 0; i < m; i++) declined[i] = 0;
       this.#admitArrivals();
     }
   }
 
-  /** Fills the decision: its scalars, state, features, mask and expected free times. */
+  /**
+   * Fills the decision: its scalars, expected free times, the state's remaining times (the
+   * kinds change as tasks start and end), and the features and mask of the slots that changed.
+   */
   #observe(): void {
     const instance = this.#instance;
     const decision = this.#decisionView();
@@ -408,30 +440,25 @@ export class SchedulingEnv {
     decision.otherWaiting = this.#otherWaiting;
     decision.otherWaitingCount = this.#otherWaitingCount;
     decision.state = this.#state;
-    const m = this.#nodeCount, now = this.#now, encoder = this.encoder;
-    for (let i = 0; i < m; i++) {
-      const task = this.#runningTask[i]!;
-      if (task < 0) {
-        encoder.writeNode(this.#state, i, -1, 0);
-        this.#freeAt[i] = now;
-        continue;
-      }
-      const expectedEnd = this.#start[task]! + instance.expected[task * m + i]!;
-      const free = expectedEnd > now ? expectedEnd : now;
-      this.#freeAt[i] = free;
-      encoder.writeNode(this.#state, i, this.#kindIndex[task]!, free - now);
+    const now = this.#now, encoder = this.encoder, state = this.#state;
+    const expectedEnd = this.#expectedEnd, freeAt = this.#freeAt;
+    for (let i = 0; i < this.#nodeCount; i++) {
+      const free = expectedEnd[i]! > now ? expectedEnd[i]! : now;
+      freeAt[i] = free;
+      encoder.writeRemaining(state, i, free - now);
     }
     const count = Math.min(this.#pendingCount, encoder.window);
     const dimension = encoder.featureSize;
     if (dimension > 0) {
       const features = this.#features, embedded = this.#embedded;
-      for (let slot = 0; slot < count; slot++) {
+      for (let slot = this.#validSlots; slot < count; slot++) {
         const from = this.#pending[slot]! * dimension, to = slot * dimension;
         for (let d = 0; d < dimension; d++) features[to + d] = embedded[from + d]!;
       }
-      encoder.clearFeatures(features, count);
+      encoder.clearFeatures(features, count, this.#shownSlots);
     }
-    encoder.writeMask(this.#mask, count, this.#running > 0);
+    encoder.writeMask(this.#mask, count, this.#running > 0, this.#shownSlots);
+    this.#validSlots = this.#shownSlots = count;
   }
 
   /** The one decision object, created at the first decision and updated in place after. */
@@ -454,13 +481,12 @@ export class SchedulingEnv {
   }
 
   #info(): EpisodeInfo {
-    const n = this.#instance.taskCount;
     return {
-      ...metricsOf(this.#instance, this.#completion.subarray(0, n), this.#busy),
+      ...metricsOf(this.#instance, this.#completion, this.#busy),
       decisions: this.#decisions,
-      assignedNode: this.#assigned.slice(0, n),
-      start: this.#start.slice(0, n),
-      completion: this.#completion.slice(0, n),
+      assignedNode: this.#assigned,
+      start: this.#start,
+      completion: this.#completion,
     };
   }
 }

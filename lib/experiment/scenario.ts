@@ -5,7 +5,13 @@
  * @module
  */
 import { z } from "zod";
-import { type Cluster, parseCluster, powerOfNodes, resolveCluster } from "../cluster/mod.ts";
+import {
+  type Cluster,
+  type ClusterPower,
+  parseCluster,
+  powerOfNodes,
+  resolveCluster,
+} from "../cluster/mod.ts";
 import { DurationModel, loadCalibrationSync, SEED_CALIBRATION } from "../duration/mod.ts";
 import { embedding } from "../embedding/mod.ts";
 import {
@@ -59,6 +65,8 @@ export interface Scenario {
   readonly cluster: Cluster;
   /** The duration model on that cluster. */
   readonly model: DurationModel;
+  /** The nodes' power, shared by every instance drawn (undefined: a node has no power spec). */
+  readonly power: ClusterPower | undefined;
 }
 
 const BATCH_16_24 = { minTasks: 16, maxTasks: 24 } as const;
@@ -127,6 +135,7 @@ export function resolveScenario(source: string | unknown): Scenario {
     config,
     cluster,
     model: new DurationModel(calibration, cluster.nodes, { noise: config.noise }),
+    power: powerOfNodes(cluster.nodes, config.idleNodes),
   };
 }
 
@@ -145,9 +154,9 @@ const TENANT_STREAM = 0x7e4a;
 
 /** Draws a scenario's instance for an episode seed (with the nodes' power and the tenants). */
 export function drawInstance(scenario: Scenario, seed: number): Instance {
-  const { workload, name, idleNodes } = scenario.config;
+  const { workload, name } = scenario.config;
   const tasks = generateTasks(workload, new Rng(seed));
-  const power = powerOfNodes(scenario.cluster.nodes, idleNodes);
+  const power = scenario.power;
   const tenants = drawTenants(workload, tasks.length, new Rng(hashInts(seed, TENANT_STREAM)));
   return buildInstance(tasks, scenario.model, {
     name: `${name}#${seed}`,

@@ -119,8 +119,8 @@ export class Rng {
     return -Math.log(1 - this.next()) / rate;
   }
 
-  /** Shuffles `items` in place (Fisher-Yates) and returns it. */
-  shuffle<T>(items: T[]): T[] {
+  /** Shuffles `items` (an array or a typed array) in place (Fisher-Yates) and returns it. */
+  shuffle<A extends { length: number; [index: number]: unknown }>(items: A): A {
     for (let i = items.length - 1; i > 0; i--) {
       const j = this.int(i + 1);
       const swap = items[i]!;

@@ -31,7 +31,7 @@ Deno.test("tenantSlowdowns() sizes by the workload's tenants and marks absent on
   assert.ok(Number.isNaN(metrics.tenantSlowdown[1]!) && Number.isNaN(metrics.tenantSlowdown[2]!));
   assert.equal(metrics.jain, 1);
   const split = { ...base, tenants: { count: 2, of: Int32Array.from([0, 1]) } };
-  assert.deepEqual(tenantSlowdowns(split, [2, 6]), [1, 1.5]);
+  assert.deepEqual(tenantSlowdowns(split, [2 / 2, 6 / 4]), [1, 1.5]);
   assert.equal(scoreSchedule(split, [[0, 1], []]).jain, jainIndex([1, 1.5]));
   // Aggregated over episodes, a tenant counts only where it has tasks.
   assert.deepEqual(meanTenantSlowdown([[1, NaN], [3, 2]]), [2, 2]);

@@ -406,6 +406,7 @@ export class SchedulingEnv {
       if (next === Infinity) throw new Error("simulator stalled: nothing runs and nothing arrives");
       this.#now = next;
       for (let i = 0; i < m; i++) {
+        declined[i] = 0;
         if (finishAt[i] === next) {
           this.#completion[this.#runningTask[i]!] = next;
           this.#runningTask[i] = -1;
@@ -417,7 +418,6 @@ export class SchedulingEnv {
           this.#completed++;
         }
       }
-      for (let i = 0; i < m; i++) declined[i] = 0;
       this.#admitArrivals();
     }
   }

@@ -32,11 +32,10 @@ export function expectedOn(decision: Decision, task: number, node: number): numb
 
 /** The slot of the candidate that is shortest on the requesting node (ties: earliest slot). */
 export function shortestOnRequester(decision: Decision): number {
-  const { expected, nodeCount } = decision.instance;
   const { candidates, candidateCount, node } = decision;
   let best = 0, bestTime = Infinity;
   for (let slot = 0; slot < candidateCount; slot++) {
-    const time = expected[candidates[slot]! * nodeCount + node]!;
+    const time = expectedOn(decision, candidates[slot]!, node);
     if (time < bestTime) {
       bestTime = time;
       best = slot;

@@ -26,6 +26,7 @@ import { defaultLearner, type Learner, type LearnerFactory, TfjsLearner } from "
 import { type AgentShape, initialParameters, type ParameterValues } from "./networks.ts";
 import { widenForPreference } from "./preference.ts";
 import { collectRollout, type Rollout } from "./rollout.ts";
+import { Adam } from "./adam.ts";
 import { BestHeuristicTeacher, imitationUpdate, teacherActor, teacherSlot } from "./imitation.ts";
 
 /** Random streams of an update, hashed with (seed, update). */
@@ -248,7 +249,11 @@ export class Trainer {
     if (!(learner instanceof TfjsLearner)) {
       throw new TypeError("The imitation phase needs the TensorFlow.js learner (tfjsLearner)");
     }
-    // The learning rate decays linearly to 0 over every pass of the phase.
+    // The phase has its own Adam, so PPO starts from fresh moments; its learning rate decays
+    // linearly to 0 over every pass of the phase.
+    const optimizer = new Adam([...learner.networks.variables.values()], {
+      learningRate: imitation.learningRate,
+    });
     const passes = imitation.rounds * imitation.epochs;
     for (let round = 0; round < imitation.rounds; round++) {
       const episodes = round === 0
@@ -271,7 +276,7 @@ export class Trainer {
         label: (decision) => teacherSlot(teacher, decision),
       });
       data.push(rollout);
-      const diagnostics = imitationUpdate(learner.networks, learner.optimizer, data, {
+      const diagnostics = imitationUpdate(learner.networks, optimizer, data, {
         epochs: imitation.epochs,
         minibatchSize: imitation.minibatchSize,
         valueCoef: imitation.valueCoef,
@@ -291,6 +296,7 @@ export class Trainer {
       rows.push(row);
       onRound?.(row);
     }
+    optimizer.dispose();
     return rows;
   }
 

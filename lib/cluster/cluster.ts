@@ -5,6 +5,7 @@
  * @module
  */
 import { z } from "zod";
+import type { Rng } from "../random/mod.ts";
 import { readJsonFile, readJsonFileSync, validate } from "../validation/mod.ts";
 import { containerPower, PI4_POWER, PI5_POWER, powerSchema, type PowerSpec } from "./power.ts";
 
@@ -110,6 +111,44 @@ export const SEED_CLUSTER: Cluster = {
     container("laptop-micro-2", 0.5, "SSD"),
   ],
 };
+
+/** How {@linkcode drawCluster} varies a template cluster. */
+export interface ClusterDrawOptions {
+  /** The drawn cluster's name. */
+  readonly name: string;
+  /** Nodes drawn (default: as many as the template has). */
+  readonly nodes?: number;
+  /**
+   * Each drawn node's single-thread speed and disk throughput are scaled by e^u, u uniform in
+   * [-jitter, jitter] (0: the template's node types exactly).
+   */
+  readonly jitter?: number;
+}
+
+/**
+ * A cluster of the template's node types in another mix: every node is one of the template's
+ * nodes drawn uniformly with replacement (its spec, power and description; named
+ * `NAME-i`), its speeds optionally jittered.
+ *
+ * @param template the node types
+ * @param rng draws the mix and the jitter
+ * @param options name, node count, jitter
+ */
+export function drawCluster(template: Cluster, rng: Rng, options: ClusterDrawOptions): Cluster {
+  const count = options.nodes ?? template.nodes.length, jitter = options.jitter ?? 0;
+  const nodes = Array.from({ length: count }, (_, i): NodeSpec => {
+    const type = template.nodes[rng.int(template.nodes.length)]!;
+    const speed = Math.exp(rng.uniform(-jitter, jitter));
+    const disk = Math.exp(rng.uniform(-jitter, jitter));
+    return {
+      ...type,
+      name: `${type.name}-${i}`,
+      cpuSpeed: type.cpuSpeed * speed,
+      diskMBps: type.diskMBps * disk,
+    };
+  });
+  return { name: options.name, nodes };
+}
 
 /** How one machine stands in for a node: matrix-product threads and a slowdown factor. */
 export interface Emulation {

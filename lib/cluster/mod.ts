@@ -7,6 +7,7 @@
 export {
   clusterPreset,
   clusterPresetNames,
+  drawCluster,
   emulatedCluster,
   emulationOf,
   LIVE_CLUSTER,
@@ -17,7 +18,7 @@ export {
   resolveCluster,
   SEED_CLUSTER,
 } from "./cluster.ts";
-export type { Cluster, Emulation, NodeSpec } from "./cluster.ts";
+export type { Cluster, ClusterDrawOptions, Emulation, NodeSpec } from "./cluster.ts";
 export {
   clusterPower,
   containerPower,

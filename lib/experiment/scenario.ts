@@ -8,6 +8,7 @@ import { z } from "zod";
 import {
   type Cluster,
   type ClusterPower,
+  drawCluster,
   parseCluster,
   powerOfNodes,
   resolveCluster,
@@ -40,6 +41,16 @@ export const scenarioSchema = z.object({
   calibration: z.string().default("seed"),
   /** Standard deviation of the log-normal duration noise. */
   noise: z.number().min(0).max(2).default(0.1),
+  /**
+   * Domain randomisation: each episode runs on one of `pool` clusters drawn from the cluster's
+   * node types (as many nodes in another mix, speeds jittered by up to e^±jitter; lib/cluster's
+   * `drawCluster`), chosen by the episode seed. Absent: every episode runs on the cluster.
+   */
+  clusterDraws: z.object({
+    pool: z.number().int().positive().max(4096),
+    jitter: z.number().min(0).max(2).default(0),
+    seed: z.number().int().default(0),
+  }).strict().optional(),
   /** The workload of each episode. */
   workload: workloadSchema,
   /** Candidate slots shown to a policy. */
@@ -57,16 +68,22 @@ export const scenarioSchema = z.object({
 /** A scenario as configured. */
 export type ScenarioConfig = z.input<typeof scenarioSchema>;
 
-/** A scenario resolved into its parts. */
-export interface Scenario {
-  /** Validated configuration. */
-  readonly config: z.output<typeof scenarioSchema>;
+/** A cluster with a scenario's duration model and power on it. */
+export interface ClusterModel {
   /** The cluster. */
   readonly cluster: Cluster;
   /** The duration model on that cluster. */
   readonly model: DurationModel;
   /** The nodes' power, shared by every instance drawn (undefined: a node has no power spec). */
   readonly power: ClusterPower | undefined;
+}
+
+/** A scenario resolved into its parts: the configured cluster, and the drawn ones if any. */
+export interface Scenario extends ClusterModel {
+  /** Validated configuration. */
+  readonly config: z.output<typeof scenarioSchema>;
+  /** The clusters episodes run on under `clusterDraws` (empty: every episode on `cluster`). */
+  readonly drawn: readonly ClusterModel[];
 }
 
 const BATCH_16_24 = { minTasks: 16, maxTasks: 24 } as const;
@@ -131,12 +148,23 @@ export function resolveScenario(source: string | unknown): Scenario {
   const calibration = config.calibration === "seed"
     ? SEED_CALIBRATION
     : loadCalibrationSync(calibrationPath(config.calibration));
-  return {
-    config,
+  const on = (cluster: Cluster): ClusterModel => ({
     cluster,
     model: new DurationModel(calibration, cluster.nodes, { noise: config.noise }),
     power: powerOfNodes(cluster.nodes, config.idleNodes),
-  };
+  });
+  const draws = config.clusterDraws;
+  const drawn = draws
+    ? Array.from(
+      { length: draws.pool },
+      (_, k) =>
+        on(drawCluster(cluster, new Rng(hashInts(draws.seed, CLUSTER_STREAM, k)), {
+          name: `${cluster.name}-draw-${k}`,
+          jitter: draws.jitter,
+        })),
+    )
+    : [];
+  return { config, ...on(cluster), drawn };
 }
 
 /**
@@ -152,13 +180,22 @@ export async function loadScenario(source: string): Promise<Scenario> {
 /** Label of the random stream that draws the tasks' tenants. */
 const TENANT_STREAM = 0x7e4a;
 
-/** Draws a scenario's instance for an episode seed (with the nodes' power and the tenants). */
+/** Label of the random streams that draw a scenario's clusters and pick one per episode. */
+const CLUSTER_STREAM = 0xc1a5;
+
+/**
+ * Draws a scenario's instance for an episode seed (on its cluster or, under `clusterDraws`, the
+ * drawn cluster the seed picks; with the nodes' power and the tenants).
+ */
 export function drawInstance(scenario: Scenario, seed: number): Instance {
   const { workload, name } = scenario.config;
   const tasks = generateTasks(workload, new Rng(seed));
-  const power = scenario.power;
+  const drawn = scenario.drawn;
+  const { model, power } = drawn.length > 0
+    ? drawn[hashInts(seed, CLUSTER_STREAM) % drawn.length]!
+    : scenario;
   const tenants = drawTenants(workload, tasks.length, new Rng(hashInts(seed, TENANT_STREAM)));
-  return buildInstance(tasks, scenario.model, {
+  return buildInstance(tasks, model, {
     name: `${name}#${seed}`,
     noiseSeed: seed,
     ...(power ? { power } : {}),

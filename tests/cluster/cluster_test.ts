@@ -1,5 +1,13 @@
 import assert from "node:assert/strict";
-import { clusterPreset, loadCluster, parseCluster, SEED_CLUSTER } from "../../lib/cluster/mod.ts";
+import fc from "fast-check";
+import {
+  clusterPreset,
+  drawCluster,
+  loadCluster,
+  parseCluster,
+  SEED_CLUSTER,
+} from "../../lib/cluster/mod.ts";
+import { Rng } from "../../lib/random/mod.ts";
 
 Deno.test("SEED_CLUSTER follows the original's 9-node table", () => {
   const nodes = SEED_CLUSTER.nodes;
@@ -47,4 +55,36 @@ Deno.test("loadCluster() reads a valid file and rejects malformed JSON, naming t
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("drawCluster() draws the template's node types, unique names, speeds within the jitter (fast-check)", () => {
+  fc.assert(
+    fc.property(
+      fc.integer(),
+      fc.integer({ min: 1, max: 40 }),
+      fc.double({ min: 0, max: 1, noNaN: true }),
+      (seed, count, jitter) => {
+        const drawn = drawCluster(SEED_CLUSTER, new Rng(seed), { name: "d", nodes: count, jitter });
+        assert.equal(drawn.nodes.length, count);
+        assert.equal(new Set(drawn.nodes.map((n) => n.name)).size, count);
+        for (const node of drawn.nodes) {
+          const type = SEED_CLUSTER.nodes.find((t) => node.name.startsWith(`${t.name}-`))!;
+          assert.equal(node.cores, type.cores);
+          assert.equal(node.power, type.power);
+          for (const key of ["cpuSpeed", "diskMBps"] as const) {
+            const ratio = Math.log(node[key] / type[key]);
+            assert.ok(Math.abs(ratio) <= jitter + 1e-12, `${key} jittered by e^${ratio}`);
+          }
+        }
+        assert.deepEqual(
+          drawCluster(SEED_CLUSTER, new Rng(seed), { name: "d", nodes: count, jitter }),
+          drawn,
+        );
+      },
+    ),
+    { numRuns: 50 },
+  );
+  const exact = drawCluster(SEED_CLUSTER, new Rng(1), { name: "d" });
+  assert.equal(exact.nodes.length, SEED_CLUSTER.nodes.length);
+  assert.ok(exact.nodes.every((n) => SEED_CLUSTER.nodes.some((t) => t.cpuSpeed === n.cpuSpeed)));
 });

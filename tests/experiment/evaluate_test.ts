@@ -174,6 +174,39 @@ Deno.test("resolveScenario() loads a cluster file by path", async () => {
   }
 });
 
+Deno.test("clusterDraws: each episode on a drawn mix of the cluster's node types, by its seed", () => {
+  const config = {
+    name: "drawn",
+    clusterDraws: { pool: 4 },
+    workload: { minTasks: 4, maxTasks: 6 },
+  };
+  const scenario = resolveScenario(config);
+  assert.equal(scenario.drawn.length, 4);
+  assert.equal(resolveScenario("seed-9").drawn.length, 0);
+  const specs = (nodes: readonly { cores: number; cpuSpeed: number; diskMBps: number }[]) =>
+    nodes.map((n) => `${n.cores}/${n.cpuSpeed}/${n.diskMBps}`).join(" ");
+  const pool = new Set(scenario.drawn.map((on) => specs(on.cluster.nodes)));
+  assert.ok(pool.size > 1, "the pool holds different mixes");
+  const seen = new Set<string>();
+  for (let seed = 0; seed < 40; seed++) {
+    const instance = drawInstance(scenario, seed);
+    assert.equal(instance.nodeCount, SEED_CLUSTER.nodes.length);
+    const mix = specs(instance.nodes!);
+    assert.ok(pool.has(mix), "an episode runs on a cluster of the pool");
+    assert.equal(specs(drawInstance(resolveScenario(config), seed).nodes!), mix, "by its seed");
+    seen.add(mix);
+  }
+  assert.ok(seen.size > 1, "episodes run on several clusters of the pool");
+  assert.throws(
+    () => resolveScenario({ ...config, clusterDraws: { pool: 0 } }),
+    /clusterDraws\.pool/,
+  );
+  assert.throws(
+    () => resolveScenario({ ...config, clusterDraws: { pool: 2, size: 3 } }),
+    /clusterDraws.*size/,
+  );
+});
+
 Deno.test("the headline's training episodes never contain a held-out parameter", async () => {
   const root = new URL("../../", import.meta.url).pathname;
   const config = JSON.parse(await Deno.readTextFile(`${root}experiments/headline.json`));

@@ -13,12 +13,15 @@ import { PAIR_CHANNELS, queryInputSize, taskTokenInput, taskTokenSize } from "./
 import type { AgentShape, ParameterValues } from "./networks.ts";
 import { CONTEXT_SIZE, nodeTokenSize, writeContext, writeNodeTokens } from "./tokens.ts";
 
-/** y = x W (+ y when `accumulate`), W row-major [x.length, y.length], zeros of x skipped. */
+/**
+ * y += x W, W row-major [xLength, yLength], zeros of x skipped. Every operand is a Float64Array,
+ * so that V8 compiles one monomorphic loop.
+ */
 function multiply(
-  x: ArrayLike<number>,
+  x: Float64Array,
   xOffset: number,
   xLength: number,
-  w: Float32Array | Float64Array,
+  w: Float64Array,
   y: Float64Array,
   yOffset: number,
   yLength: number,
@@ -44,10 +47,10 @@ interface Layer {
   readonly keyQuery: Folded[];
   /** Per head, R = W_v[:, h] W_o[h, :], folded. */
   readonly valueOut: Folded[];
-  readonly pool: Float32Array;
+  readonly pool: Float64Array;
   /** Per head, the weight on the requester's contribution, [H, D]. */
-  readonly share: Float32Array;
-  readonly bias: Float32Array;
+  readonly share: Float64Array;
+  readonly bias: Float64Array;
 }
 
 /** The attention allocator as plain arrays. */
@@ -56,10 +59,18 @@ export class FastAttention {
   readonly #d: number;
   /** Numbers in a node token. */
   readonly #tokenSize: number;
-  readonly #get: (name: string) => Float32Array;
+  /** A parameter by name, widened to float64 once. */
+  readonly #get: (name: string) => Float64Array;
   readonly #layers: Layer[];
   // Per decision, grown to the largest node count and window seen.
-  #x = new Float32Array(0);
+  #x = new Float64Array(0);
+  /**
+   * The node tokens the hidden layers, keys and values in `#nodes` and `#folded` were computed
+   * from, and for how many nodes (the last decision's count): on the same count, a node whose
+   * token is unchanged since the last decision keeps them.
+   */
+  #computedFrom = new Float64Array(0);
+  #computedCount = 0;
   #nodes = new Float64Array(0);
   #folded: Float64Array[][] = []; // [layer][2 * head + (0 key-query | 1 value-out)] → [m, D]
   #tasks = new Float64Array(0);
@@ -89,9 +100,14 @@ export class FastAttention {
     const attention = this.#attention = shape.attention;
     this.#d = shape.embeddingDim;
     this.#tokenSize = nodeTokenSize(shape.nodeStateSize);
+    const widened = new Map<string, Float64Array>();
     this.#get = (name) => {
-      const value = values.get(name);
-      if (!value) throw new RangeError(`Expected parameter ${name} but found none`);
+      let value = widened.get(name);
+      if (!value) {
+        const given = values.get(name);
+        if (!given) throw new RangeError(`Expected parameter ${name} but found none`);
+        widened.set(name, value = Float64Array.from(given));
+      }
       return value;
     };
     const { width: D, heads: H } = attention, dh = D / H, scale = 1 / Math.sqrt(dh);
@@ -163,7 +179,8 @@ export class FastAttention {
   #grow(m: number, window: number): void {
     const D = this.#attention.width, H = this.#attention.heads;
     if (this.#nodes.length < m * D) {
-      this.#x = new Float32Array(m * this.#tokenSize);
+      this.#x = new Float64Array(m * this.#tokenSize);
+      this.#computedFrom = new Float64Array(m * this.#tokenSize);
       this.#nodes = new Float64Array(m * D);
       this.#folded = this.#layers.map(() =>
         Array.from({ length: 2 * H }, () => new Float64Array(m * D))
@@ -186,30 +203,36 @@ export class FastAttention {
     const m = decision.instance.nodeCount, window = decision.mask.length - 1;
     const count = decision.candidateCount, d = this.#d, get = this.#get;
     this.#grow(m, window);
-    // Node tokens: the encoder's hidden layer h_i (n_i = h_i W1 + b1 is folded in).
+    // Node tokens: the encoder's hidden layer h_i (n_i = h_i W1 + b1 is folded in), then per
+    // layer and head the folded keys and values; only for the nodes whose token changed.
     const x = this.#x, nodes = this.#nodes, tokenSize = this.#tokenSize;
     writeNodeTokens(decision, x);
-    const w0 = get("attn/node/w0"), b0 = get("attn/node/b0");
+    const computedFrom = this.#computedFrom, w0 = get("attn/node/w0"), b0 = get("attn/node/b0");
     for (let i = 0; i < m; i++) {
+      const token = i * tokenSize;
+      if (this.#computedCount === m) {
+        let same = true;
+        for (let k = 0; k < tokenSize && same; k++) same = x[token + k] === computedFrom[token + k];
+        if (same) continue;
+      }
+      for (let k = 0; k < tokenSize; k++) computedFrom[token + k] = x[token + k]!;
       const base = i * D;
       for (let j = 0; j < D; j++) nodes[base + j] = b0[j]!;
-      multiply(x, i * tokenSize, tokenSize, w0, nodes, base, D);
+      multiply(x, token, tokenSize, w0, nodes, base, D);
       for (let j = 0; j < D; j++) if (nodes[base + j]! < 0) nodes[base + j] = 0;
-    }
-    // Per layer and head, the nodes' folded keys and values.
-    this.#layers.forEach((layer, l) => {
-      const folded = this.#folded[l]!;
-      for (let h = 0; h < H; h++) {
-        const keys = folded[2 * h]!, values = folded[2 * h + 1]!;
-        const keyQuery = layer.keyQuery[h]!, valueOut = layer.valueOut[h]!;
-        for (let i = 0; i < m; i++) {
-          keys.set(keyQuery.bias, i * D);
-          values.set(valueOut.bias, i * D);
-          multiply(nodes, i * D, D, keyQuery.matrix, keys, i * D, D);
-          multiply(nodes, i * D, D, valueOut.matrix, values, i * D, D);
+      for (let l = 0; l < this.#layers.length; l++) {
+        const layer = this.#layers[l]!, folded = this.#folded[l]!;
+        for (let h = 0; h < H; h++) {
+          const keys = folded[2 * h]!, values = folded[2 * h + 1]!;
+          const keyQuery = layer.keyQuery[h]!, valueOut = layer.valueOut[h]!;
+          keys.set(keyQuery.bias, base);
+          values.set(valueOut.bias, base);
+          multiply(nodes, base, D, keyQuery.matrix, keys, base, D);
+          multiply(nodes, base, D, valueOut.matrix, values, base, D);
         }
       }
-    });
+    }
+    this.#computedCount = m;
     // Task tokens of the candidates.
     let tasks = this.#tasks, next = this.#next;
     const taskBias = get("attn/task/b");

@@ -49,7 +49,11 @@ function specsOf(decision: Decision): Float32Array {
 }
 
 /** Writes the decision's node tokens, `nodeCount * nodeTokenSize(…)` numbers, into `out`. */
-export function writeNodeTokens(decision: Decision, out: Float32Array, offset = 0): void {
+export function writeNodeTokens(
+  decision: Decision,
+  out: Float32Array | Float64Array,
+  offset = 0,
+): void {
   const specs = specsOf(decision), state = decision.state;
   const m = decision.instance.nodeCount;
   const stateSize = state.length / m, tokenSize = nodeTokenSize(stateSize);

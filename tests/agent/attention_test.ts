@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import * as tf from "@tensorflow/tfjs";
 import {
   AgentNetworks,
@@ -127,6 +128,29 @@ for (const design of DESIGNS) {
     });
   }
 }
+
+Deno.test("property: FastAttention's scores of a decision do not depend on what it scored before (its node cache)", () => {
+  const shape = shapeOf(DESIGNS[1]!);
+  const values = new AgentNetworks(shape, parametersOf(shape, 5));
+  const pool = [...decisions(30), ...decisions(30, { doubled: true })];
+  const alone = pool.map((decision) => {
+    const out = new Float64Array(25);
+    new FastAttention(shape, values.snapshot()).score(decision, out);
+    return out;
+  });
+  const shared = new FastAttention(shape, values.snapshot());
+  fc.assert(
+    fc.property(fc.array(fc.nat(pool.length - 1), { minLength: 1, maxLength: 40 }), (order) => {
+      const out = new Float64Array(25);
+      for (const k of order) {
+        shared.score(pool[k]!, out);
+        assert.deepEqual(out, alone[k]);
+      }
+    }),
+    { numRuns: 60 },
+  );
+  values.dispose();
+});
 
 Deno.test("the attention allocator runs without an embedding (width-0 task features)", () => {
   const shape = shapeOf(DESIGNS[0]!, 0);

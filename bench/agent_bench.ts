@@ -4,20 +4,20 @@
  * experiments/attention.json) vs the seed scorer through TensorFlow.js-wasm on the same 256
  * decisions, experience collection (environment steps per iteration = the rollout's size,
  * printed), and one training update of each network. Before the benches it prints the PPO
- * update of the headline config on the array path (MlpLearner) beside the TensorFlow.js
+ * update of the headline config on the array path (ArrayLearner) beside the TensorFlow.js
  * reference (TfjsLearner), measured alternately on the same rollouts, their ratio, and the
  * update's share of a training iteration (collection + update). Run with `./schedlab bench`.
  */
 import * as tf from "@tensorflow/tfjs";
 import {
   AgentNetworks,
+  arrayLearner,
   collectRollout,
   FastScorer,
   initialParameters,
   initTensorflow,
   LearnedPolicy,
   makeScorer,
-  mlpLearner,
   parseTrainConfig,
   tfjsLearner,
   Trainer,
@@ -117,7 +117,7 @@ const iterations = Array.from({ length: 6 }, (_, k) => {
   return { rollout, collectMs: performance.now() - started };
 });
 const weights = trainer.learner.snapshot();
-const learners = [mlpLearner, tfjsLearner].map((make) =>
+const learners = [arrayLearner, tfjsLearner].map((make) =>
   make(shape, { parameters: weights, learningRate: config.learningRate })
 );
 const updateMs = [0, 0];
@@ -138,7 +138,7 @@ console.log(
     `PPO update of the headline config (≈${
       Math.round(steps)
     } steps, ${config.epochs} epochs x ${config.minibatches} minibatches), mean of ${counted}:`,
-    `  array path (MlpLearner)        ${fastMs.toFixed(1)} ms`,
+    `  array path (ArrayLearner)        ${fastMs.toFixed(1)} ms`,
     `  tfjs reference (TfjsLearner)   ${referenceMs.toFixed(1)} ms`,
     `  ratio                          ${(referenceMs / fastMs).toFixed(2)}x`,
     `  collection                     ${collectMs.toFixed(1)} ms (${

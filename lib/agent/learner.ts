@@ -1,18 +1,21 @@
 /**
  * What the trainer trains: a network with its optimizer that runs a whole PPO update on a
- * rollout. Two exist: {@linkcode MlpLearner} (the scorer and critic in typed arrays, with a
- * hand-written gradient; the default for them, preference-conditioned or not) and {@linkcode TfjsLearner} (the networks in
- * TensorFlow.js: the MLPs' reference path, and the path of every network written in tfjs, such
- * as the attention allocator).
+ * rollout. Two exist: {@linkcode ArrayLearner} (the networks in typed arrays with a
+ * hand-written gradient: the MLP scorer, preference-conditioned or not, and the attention
+ * allocator without a pair network; the default for them) and {@linkcode TfjsLearner} (the
+ * networks in TensorFlow.js: the reference path, and the path of the imitation phase and of the
+ * attention allocator's pair network).
  *
  * @module
  */
 import type { Rng } from "../random/mod.ts";
 import { Adam, type AdamState, FlatAdam } from "./adam.ts";
 import type { TrainConfig } from "./config.ts";
-import { MlpGradient, sparseInputs } from "./mlp_gradient.ts";
+import { AttentionGradient } from "./attention_gradient.ts";
+import { MlpGradient } from "./mlp_gradient.ts";
 import { AgentNetworks, type AgentShape, type ParameterValues } from "./networks.ts";
 import { ppoEpochs, ppoUpdate, type UpdateDiagnostics } from "./ppo.ts";
+import type { FlatGradient } from "./ppo_gradient.ts";
 import type { Rollout } from "./rollout.ts";
 
 /** A trainable network and its optimizer. */
@@ -38,26 +41,22 @@ export type LearnerFactory = (
 ) => Learner;
 
 /**
- * The MLP scorer and critic trained in typed arrays (the training path), with or without
- * preference conditioning.
+ * The networks trained in typed arrays (the training path): the MLP scorer and critic
+ * ({@linkcode MlpGradient}), with or without preference conditioning, or the attention
+ * allocator and its critic ({@linkcode AttentionGradient}).
  */
-export class MlpLearner implements Learner {
+export class ArrayLearner implements Learner {
   /** Sizes. */
   readonly shape: AgentShape;
   /** Every parameter, flat, in {@linkcode parameterLayout} order. */
   readonly parameters: Float32Array;
-  readonly #engine: MlpGradient;
+  readonly #engine: FlatGradient<unknown>;
   readonly #optimizer: FlatAdam;
 
   /** @param shape sizes @param init parameters, optimizer state, learning rate */
   constructor(shape: AgentShape, init: Parameters<LearnerFactory>[1]) {
-    if (shape.attention) {
-      throw new TypeError(
-        "MlpLearner trains the MLP scorer; the attention allocator needs tfjsLearner",
-      );
-    }
     this.shape = shape;
-    this.#engine = new MlpGradient(shape);
+    this.#engine = shape.attention ? new AttentionGradient(shape) : new MlpGradient(shape);
     const layout = this.#engine.layout;
     this.parameters = new Float32Array(layout.size);
     layout.names.forEach((name, i) => {
@@ -91,7 +90,7 @@ export class MlpLearner implements Learner {
 
   update(rollout: Rollout, options: { config: TrainConfig; rng: Rng }): UpdateDiagnostics {
     const config = options.config, engine = this.#engine, params = this.parameters;
-    const inputs = sparseInputs(this.shape, rollout);
+    const inputs = engine.inputs(rollout);
     const oldValues = new Float32Array(rollout.size);
     engine.values(params, inputs, oldValues);
     const gradient = engine.gradient;
@@ -170,17 +169,18 @@ export class TfjsLearner implements Learner {
   }
 }
 
-/** The training path's factory: {@linkcode MlpLearner}. */
-export const mlpLearner: LearnerFactory = (shape, init) => new MlpLearner(shape, init);
+/** The training path's factory: {@linkcode ArrayLearner}. */
+export const arrayLearner: LearnerFactory = (shape, init) => new ArrayLearner(shape, init);
 
 /** The reference path's factory: {@linkcode TfjsLearner}. */
 export const tfjsLearner: LearnerFactory = (shape, init) => new TfjsLearner(shape, init);
 
 /**
- * The learner a config trains with: the array path for the MLP scorer's PPO, with or without
- * preference conditioning; TensorFlow.js for the attention allocator and for configs with an
- * imitation phase (its loss is written in tfjs).
+ * The learner a config trains with: the array path for the MLP scorer (with or without
+ * preference conditioning) and the attention allocator; TensorFlow.js for the attention
+ * allocator's pair network. A config's imitation phase runs on a TensorFlow.js learner of its
+ * own ({@linkcode Trainer.imitate}).
  */
-export function defaultLearner(config: TrainConfig, shape: AgentShape): LearnerFactory {
-  return shape.attention || config.imitation ? tfjsLearner : mlpLearner;
+export function defaultLearner(shape: AgentShape): LearnerFactory {
+  return (shape.attention?.pairs ?? 0) > 0 ? tfjsLearner : arrayLearner;
 }

@@ -10,14 +10,8 @@
  * scorer's first layer is split as in the acting path (node row + W_state·state once per
  * decision, W_task·task per candidate), only the non-zero inputs are read (the node and kind
  * one-hots make most of them zero), and the first layer's weight gradient is summed over the
- * decision's candidates before its outer product with the state. With s the scores, p the
- * masked softmax, a the chosen slot, r = π(a)/π_old(a), H the entropy and B the minibatch size:
- *
- *   ∂L/∂s_c = (g_r r / B)([c = a] − p_c) + (c_H / B) p_c (log p_c + H),
- *     g_r = −A where max(−A r, −A clip(r, 1 ± ε)) takes its first term, else 0;
- *   ∂L/∂V   = (c_V / B)(V − R) where the clipped value loss takes its unclipped term, else 0,
- *
- * which are TensorFlow.js's gradients of `ppoLoss` (ties go to the first operand of maximum).
+ * decision's candidates before its outer product with the state. The loss's gradient with
+ * respect to each decision's scores and value is lib/agent/ppo_gradient.ts's.
  *
  * With preference, the conditioning [w, w·one-hot(node)] adds w·(W_c[0] + W_c[1 + node]) to the
  * task slots' shared term only (not the idle slot's), so its rows take w times the task slots'
@@ -28,8 +22,12 @@
  *
  * @module
  */
-import type { TrainConfig } from "./config.ts";
-import type { MinibatchReport } from "./ppo.ts";
+import {
+  type FlatGradient,
+  type LossReport,
+  type MinibatchTargets,
+  PpoLossGradient,
+} from "./ppo_gradient.ts";
 import {
   type AgentShape,
   criticInputs,
@@ -161,29 +159,20 @@ export function sparseInputs(shape: AgentShape, batch: DecisionBatch): SparseInp
   };
 }
 
-/** Per-decision training targets of a minibatch, indexed like the rollout. */
-export interface DecisionTargets {
-  /** Chosen slot. */
-  readonly action: Int32Array;
-  /** Log-probability of the chosen slot at collection. */
-  readonly oldLogProbability: Float32Array;
-  /** Value at collection. */
-  readonly oldValue: Float32Array;
-  /** Value target. */
-  readonly returns: Float32Array;
-}
-
-interface Dense {
+/** A dense layer's place in the flat vector. */
+export interface Dense {
   /** Offset of the weights [in, out] in the flat vector. */
   readonly w: number;
   /** Offset of the biases [out]. */
   readonly b: number;
+  /** Inputs. */
   readonly in: number;
+  /** Outputs. */
   readonly out: number;
 }
 
-/** The hidden layers of a network (its output is in {@linkcode Heads}). */
-function denseLayers(
+/** The hidden layers `${prefix}/w${l}`, `${prefix}/b${l}` of a network (not its output head). */
+export function denseLayers(
   layout: FlatLayout,
   prefix: string,
   input: number,
@@ -286,7 +275,7 @@ class Heads {
  * gradient of a minibatch's loss into a flat Float64Array of the same layout. Every buffer is
  * allocated once.
  */
-export class MlpGradient {
+export class MlpGradient implements FlatGradient<SparseInputs> {
   /** Sizes. */
   readonly shape: AgentShape;
   /** The flat layout. */
@@ -318,6 +307,7 @@ export class MlpGradient {
   readonly #delta: Float64Array[];
   readonly #criticZ: Float64Array[];
   readonly #criticDelta: Float64Array[];
+  readonly #loss = new PpoLossGradient();
 
   /** @param shape sizes */
   constructor(shape: AgentShape) {
@@ -364,87 +354,34 @@ export class MlpGradient {
     for (let i = 0; i < inputs.size; i++) out[i] = this.#criticForward(params, inputs, i);
   }
 
+  /** The sparse form of a batch ({@linkcode sparseInputs}). */
+  inputs(batch: DecisionBatch): SparseInputs {
+    return sparseInputs(this.shape, batch);
+  }
+
   /**
    * Zeroes the gradient, then accumulates the PPO loss's gradient over the minibatch
    * `indices` (advantages given per minibatch position, already normalised if wanted).
    */
-  minibatch(
-    params: Float32Array,
-    inputs: SparseInputs,
-    batch: {
-      indices: ArrayLike<number>;
-      advantages: Float32Array;
-      targets: DecisionTargets;
-      config: Pick<TrainConfig, "clip" | "clipValueLoss" | "entropyCoef" | "valueCoef">;
-    },
-  ): Omit<MinibatchReport, "gradientNorm"> {
+  minibatch(params: Float32Array, inputs: SparseInputs, batch: MinibatchTargets): LossReport {
     this.gradient.fill(0);
     this.#scorerHead.reset();
     this.#criticHead.reset();
-    const { indices, advantages, targets, config } = batch;
-    const b = indices.length, clip = config.clip;
-    const sums = { policy: 0, value: 0, entropy: 0, approxKl: 0, clipFraction: 0 };
-    for (let k = 0; k < b; k++) {
+    const { indices, targets } = batch, loss = this.#loss;
+    loss.begin(batch);
+    for (let k = 0; k < indices.length; k++) {
       const i = indices[k]!;
-      // Critic: value loss and its gradient.
-      const v = this.#criticForward(params, inputs, i);
-      const oldV = targets.oldValue[i]!, ret = targets.returns[i]!;
-      const unclipped = (v - ret) * (v - ret);
-      // max(a, b) passes the gradient to a on ties; clip passes it inside [-ε, ε] only.
-      let error = unclipped, dv = v - ret;
-      if (config.clipValueLoss) {
-        const c = oldV + Math.min(clip, Math.max(-clip, v - oldV)) - ret;
-        if (unclipped < c * c) {
-          error = c * c;
-          dv = Math.abs(v - oldV) <= clip ? c : 0;
-        }
-      }
-      sums.value += 0.5 * error;
-      if (dv !== 0) this.#criticBackward(params, inputs, i, config.valueCoef * dv / b);
-      // Scorer: policy loss, entropy and their gradient.
-      const count = this.#scorerForward(params, inputs, i);
-      const scores = this.#scores, first = inputs.slotStart[i]!;
-      let max = -Infinity;
-      for (let s = 0; s < count; s++) if (scores[s]! > max) max = scores[s]!;
-      let total = 0;
-      for (let s = 0; s < count; s++) total += Math.exp(scores[s]! - max);
-      const logTotal = max + Math.log(total);
-      let entropy = 0, chosen = -1;
-      const action = targets.action[i]!;
-      for (let s = 0; s < count; s++) {
-        const logp = scores[s]! - logTotal;
-        scores[s] = logp;
-        entropy -= Math.exp(logp) * logp;
-        if (inputs.slot[first + s] === action) chosen = s;
-      }
-      const logRatio = scores[chosen]! - targets.oldLogProbability[i]!;
-      const ratio = Math.exp(logRatio), a = advantages[k]!;
-      const clipped = Math.min(1 + clip, Math.max(1 - clip, ratio));
-      const unclippedLoss = -a * ratio, clippedLoss = -a * clipped;
-      const takesFirst = unclippedLoss >= clippedLoss;
-      sums.policy += takesFirst ? unclippedLoss : clippedLoss;
-      sums.entropy += entropy;
-      sums.approxKl += ratio - 1 - logRatio;
-      if (Math.abs(ratio - 1) > clip) sums.clipFraction++;
-      const passes = takesFirst || Math.abs(ratio - 1) <= clip;
-      const policyScale = passes ? -a * ratio / b : 0, entropyScale = config.entropyCoef / b;
-      // ∂L/∂s_c, in place of the log-probabilities.
-      for (let s = 0; s < count; s++) {
-        const logp = scores[s]!, p = Math.exp(logp);
-        scores[s] = policyScale * ((s === chosen ? 1 : 0) - p) +
-          entropyScale * p * (logp + entropy);
-      }
+      const dv = loss.value(k, this.#criticForward(params, inputs, i));
+      if (dv !== 0) this.#criticBackward(params, inputs, i, dv);
+      const count = this.#scorerForward(params, inputs, i), first = inputs.slotStart[i]!;
+      let chosen = -1;
+      for (let s = 0; s < count; s++) if (inputs.slot[first + s] === targets.action[i]) chosen = s;
+      loss.policy(k, this.#scores, count, chosen);
       this.#scorerBackward(params, inputs, i, count);
     }
     this.#scorerHead.flush(this.gradient);
     this.#criticHead.flush(this.gradient);
-    return {
-      policy: sums.policy / b,
-      value: sums.value / b,
-      entropy: sums.entropy / b,
-      approxKl: sums.approxKl / b,
-      clipFraction: sums.clipFraction / b,
-    };
+    return loss.report();
   }
 
   #criticForward(params: Float32Array, inputs: SparseInputs, i: number): number {
@@ -718,7 +655,12 @@ function addRow64(g: Float64Array, row: number, x: number, v: Float64Array, widt
  * out = b + inputᵀ W for a dense layer, four outputs at a time held in registers (V8 keeps
  * them out of memory, about twice as fast as updating `out` row by row).
  */
-function denseForward(params: Float32Array, layer: Dense, input: Float64Array, out: Float64Array) {
+export function denseForward(
+  params: Float32Array,
+  layer: Dense,
+  input: Float64Array,
+  out: Float64Array,
+) {
   const width = layer.out, rows = layer.in, w = layer.w, b = layer.b;
   let j = 0;
   for (; j + 4 <= width; j += 4) {
@@ -772,7 +714,7 @@ export function tanh(x: number): number {
  * Weight and bias gradients of a dense layer, and dInput = W dz (before the activation's
  * derivative); with `relu`, inputs at zero get dInput = 0 (ReLU passes nothing there).
  */
-function denseBackward(
+export function denseBackward(
   params: Float32Array,
   g: Float64Array,
   layer: Dense,

@@ -56,8 +56,17 @@ export type {
   UpdateDiagnostics,
 } from "./ppo.ts";
 export { flatLayout, MlpGradient, sparseInputs, tanh } from "./mlp_gradient.ts";
-export type { DecisionTargets, FlatLayout, SparseInputs } from "./mlp_gradient.ts";
-export { defaultLearner, MlpLearner, mlpLearner, TfjsLearner, tfjsLearner } from "./learner.ts";
+export type { FlatLayout, SparseInputs } from "./mlp_gradient.ts";
+export { PpoLossGradient } from "./ppo_gradient.ts";
+export type {
+  DecisionTargets,
+  FlatGradient,
+  LossReport,
+  MinibatchTargets,
+} from "./ppo_gradient.ts";
+export { ArrayLearner, arrayLearner, defaultLearner, TfjsLearner, tfjsLearner } from "./learner.ts";
+export { AttentionGradient } from "./attention_gradient.ts";
+export type { AttentionInputs } from "./attention_gradient.ts";
 export type { Learner, LearnerFactory } from "./learner.ts";
 export {
   CHECKPOINT_FORMAT,

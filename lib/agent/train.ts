@@ -134,8 +134,8 @@ export class Trainer {
   readonly config: TrainConfig;
   /** The networks' sizes. */
   readonly shape: AgentShape;
-  /** The networks and their optimizer. */
-  readonly learner: Learner;
+  #learner: Learner;
+  readonly #makeLearner: LearnerFactory;
   /** Learning-curve rows of this session (with those given when resuming). */
   readonly history: CurveRow[];
   readonly #envs: SchedulingEnv[];
@@ -164,7 +164,8 @@ export class Trainer {
     const parameters = checkpoint?.parameters ?? initial ??
       initialParameters(shape, new Rng(hashInts(config.seed, STREAM.init)));
     this.#objective = config.reward === "objective" ? resolveObjective(train) : undefined;
-    this.learner = (options.learner ?? defaultLearner(config, shape))(shape, {
+    this.#makeLearner = options.learner ?? defaultLearner(shape);
+    this.#learner = this.#makeLearner(shape, {
       parameters,
       optimizer: checkpoint && !resumed.freshOptimizer ? checkpoint.optimizer : undefined,
       learningRate: config.learningRate,
@@ -183,7 +184,7 @@ export class Trainer {
 
   /**
    * A fresh session for a config; `learner` makes the networks (default
-   * {@linkcode defaultLearner}: the MLPs in typed arrays, TensorFlow.js where needed).
+   * {@linkcode defaultLearner}: the networks in typed arrays, TensorFlow.js where needed).
    */
   static async create(config: TrainConfig, learner?: LearnerFactory): Promise<Trainer> {
     await initTensorflow();
@@ -218,6 +219,11 @@ export class Trainer {
     });
   }
 
+  /** The networks and their optimizer. */
+  get learner(): Learner {
+    return this.#learner;
+  }
+
   /** Updates completed. */
   get update(): number {
     return this.#update;
@@ -245,10 +251,14 @@ export class Trainer {
     if (!imitation) return [];
     const teacher = new BestHeuristicTeacher(imitation.teachers);
     const data: Rollout[] = [], rows: ImitationRow[] = [];
-    const learner = this.learner;
-    if (!(learner instanceof TfjsLearner)) {
-      throw new TypeError("The imitation phase needs the TensorFlow.js learner (tfjsLearner)");
-    }
+    // The phase's loss is written in TensorFlow.js: it runs on a TensorFlow.js learner, whose
+    // weights the session's learner takes back at the end.
+    const trained = this.#learner;
+    const learner = trained instanceof TfjsLearner ? trained : new TfjsLearner(this.shape, {
+      parameters: trained.snapshot(),
+      learningRate: trained.learningRate,
+    });
+    this.#learner = learner;
     // The phase has its own Adam, so PPO starts from fresh moments; its learning rate decays
     // linearly to 0 over every pass of the phase.
     const optimizer = new Adam([...learner.networks.variables.values()], {
@@ -297,6 +307,16 @@ export class Trainer {
       onRound?.(row);
     }
     optimizer.dispose();
+    if (learner !== trained) {
+      // The session's optimizer did not take part: it carries on as it was.
+      this.#learner = this.#makeLearner(this.shape, {
+        parameters: learner.snapshot(),
+        optimizer: trained.optimizerState(),
+        learningRate: trained.learningRate,
+      });
+      trained.dispose();
+      learner.dispose();
+    }
     return rows;
   }
 

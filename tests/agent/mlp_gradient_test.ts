@@ -2,30 +2,26 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import {
   Adam,
-  AgentNetworks,
   type AgentShape,
   agentShape,
   collectRollout,
   FlatAdam,
-  flatLayout,
-  gather,
   initialParameters,
   initTensorflow,
   knotSuffix,
   LearnedPolicy,
   MlpGradient,
   parseTrainConfig,
-  ppoLoss,
   PREFERENCE_KNOTS,
   preferenceSize,
   type Rollout,
   scorerInputSize,
-  sparseInputs,
   type TrainConfig,
 } from "../../lib/agent/mod.ts";
 import { makeEnv, resolveScenario } from "../../lib/experiment/mod.ts";
 import { Rng } from "../../lib/random/mod.ts";
 import { loadSweep, resolveRuns } from "../../lib/sweep/mod.ts";
+import { assertGradientMatches } from "../helpers/learners.ts";
 
 await initTensorflow();
 
@@ -72,93 +68,6 @@ function rollout(
   });
 }
 
-/**
- * Asserts that MlpGradient's loss terms and gradient on a minibatch of 40 of the rollout's
- * decisions equal TensorFlow.js's gradient of ppoLoss within 1e-5; returns the gradient by
- * name.
- */
-function assertGradientMatches(
-  shape: AgentShape,
-  config: TrainConfig,
-  values: Map<string, Float32Array>,
-  steps: Rollout,
-): Map<string, Float64Array> {
-  const rng = new Rng(5);
-  // Targets that make ratios and values clip.
-  const indices = rng.shuffle(Array.from({ length: steps.size }, (_, i) => i)).slice(0, 40);
-  const n = steps.size;
-  const oldLogProbability = steps.logProbability.map((x) => x + 0.4 * rng.normal());
-  const oldValue = Float32Array.from({ length: n }, () => rng.normal());
-  const returns = Float32Array.from({ length: n }, () => 2 * rng.normal());
-  const advantages = Float32Array.from(indices, () => rng.normal());
-  const action = steps.action;
-  const networks = new AgentNetworks(shape, values);
-  const pick = (a: Float32Array) => Float32Array.from(indices, (i) => a[i]!);
-  const batch = gather(steps, indices);
-  const reference = { terms: [] as number[], grads: new Map<string, Float32Array>() };
-  tf.tidy(() => {
-    let terms: number[] = [];
-    const { grads } = tf.variableGrads(() => {
-      const loss = ppoLoss({
-        scores: networks.scores(batch),
-        values: networks.values(batch),
-        actions: Int32Array.from(indices, (i) => action[i]!),
-        oldLogProbabilities: pick(oldLogProbability),
-        advantages,
-        returns: pick(returns),
-        oldValues: pick(oldValue),
-      }, config);
-      terms = [loss.policy, loss.value, loss.entropy, loss.approxKl, loss.clipFraction].map(
-        (t) => t.dataSync()[0]!,
-      );
-      return loss.total;
-    }, [...networks.variables.values()]);
-    reference.terms = terms;
-    for (const [name, v] of networks.variables) {
-      reference.grads.set(name, grads[v.name]!.dataSync() as Float32Array);
-    }
-  });
-  networks.dispose();
-  const engine = new MlpGradient(shape);
-  const layout = flatLayout(shape);
-  const flat = new Float32Array(layout.size);
-  for (const name of layout.names) flat.set(values.get(name)!, layout.offsets.get(name)!);
-  const loss = engine.minibatch(flat, sparseInputs(shape, steps), {
-    indices,
-    advantages,
-    targets: { action, oldLogProbability, oldValue, returns },
-    config,
-  });
-  const ours = [loss.policy, loss.value, loss.entropy, loss.approxKl, loss.clipFraction];
-  ours.forEach((x, k) =>
-    assert.ok(
-      Math.abs(x - reference.terms[k]!) < 1e-5,
-      `term ${k}: ${x} vs ${reference.terms[k]}`,
-    )
-  );
-  // The targets make both branches of both maxima occur.
-  assert.ok(
-    loss.clipFraction > 0 && loss.clipFraction < 1,
-    `clip fraction ${loss.clipFraction}`,
-  );
-  let largest = 0;
-  const gradients = new Map<string, Float64Array>();
-  layout.names.forEach((name, p) => {
-    const offset = layout.offsets.get(name)!, expected = reference.grads.get(name)!;
-    gradients.set(name, engine.gradient.slice(offset, offset + layout.lengths[p]!));
-    for (let k = 0; k < layout.lengths[p]!; k++) {
-      const difference = Math.abs(engine.gradient[offset + k]! - expected[k]!);
-      assert.ok(
-        difference < 1e-5,
-        `${name}[${k}]: ${engine.gradient[offset + k]} vs ${expected[k]}`,
-      );
-      largest = Math.max(largest, Math.abs(expected[k]!));
-    }
-  });
-  assert.ok(largest > 1e-2, `gradients too small to compare (${largest})`);
-  return gradients;
-}
-
 /** The embedding ablation's arms (every embedding, learned sizes, none), then deeper scorers. */
 const ARMS = resolveRuns(
   await loadSweep(
@@ -183,7 +92,7 @@ for (const { arm, config: armConfig, scorerHidden } of CASES) {
         { ...HEADLINE.train, embedding: config.train.embedding },
         values,
       );
-      assertGradientMatches(shape, config, values, steps);
+      assertGradientMatches(new MlpGradient(shape), { shape, config, values, steps });
     });
   }
 }
@@ -204,7 +113,12 @@ for (const scorerHidden of [[128], [128, 64]]) {
         (_, i) => WEIGHTS[i % WEIGHTS.length]!,
       ),
     };
-    const gradients = assertGradientMatches(shape, ENERGY, values, steps);
+    const gradients = assertGradientMatches(new MlpGradient(shape), {
+      shape,
+      config: ENERGY,
+      values,
+      steps,
+    });
     // Every knot's heads and the conditioning rows take part (and so were compared).
     const largest = (a: Float64Array) => a.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
     for (let k = 0; k < PREFERENCE_KNOTS.length; k++) {

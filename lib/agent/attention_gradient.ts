@@ -1,0 +1,816 @@
+/**
+ * The PPO objective's gradient for the attention allocator and its critic (lib/agent/attention.ts),
+ * by hand in typed arrays: the training path of the attention allocator, as mlp_gradient.ts is
+ * the MLP scorer's (TensorFlow.js computes the same objective in ppo.ts, kept as the reference).
+ * The loss's gradient with respect to a decision's scores and value is ppo_gradient.ts's.
+ *
+ * A minibatch is processed one decision at a time, forward then backward at once, on the
+ * decision's allowed candidates only: padded slots are masked out of every pooling and have
+ * probability 0, so nothing of them reaches the loss. The backward follows TensorFlow.js's
+ * conventions: ReLU passes no gradient at 0; a maximum (of the tasks, or of the critic's nodes)
+ * passes it to every element that ties with it. With K_i = n_i W_k, V_i = n_i W_v and per head h
+ * the weights a_ji = softmax_i(t_j W_q · K_i / √dh), a layer's backward from δ_j = ∂L/∂pre_j is
+ *
+ *   ∂t_j += δ_j + W_q ∂Q_j + pooling's share of W_pool Σ_j δ_j,   ∂W_o += Σ_j mixed_j ⊗ δ_j,
+ *   ∂a_ji = (W_o δ_j)·V_i + [i = r] W_share[h]·δ_j,   ∂logit_ji = a_ji (∂a_ji − Σ_i' a_ji' ∂a_ji'),
+ *
+ * and the pointer's key folds into its query: s_j = C tanh(t_j · (W_key q) / √D), so that
+ * ∂W_key = (Σ_j ∂u_j t_j) ⊗ q and ∂q = W_keyᵀ Σ_j ∂u_j t_j.
+ *
+ * The pair network (`pairs` > 0) is not covered: its allocators train through TensorFlow.js.
+ *
+ * @module
+ */
+import { queryInputSize, taskTokenInput, taskTokenSize } from "./attention.ts";
+import {
+  type Dense,
+  denseBackward,
+  denseForward,
+  denseLayers,
+  type FlatLayout,
+  flatLayout,
+  relu,
+  tanh,
+} from "./mlp_gradient.ts";
+import type { AgentShape, DecisionBatch } from "./networks.ts";
+import {
+  type FlatGradient,
+  type LossReport,
+  type MinibatchTargets,
+  PpoLossGradient,
+} from "./ppo_gradient.ts";
+import { CONTEXT_SIZE, nodeTokenSize } from "./tokens.ts";
+
+/** A rollout as the attention allocator reads it: the batch and its node count and window. */
+export interface AttentionInputs {
+  /** The decisions (with node tokens and context). */
+  readonly batch: DecisionBatch;
+  /** Nodes per decision. */
+  readonly nodes: number;
+  /** Candidate slots per decision (the idle slot is slot `window`). */
+  readonly window: number;
+}
+
+/** Offsets of a cross-attention layer's parameters. */
+interface LayerAt {
+  readonly q: number;
+  readonly k: number;
+  readonly v: number;
+  readonly o: number;
+  readonly pool: number;
+  readonly share: number;
+  readonly b: number;
+}
+
+/** A cross-attention layer's activations of one decision. */
+interface LayerState {
+  /** Queries t_j W_q, [W, D]. */
+  readonly queries: Float64Array;
+  /** Keys n_i W_k, [m, D]. */
+  readonly keys: Float64Array;
+  /** Values n_i W_v, [m, D]. */
+  readonly values: Float64Array;
+  /** Attention weights, [W, H, m]. */
+  readonly weights: Float64Array;
+  /** Per task, the heads' weighted values, [W, D]. */
+  readonly mixed: Float64Array;
+  /** Mean and maximum of its input tokens, [2D]. */
+  readonly pooled: Float64Array;
+}
+
+/**
+ * y[yo, yo + cols) += x[xo, xo + rows) W, W = params[w, …) row-major [rows, cols]; zeros of x
+ * skipped.
+ */
+function multiply(
+  params: Float32Array,
+  w: number,
+  x: Float64Array,
+  xo: number,
+  rows: number,
+  y: Float64Array,
+  yo: number,
+  cols: number,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const value = x[xo + r]!;
+    if (value === 0) continue;
+    const row = w + r * cols;
+    for (let j = 0; j < cols; j++) y[yo + j]! += value * params[row + j]!;
+  }
+}
+
+/**
+ * The backward of y = x W: g[W] += x ⊗ dy (zeros of x skipped), and dx[xo, xo + rows) +=
+ * W dy when `dx` is given.
+ */
+function multiplyBackward(
+  params: Float32Array,
+  g: Float64Array,
+  w: number,
+  x: Float64Array,
+  xo: number,
+  rows: number,
+  dy: Float64Array,
+  dyo: number,
+  cols: number,
+  dx: Float64Array | undefined,
+  dxo: number,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const value = x[xo + r]!, row = w + r * cols;
+    if (dx) {
+      let sum = 0;
+      for (let j = 0; j < cols; j++) {
+        const d = dy[dyo + j]!;
+        g[row + j]! += value * d;
+        sum += params[row + j]! * d;
+      }
+      dx[dxo + r]! += sum;
+    } else if (value !== 0) {
+      for (let j = 0; j < cols; j++) g[row + j]! += value * dy[dyo + j]!;
+    }
+  }
+}
+
+/** out[o, o + D) = mean, out[o + D, o + 2D) = maximum of the first `count` rows of `tokens`. */
+function pool(tokens: Float64Array, count: number, D: number, out: Float64Array, o: number): void {
+  for (let a = 0; a < D; a++) {
+    let sum = 0, max = -Infinity;
+    for (let k = 0; k < count; k++) {
+      const value = tokens[k * D + a]!;
+      sum += value;
+      if (value > max) max = value;
+    }
+    out[o + a] = sum / count;
+    out[o + D + a] = max;
+  }
+}
+
+/**
+ * The backward of {@linkcode pool}: each row takes the mean's gradient over `count`, and the
+ * maximum's where it ties with the maximum (as TensorFlow.js's `max` passes it).
+ */
+function poolBackward(
+  tokens: Float64Array,
+  count: number,
+  D: number,
+  pooled: Float64Array,
+  po: number,
+  dPooled: Float64Array,
+  dpo: number,
+  dTokens: Float64Array,
+): void {
+  for (let k = 0; k < count; k++) {
+    for (let a = 0; a < D; a++) {
+      const value = tokens[k * D + a]!;
+      let d = dPooled[dpo + a]! / count;
+      if (value === pooled[po + D + a]!) d += dPooled[dpo + D + a]!;
+      dTokens[k * D + a]! += d;
+    }
+  }
+}
+
+/** Adds params[at, at + n) to out[o, …). */
+function addParams(out: Float64Array, o: number, params: Float32Array, at: number, n: number) {
+  for (let j = 0; j < n; j++) out[o + j]! += params[at + j]!;
+}
+
+/** g[at, at + n) += v[o, o + n). */
+function addGradient(g: Float64Array, at: number, v: Float64Array, o: number, n: number) {
+  for (let j = 0; j < n; j++) g[at + j]! += v[o + j]!;
+}
+
+/**
+ * The gradient engine of the attention allocator: reads parameters from a flat Float32Array
+ * and accumulates the gradient of a minibatch's loss into a flat Float64Array of the same
+ * layout. Buffers are allocated once per node count and window.
+ */
+export class AttentionGradient implements FlatGradient<AttentionInputs> {
+  /** Sizes. */
+  readonly shape: AgentShape;
+  /** The flat layout. */
+  readonly layout: FlatLayout;
+  /** Gradient of the last minibatch, flat. */
+  readonly gradient: Float64Array;
+  readonly #width: number;
+  readonly #heads: number;
+  readonly #clip: number;
+  readonly #pairwise: boolean;
+  readonly #tokenSize: number;
+  readonly #taskInputSize: number;
+  /** Offsets of the parameters outside the layers and the critic's MLP (-1: absent). */
+  readonly #at: {
+    nodeW0: number;
+    nodeB0: number;
+    nodeW1: number;
+    nodeB1: number;
+    taskW: number;
+    taskB: number;
+    queryW: number;
+    queryB: number;
+    keyW: number;
+    idle: number;
+    criticNodeW: number;
+    criticNodeB: number;
+    criticTaskW: number;
+    criticTaskB: number;
+    criticOutW: number;
+    criticOutB: number;
+  };
+  readonly #layers: LayerAt[];
+  readonly #critic: Dense[];
+  readonly #loss = new PpoLossGradient();
+  // Per decision, grown to the node count m and window W of the inputs.
+  #m = -1;
+  #window = -1;
+  /** Node tokens, [m, tokenSize]. */
+  #x = new Float64Array(0);
+  /** The node encoder's hidden layer and output, [m, D]. */
+  #hidden = new Float64Array(0);
+  #nodes = new Float64Array(0);
+  /** Allowed task slots, in order, and their task-token inputs. */
+  #slotOf = new Int32Array(0);
+  #taskInput: Float64Array[] = [];
+  #taskCount = 0;
+  #canIdle = false;
+  /** Task tokens into each layer and out of the last, [layers + 1][W, D]. */
+  #tokens: Float64Array[] = [];
+  #state: LayerState[] = [];
+  // The pointer.
+  readonly #update: Float64Array;
+  readonly #queryInput: Float64Array;
+  readonly #query: Float64Array;
+  /** W_key q. */
+  readonly #keyQuery: Float64Array;
+  /** Scores of the allowed slots (tasks, then idle), then ∂L/∂s. */
+  #scores = new Float64Array(0);
+  #tanh = new Float64Array(0);
+  // The critic.
+  #criticNodes = new Float64Array(0);
+  #criticTasks = new Float64Array(0);
+  readonly #criticInput: Float64Array;
+  readonly #criticZ: Float64Array[];
+  readonly #criticDelta: Float64Array[];
+  readonly #dCriticInput: Float64Array;
+  // Gradients of the activations.
+  #dTokens = new Float64Array(0);
+  #dInput = new Float64Array(0);
+  #dNodes = new Float64Array(0);
+  #dHidden = new Float64Array(0);
+  #dKeys = new Float64Array(0);
+  #dValues = new Float64Array(0);
+  #dWeights = new Float64Array(0);
+  readonly #dQuery: Float64Array;
+  readonly #dQueryInput: Float64Array;
+  readonly #dUpdate: Float64Array;
+  readonly #dPooled: Float64Array;
+  readonly #dMixed: Float64Array;
+  readonly #dQueries: Float64Array;
+  readonly #keySum: Float64Array;
+  /** Per head, ∂L/∂(its weight on the requester) through W_share. */
+  readonly #dShare: Float64Array;
+
+  /** @param shape sizes (`shape.attention` set, without the pair network) */
+  constructor(shape: AgentShape) {
+    const attention = shape.attention;
+    if (!attention) throw new TypeError("AttentionGradient needs shape.attention");
+    if ((attention.pairs ?? 0) > 0) {
+      throw new TypeError(
+        `AttentionGradient does not cover the pair network: expected attention.pairs 0 but found ${attention.pairs} (train it with tfjsLearner)`,
+      );
+    }
+    this.shape = shape;
+    this.layout = flatLayout(shape);
+    this.gradient = new Float64Array(this.layout.size);
+    const D = this.#width = attention.width;
+    this.#heads = attention.heads;
+    this.#clip = attention.clip;
+    this.#pairwise = attention.pairwise === true;
+    this.#tokenSize = nodeTokenSize(shape.nodeStateSize);
+    this.#taskInputSize = taskTokenSize(shape.embeddingDim, attention);
+    const offsets = this.layout.offsets, at = (name: string) => offsets.get(name) ?? -1;
+    this.#at = {
+      nodeW0: at("attn/node/w0"),
+      nodeB0: at("attn/node/b0"),
+      nodeW1: at("attn/node/w1"),
+      nodeB1: at("attn/node/b1"),
+      taskW: at("attn/task/w"),
+      taskB: at("attn/task/b"),
+      queryW: at("attn/query/w"),
+      queryB: at("attn/query/b"),
+      keyW: at("attn/key/w"),
+      idle: at("attn/idle"),
+      criticNodeW: at("critic/node/w"),
+      criticNodeB: at("critic/node/b"),
+      criticTaskW: at("critic/task/w"),
+      criticTaskB: at("critic/task/b"),
+      criticOutW: at("critic/wOut"),
+      criticOutB: at("critic/bOut"),
+    };
+    this.#layers = Array.from({ length: attention.layers }, (_, l) => ({
+      q: at(`attn/l${l}/q`),
+      k: at(`attn/l${l}/k`),
+      v: at(`attn/l${l}/v`),
+      o: at(`attn/l${l}/o`),
+      pool: at(`attn/l${l}/pool`),
+      share: at(`attn/l${l}/share`),
+      b: at(`attn/l${l}/b`),
+    }));
+    this.#critic = denseLayers(this.layout, "critic", 5 * D + CONTEXT_SIZE, shape.criticHidden);
+    this.#update = new Float64Array(D);
+    this.#queryInput = new Float64Array(queryInputSize(D));
+    this.#query = new Float64Array(D);
+    this.#keyQuery = new Float64Array(D);
+    this.#criticInput = new Float64Array(5 * D + CONTEXT_SIZE);
+    this.#criticZ = shape.criticHidden.map((width) => new Float64Array(width));
+    this.#criticDelta = shape.criticHidden.map((width) => new Float64Array(width));
+    this.#dCriticInput = new Float64Array(5 * D + CONTEXT_SIZE);
+    this.#dQuery = new Float64Array(D);
+    this.#dQueryInput = new Float64Array(queryInputSize(D));
+    this.#dUpdate = new Float64Array(D);
+    this.#dPooled = new Float64Array(2 * D);
+    this.#dMixed = new Float64Array(D);
+    this.#dQueries = new Float64Array(D);
+    this.#keySum = new Float64Array(D);
+    this.#dShare = new Float64Array(attention.heads);
+  }
+
+  /** Checks that a batch carries the attention allocator's inputs and reads its sizes. */
+  inputs(batch: DecisionBatch): AttentionInputs {
+    if (!batch.nodeTokens || !batch.context) {
+      throw new TypeError("the attention allocator needs node tokens and context in its batch");
+    }
+    const n = batch.size, window = batch.mask.length / n - 1;
+    const nodes = batch.nodeTokens.length / (n * this.#tokenSize);
+    if (!Number.isInteger(nodes) || nodes < 1) {
+      throw new RangeError(
+        `Expected node tokens of ${this.#tokenSize} numbers per node but found ${batch.nodeTokens.length} numbers for ${n} decisions`,
+      );
+    }
+    return { batch, nodes, window };
+  }
+
+  /** The critic's values of every decision of `inputs`, written into `out`. */
+  values(params: Float32Array, inputs: AttentionInputs, out: Float32Array): void {
+    for (let i = 0; i < inputs.batch.size; i++) {
+      this.#load(inputs, i);
+      out[i] = this.#criticForward(params, inputs, i);
+    }
+  }
+
+  /**
+   * Zeroes the gradient, then accumulates the PPO loss's gradient over the minibatch
+   * `indices` (advantages given per minibatch position, already normalised if wanted).
+   */
+  minibatch(params: Float32Array, inputs: AttentionInputs, batch: MinibatchTargets): LossReport {
+    this.gradient.fill(0);
+    const { indices, targets } = batch, loss = this.#loss;
+    loss.begin(batch);
+    for (let k = 0; k < indices.length; k++) {
+      const i = indices[k]!;
+      this.#load(inputs, i);
+      const dv = loss.value(k, this.#criticForward(params, inputs, i));
+      if (dv !== 0) this.#criticBackward(params, inputs, i, dv);
+      const count = this.#scorerForward(params, inputs, i);
+      const action = targets.action[i]!;
+      let chosen = -1;
+      if (action === inputs.window) chosen = this.#canIdle ? this.#taskCount : -1;
+      else {
+        for (let s = 0; s < this.#taskCount; s++) if (this.#slotOf[s] === action) chosen = s;
+      }
+      if (chosen < 0) {
+        throw new RangeError(`Expected decision ${i}'s action ${action} to be an allowed slot`);
+      }
+      loss.policy(k, this.#scores, count, chosen);
+      this.#scorerBackward(params, inputs, i);
+    }
+    return loss.report();
+  }
+
+  /** Sizes the buffers for m nodes and a window of W. */
+  #grow(m: number, W: number): void {
+    if (m === this.#m && W === this.#window) return;
+    this.#m = m;
+    this.#window = W;
+    const D = this.#width, H = this.#heads, T = this.#tokenSize, L = this.#layers.length;
+    this.#x = new Float64Array(m * T);
+    this.#hidden = new Float64Array(m * D);
+    this.#nodes = new Float64Array(m * D);
+    this.#slotOf = new Int32Array(W);
+    this.#taskInput = Array.from({ length: W }, () => new Float64Array(this.#taskInputSize));
+    this.#tokens = Array.from({ length: L + 1 }, () => new Float64Array(W * D));
+    this.#state = Array.from({ length: L }, () => ({
+      queries: new Float64Array(W * D),
+      keys: new Float64Array(m * D),
+      values: new Float64Array(m * D),
+      weights: new Float64Array(W * H * m),
+      mixed: new Float64Array(W * D),
+      pooled: new Float64Array(2 * D),
+    }));
+    this.#scores = new Float64Array(W + 1);
+    this.#tanh = new Float64Array(W + 1);
+    this.#criticNodes = new Float64Array(m * D);
+    this.#criticTasks = new Float64Array(W * D);
+    this.#dTokens = new Float64Array(W * D);
+    this.#dInput = new Float64Array(W * D);
+    this.#dNodes = new Float64Array(m * D);
+    this.#dHidden = new Float64Array(m * D);
+    this.#dKeys = new Float64Array(m * D);
+    this.#dValues = new Float64Array(m * D);
+    this.#dWeights = new Float64Array(H * m);
+  }
+
+  /** Reads decision i's node tokens, allowed slots and task-token inputs. */
+  #load(inputs: AttentionInputs, i: number): void {
+    const { batch, nodes: m, window: W } = inputs;
+    this.#grow(m, W);
+    const T = this.#tokenSize, x = this.#x, tokens = batch.nodeTokens!, from = i * m * T;
+    for (let k = 0; k < m * T; k++) x[k] = tokens[from + k]!;
+    const mask = batch.mask, row = i * (W + 1), slotOf = this.#slotOf;
+    const d = this.shape.embeddingDim;
+    let count = 0;
+    for (let s = 0; s < W; s++) {
+      if (!mask[row + s]) continue;
+      slotOf[count] = s;
+      if (d > 0) {
+        taskTokenInput(batch.features, (i * W + s) * d, d, this.#pairwise, this.#taskInput[count]!);
+      }
+      count++;
+    }
+    if (count === 0) {
+      throw new RangeError(`Expected decision ${i} to allow at least one candidate task`);
+    }
+    this.#taskCount = count;
+    this.#canIdle = mask[row + W] === 1;
+  }
+
+  /** The critic's value of the loaded decision i. */
+  #criticForward(params: Float32Array, inputs: AttentionInputs, i: number): number {
+    const D = this.#width, T = this.#tokenSize, m = inputs.nodes, d = this.shape.embeddingDim;
+    const at = this.#at, x = this.#x, nodes = this.#criticNodes, tasks = this.#criticTasks;
+    const count = this.#taskCount, input = this.#criticInput;
+    for (let r = 0; r < m; r++) {
+      const o = r * D;
+      for (let j = 0; j < D; j++) nodes[o + j] = params[at.criticNodeB + j]!;
+      multiply(params, at.criticNodeW, x, r * T, T, nodes, o, D);
+      for (let j = 0; j < D; j++) nodes[o + j] = relu(nodes[o + j]!);
+    }
+    for (let k = 0; k < count; k++) {
+      const o = k * D;
+      for (let j = 0; j < D; j++) tasks[o + j] = params[at.criticTaskB + j]!;
+      // The critic reads the raw features: the first d numbers of the task-token input.
+      if (d > 0) multiply(params, at.criticTaskW, this.#taskInput[k]!, 0, d, tasks, o, D);
+      for (let j = 0; j < D; j++) tasks[o + j] = relu(tasks[o + j]!);
+    }
+    // [requester; mean; max] of the nodes, [mean; max] of the tasks, context.
+    const requester = inputs.batch.node[i]! * D;
+    for (let a = 0; a < D; a++) {
+      let sum = 0, max = -Infinity;
+      for (let r = 0; r < m; r++) {
+        const value = nodes[r * D + a]!;
+        sum += value;
+        if (value > max) max = value;
+      }
+      input[a] = nodes[requester + a]!;
+      input[D + a] = sum / m;
+      input[2 * D + a] = max;
+    }
+    pool(tasks, count, D, input, 3 * D);
+    const context = inputs.batch.context!;
+    for (let c = 0; c < CONTEXT_SIZE; c++) input[5 * D + c] = context[i * CONTEXT_SIZE + c]!;
+    const layers = this.#critic, z = this.#criticZ;
+    let hidden = input;
+    for (let l = 0; l < layers.length; l++) {
+      const layer = layers[l]!, a = z[l]!;
+      denseForward(params, layer, hidden, a);
+      for (let j = 0; j < layer.out; j++) a[j] = tanh(a[j]!);
+      hidden = a;
+    }
+    let v = params[at.criticOutB]!;
+    for (let j = 0; j < hidden.length; j++) v += hidden[j]! * params[at.criticOutW + j]!;
+    return v;
+  }
+
+  /** Backward of the critic from ∂L/∂V (its forward for decision i just ran). */
+  #criticBackward(params: Float32Array, inputs: AttentionInputs, i: number, dv: number): void {
+    const g = this.gradient, at = this.#at, layers = this.#critic, z = this.#criticZ;
+    const delta = this.#criticDelta, hidden = layers.length;
+    g[at.criticOutB]! += dv;
+    const last = z[hidden - 1]!, dLast = delta[hidden - 1]!;
+    for (let j = 0; j < last.length; j++) {
+      const a = last[j]!;
+      g[at.criticOutW + j]! += dv * a;
+      dLast[j] = dv * params[at.criticOutW + j]! * (1 - a * a);
+    }
+    for (let l = hidden - 1; l >= 1; l--) {
+      const input = z[l - 1]!, dInput = delta[l - 1]!;
+      denseBackward(params, g, layers[l]!, input, delta[l]!, dInput, false);
+      for (let j = 0; j < input.length; j++) {
+        const a = input[j]!;
+        dInput[j] = dInput[j]! * (1 - a * a);
+      }
+    }
+    const dInput = this.#dCriticInput, input = this.#criticInput;
+    denseBackward(params, g, layers[0]!, input, delta[0]!, dInput, false);
+    // Into the node and task embeddings (ReLU), then their weights.
+    const D = this.#width, T = this.#tokenSize, m = inputs.nodes, d = this.shape.embeddingDim;
+    const nodes = this.#criticNodes, tasks = this.#criticTasks, count = this.#taskCount;
+    const dNodes = this.#dNodes, dTasks = this.#dTokens, x = this.#x;
+    const requester = inputs.batch.node[i]!;
+    for (let r = 0; r < m; r++) {
+      for (let a = 0; a < D; a++) {
+        const value = nodes[r * D + a]!;
+        let dn = dInput[D + a]! / m;
+        if (r === requester) dn += dInput[a]!;
+        if (value === input[2 * D + a]) dn += dInput[2 * D + a]!;
+        dNodes[r * D + a] = value > 0 ? dn : 0;
+      }
+      addGradient(g, at.criticNodeB, dNodes, r * D, D);
+      multiplyBackward(params, g, at.criticNodeW, x, r * T, T, dNodes, r * D, D, undefined, 0);
+    }
+    dTasks.fill(0, 0, count * D);
+    poolBackward(tasks, count, D, input, 3 * D, dInput, 3 * D, dTasks);
+    for (let k = 0; k < count; k++) {
+      const o = k * D;
+      for (let a = 0; a < D; a++) if (!(tasks[o + a]! > 0)) dTasks[o + a] = 0;
+      addGradient(g, at.criticTaskB, dTasks, o, D);
+      if (d > 0) {
+        multiplyBackward(
+          params,
+          g,
+          at.criticTaskW,
+          this.#taskInput[k]!,
+          0,
+          d,
+          dTasks,
+          o,
+          D,
+          undefined,
+          0,
+        );
+      }
+    }
+  }
+
+  /**
+   * Scores of the loaded decision i's allowed slots (tasks, then idle) into #scores; returns
+   * their count.
+   */
+  #scorerForward(params: Float32Array, inputs: AttentionInputs, i: number): number {
+    const D = this.#width, H = this.#heads, dh = D / H, T = this.#tokenSize, m = inputs.nodes;
+    const at = this.#at, x = this.#x, hidden = this.#hidden, nodes = this.#nodes;
+    const count = this.#taskCount, P = this.#taskInputSize, d = this.shape.embeddingDim;
+    for (let r = 0; r < m; r++) {
+      const o = r * D;
+      for (let j = 0; j < D; j++) hidden[o + j] = params[at.nodeB0 + j]!;
+      multiply(params, at.nodeW0, x, r * T, T, hidden, o, D);
+      for (let j = 0; j < D; j++) hidden[o + j] = relu(hidden[o + j]!);
+      for (let j = 0; j < D; j++) nodes[o + j] = params[at.nodeB1 + j]!;
+      multiply(params, at.nodeW1, hidden, o, D, nodes, o, D);
+    }
+    const first = this.#tokens[0]!;
+    for (let k = 0; k < count; k++) {
+      const o = k * D;
+      for (let j = 0; j < D; j++) first[o + j] = params[at.taskB + j]!;
+      if (d > 0) multiply(params, at.taskW, this.#taskInput[k]!, 0, P, first, o, D);
+      for (let j = 0; j < D; j++) first[o + j] = relu(first[o + j]!);
+    }
+    const requester = inputs.batch.node[i]!, scale = 1 / Math.sqrt(dh), update = this.#update;
+    this.#layers.forEach((layer, l) => {
+      const input = this.#tokens[l]!, output = this.#tokens[l + 1]!, state = this.#state[l]!;
+      const { queries, keys, values, weights, mixed, pooled } = state;
+      keys.fill(0, 0, m * D);
+      values.fill(0, 0, m * D);
+      for (let r = 0; r < m; r++) {
+        multiply(params, layer.k, nodes, r * D, D, keys, r * D, D);
+        multiply(params, layer.v, nodes, r * D, D, values, r * D, D);
+      }
+      pool(input, count, D, pooled, 0);
+      update.fill(0);
+      addParams(update, 0, params, layer.b, D);
+      multiply(params, layer.pool, pooled, 0, 2 * D, update, 0, D);
+      queries.fill(0, 0, count * D);
+      mixed.fill(0, 0, count * D);
+      for (let k = 0; k < count; k++) {
+        const o = k * D;
+        multiply(params, layer.q, input, o, D, queries, o, D);
+        for (let h = 0; h < H; h++) {
+          const w = (k * H + h) * m, c0 = h * dh;
+          let max = -Infinity;
+          for (let r = 0; r < m; r++) {
+            let dot = 0;
+            for (let c = c0; c < c0 + dh; c++) dot += queries[o + c]! * keys[r * D + c]!;
+            dot *= scale;
+            weights[w + r] = dot;
+            if (dot > max) max = dot;
+          }
+          let total = 0;
+          for (let r = 0; r < m; r++) total += weights[w + r] = Math.exp(weights[w + r]! - max);
+          for (let r = 0; r < m; r++) {
+            const a = weights[w + r] = weights[w + r]! / total;
+            for (let c = c0; c < c0 + dh; c++) mixed[o + c]! += a * values[r * D + c]!;
+          }
+        }
+        for (let j = 0; j < D; j++) output[o + j] = input[o + j]! + update[j]!;
+        multiply(params, layer.o, mixed, o, D, output, o, D);
+        for (let h = 0; h < H; h++) {
+          const a = weights[(k * H + h) * m + requester]!, row = layer.share + h * D;
+          for (let j = 0; j < D; j++) output[o + j]! += a * params[row + j]!;
+        }
+        for (let j = 0; j < D; j++) output[o + j] = relu(output[o + j]!);
+      }
+    });
+    // The pointer: q = W_q [n_r; mean n; mean t; max t; context] + b_q, s_j = C tanh(t_j · W_key q / √D).
+    const tasks = this.#tokens[this.#layers.length]!, input = this.#queryInput;
+    for (let a = 0; a < D; a++) {
+      let sum = 0;
+      for (let r = 0; r < m; r++) sum += nodes[r * D + a]!;
+      input[a] = nodes[requester * D + a]!;
+      input[D + a] = sum / m;
+    }
+    pool(tasks, count, D, input, 2 * D);
+    const context = inputs.batch.context!;
+    for (let c = 0; c < CONTEXT_SIZE; c++) input[4 * D + c] = context[i * CONTEXT_SIZE + c]!;
+    const query = this.#query, keyQuery = this.#keyQuery;
+    query.fill(0);
+    addParams(query, 0, params, at.queryB, D);
+    multiply(params, at.queryW, input, 0, input.length, query, 0, D);
+    for (let a = 0; a < D; a++) {
+      let sum = 0;
+      for (let e = 0; e < D; e++) sum += params[at.keyW + a * D + e]! * query[e]!;
+      keyQuery[a] = sum;
+    }
+    const root = 1 / Math.sqrt(D), clip = this.#clip, scores = this.#scores, th = this.#tanh;
+    for (let k = 0; k < count; k++) {
+      let dot = 0;
+      for (let a = 0; a < D; a++) dot += tasks[k * D + a]! * keyQuery[a]!;
+      th[k] = Math.tanh(dot * root);
+      scores[k] = clip * th[k]!;
+    }
+    if (!this.#canIdle) return count;
+    let dot = 0;
+    for (let a = 0; a < D; a++) dot += query[a]! * params[at.idle + a]!;
+    th[count] = Math.tanh(dot * root);
+    scores[count] = clip * th[count]!;
+    return count + 1;
+  }
+
+  /** Backward of the scorer from ∂L/∂s in #scores (its forward for decision i just ran). */
+  #scorerBackward(params: Float32Array, inputs: AttentionInputs, i: number): void {
+    const g = this.gradient, at = this.#at, D = this.#width, H = this.#heads, dh = D / H;
+    const m = inputs.nodes, T = this.#tokenSize, P = this.#taskInputSize;
+    const count = this.#taskCount, L = this.#layers.length, requester = inputs.batch.node[i]!;
+    const scores = this.#scores, th = this.#tanh, factor = this.#clip / Math.sqrt(D);
+    const query = this.#query, keyQuery = this.#keyQuery, input = this.#queryInput;
+    const dQuery = this.#dQuery, keySum = this.#keySum, nodes = this.#nodes;
+    let dTokens = this.#dTokens, dInput = this.#dInput;
+    const dNodes = this.#dNodes, tasks = this.#tokens[L]!;
+    // Scores: ∂u = ∂s C (1 − tanh²) / √D; t_j takes ∂u_j W_key q, the key and query the rest.
+    dQuery.fill(0);
+    keySum.fill(0);
+    for (let k = 0; k < count; k++) {
+      const o = k * D, du = scores[k]! * factor * (1 - th[k]! * th[k]!);
+      for (let a = 0; a < D; a++) {
+        dTokens[o + a] = du * keyQuery[a]!;
+        keySum[a]! += du * tasks[o + a]!;
+      }
+    }
+    if (this.#canIdle) {
+      const du = scores[count]! * factor * (1 - th[count]! * th[count]!);
+      for (let a = 0; a < D; a++) {
+        dQuery[a]! += du * params[at.idle + a]!;
+        g[at.idle + a]! += du * query[a]!;
+      }
+    }
+    multiply(params, at.keyW, keySum, 0, D, dQuery, 0, D);
+    multiplyBackward(params, g, at.keyW, keySum, 0, D, query, 0, D, undefined, 0);
+    // The query's input: requester and mean node, pooled tasks (the context takes nothing).
+    const dQueryInput = this.#dQueryInput;
+    dQueryInput.fill(0);
+    addGradient(g, at.queryB, dQuery, 0, D);
+    multiplyBackward(
+      params,
+      g,
+      at.queryW,
+      input,
+      0,
+      input.length,
+      dQuery,
+      0,
+      D,
+      dQueryInput,
+      0,
+    );
+    for (let r = 0; r < m; r++) {
+      for (let a = 0; a < D; a++) {
+        dNodes[r * D + a] = dQueryInput[D + a]! / m + (r === requester ? dQueryInput[a]! : 0);
+      }
+    }
+    poolBackward(tasks, count, D, input, 2 * D, dQueryInput, 2 * D, dTokens);
+    // The layers, last first.
+    const dKeys = this.#dKeys, dValues = this.#dValues, dWeights = this.#dWeights;
+    const dUpdate = this.#dUpdate, dPooled = this.#dPooled, dMixed = this.#dMixed;
+    const dQueries = this.#dQueries, dShare = this.#dShare, scale = 1 / Math.sqrt(dh);
+    for (let l = L - 1; l >= 0; l--) {
+      const layer = this.#layers[l]!, state = this.#state[l]!;
+      const layerInput = this.#tokens[l]!, output = this.#tokens[l + 1]!;
+      const { queries, keys, values, weights, mixed, pooled } = state;
+      dKeys.fill(0, 0, m * D);
+      dValues.fill(0, 0, m * D);
+      dUpdate.fill(0);
+      for (let k = 0; k < count; k++) {
+        const o = k * D;
+        // Through the ReLU: δ_j; the residual passes it on as it is.
+        for (let a = 0; a < D; a++) {
+          const delta = output[o + a]! > 0 ? dTokens[o + a]! : 0;
+          dTokens[o + a] = delta;
+          dInput[o + a] = delta;
+          dUpdate[a]! += delta;
+        }
+        // Output projection and the requester's share.
+        dMixed.fill(0);
+        multiplyBackward(params, g, layer.o, mixed, o, D, dTokens, o, D, dMixed, 0);
+        for (let h = 0; h < H; h++) {
+          const row = layer.share + h * D, a = weights[(k * H + h) * m + requester]!;
+          let sum = 0;
+          for (let j = 0; j < D; j++) {
+            const delta = dTokens[o + j]!;
+            g[row + j]! += a * delta;
+            sum += params[row + j]! * delta;
+          }
+          dShare[h] = sum;
+        }
+        // The heads: weights, softmax, queries and keys.
+        dQueries.fill(0);
+        for (let h = 0; h < H; h++) {
+          const w = (k * H + h) * m, c0 = h * dh;
+          let dot = 0;
+          for (let r = 0; r < m; r++) {
+            const a = weights[w + r]!;
+            let da = r === requester ? dShare[h]! : 0;
+            for (let c = c0; c < c0 + dh; c++) {
+              da += dMixed[c]! * values[r * D + c]!;
+              dValues[r * D + c]! += a * dMixed[c]!;
+            }
+            dWeights[h * m + r] = da;
+            dot += a * da;
+          }
+          for (let r = 0; r < m; r++) {
+            const dLogit = weights[w + r]! * (dWeights[h * m + r]! - dot) * scale;
+            if (dLogit === 0) continue;
+            for (let c = c0; c < c0 + dh; c++) {
+              dQueries[c]! += dLogit * keys[r * D + c]!;
+              dKeys[r * D + c]! += dLogit * queries[o + c]!;
+            }
+          }
+        }
+        multiplyBackward(params, g, layer.q, layerInput, o, D, dQueries, 0, D, dInput, o);
+      }
+      // The shared update: bias, and the pooled tasks through W_pool.
+      addGradient(g, layer.b, dUpdate, 0, D);
+      dPooled.fill(0);
+      multiplyBackward(params, g, layer.pool, pooled, 0, 2 * D, dUpdate, 0, D, dPooled, 0);
+      poolBackward(layerInput, count, D, pooled, 0, dPooled, 0, dInput);
+      // Keys and values of the nodes.
+      for (let r = 0; r < m; r++) {
+        multiplyBackward(params, g, layer.k, nodes, r * D, D, dKeys, r * D, D, dNodes, r * D);
+        multiplyBackward(params, g, layer.v, nodes, r * D, D, dValues, r * D, D, dNodes, r * D);
+      }
+      [dTokens, dInput] = [dInput, dTokens];
+    }
+    // The task tokens' embedding (ReLU).
+    const first = this.#tokens[0]!, d = this.shape.embeddingDim;
+    for (let k = 0; k < count; k++) {
+      const o = k * D;
+      for (let a = 0; a < D; a++) if (!(first[o + a]! > 0)) dTokens[o + a] = 0;
+      addGradient(g, at.taskB, dTokens, o, D);
+      if (d > 0) {
+        multiplyBackward(
+          params,
+          g,
+          at.taskW,
+          this.#taskInput[k]!,
+          0,
+          P,
+          dTokens,
+          o,
+          D,
+          undefined,
+          0,
+        );
+      }
+    }
+    // The node encoder: n = h W1 + b1, h = relu(x W0 + b0).
+    const hidden = this.#hidden, dHidden = this.#dHidden, x = this.#x;
+    dHidden.fill(0, 0, m * D);
+    for (let r = 0; r < m; r++) {
+      const o = r * D;
+      addGradient(g, at.nodeB1, dNodes, o, D);
+      multiplyBackward(params, g, at.nodeW1, hidden, o, D, dNodes, o, D, dHidden, o);
+      for (let a = 0; a < D; a++) if (!(hidden[o + a]! > 0)) dHidden[o + a] = 0;
+      addGradient(g, at.nodeB0, dHidden, o, D);
+      multiplyBackward(params, g, at.nodeW0, x, r * T, T, dHidden, o, D, undefined, 0);
+    }
+  }
+}

@@ -6,7 +6,8 @@
  * printed), and one training update of each network. Before the benches it prints the PPO
  * update of the headline config on the array path (ArrayLearner) beside the TensorFlow.js
  * reference (TfjsLearner), measured alternately on the same rollouts, their ratio, and the
- * update's share of a training iteration (collection + update). Run with `./schedlab bench`.
+ * update's share of a training iteration (collection + update); then the same side by side for
+ * the attention allocator of experiments/attention.json. Run with `./schedlab bench`.
  */
 import * as tf from "@tensorflow/tfjs";
 import {
@@ -19,6 +20,7 @@ import {
   LearnedPolicy,
   makeScorer,
   parseTrainConfig,
+  type Rollout,
   tfjsLearner,
   Trainer,
 } from "../lib/agent/mod.ts";
@@ -116,21 +118,29 @@ const iterations = Array.from({ length: 6 }, (_, k) => {
   const rollout = collectIteration(k);
   return { rollout, collectMs: performance.now() - started };
 });
-const weights = trainer.learner.snapshot();
-const learners = [arrayLearner, tfjsLearner].map((make) =>
-  make(shape, { parameters: weights, learningRate: config.learningRate })
-);
-const updateMs = [0, 0];
-iterations.forEach(({ rollout }, k) => {
-  learners.forEach((learner, path) => {
-    const started = performance.now();
-    learner.update(rollout, { config, rng: new Rng(k) });
-    // The first update of each path warms it up and is not counted.
-    if (k > 0) updateMs[path]! += performance.now() - started;
+/**
+ * Mean update time (ms) of the array path and of the tfjs reference, both from the session's
+ * weights, on the same rollouts, alternately; the first update of each warms it up.
+ */
+function compareUpdates(session: Trainer, rollouts: readonly Rollout[]): [number, number] {
+  const weights = session.learner.snapshot(), sessionConfig = session.config;
+  const learners = [arrayLearner, tfjsLearner].map((make) =>
+    make(session.shape, { parameters: weights, learningRate: sessionConfig.learningRate })
+  );
+  const totals = [0, 0];
+  rollouts.forEach((rollout, k) => {
+    learners.forEach((learner, path) => {
+      const started = performance.now();
+      learner.update(rollout, { config: sessionConfig, rng: new Rng(k) });
+      if (k > 0) totals[path]! += performance.now() - started;
+    });
   });
-});
+  learners.forEach((learner) => learner.dispose());
+  return totals.map((ms) => ms / (rollouts.length - 1)) as [number, number];
+}
+
 const counted = iterations.length - 1;
-const [fastMs, referenceMs] = updateMs.map((ms) => ms / counted) as [number, number];
+const [fastMs, referenceMs] = compareUpdates(trainer, iterations.map((it) => it.rollout));
 const collectMs = iterations.slice(1).reduce((sum, it) => sum + it.collectMs, 0) / counted;
 const steps = iterations.reduce((sum, it) => sum + it.rollout.size, 0) / iterations.length;
 console.log(
@@ -149,7 +159,44 @@ console.log(
     }% with the reference)`,
   ].join("\n"),
 );
-learners.forEach((learner) => learner.dispose());
+
+// The attention allocator's update, side by side, on rollouts of its sampling policy.
+const attentionEnvs = Array.from(
+  { length: attentionConfig.envs },
+  () => makeEnv(resolveScenario(attentionConfig.train)),
+);
+const attentionActor = new LearnedPolicy(
+  attentionTrainer.shape,
+  attentionTrainer.learner.snapshot(),
+  { mode: "sample" },
+);
+const attentionRollouts = Array.from(
+  { length: 4 },
+  (_, k) =>
+    collectRollout(attentionEnvs, attentionActor, {
+      shape: attentionTrainer.shape,
+      episodesPerEnv: attentionConfig.episodesPerEnv,
+      episodeSeed: (e, episode) => 9_000_000 + k * 1000 + e * 100 + episode,
+      rng: new Rng(200 + k),
+      reward: "elapsed",
+      rewardScale: 100,
+    }),
+);
+const [attentionFastMs, attentionReferenceMs] = compareUpdates(attentionTrainer, attentionRollouts);
+const attentionSteps = attentionRollouts.reduce((sum, r) => sum + r.size, 0) /
+  attentionRollouts.length;
+console.log(
+  [
+    `PPO update of the attention allocator (experiments/attention.json, ≈${
+      Math.round(attentionSteps)
+    } steps, ${attentionConfig.epochs} epochs x ${attentionConfig.minibatches} minibatches), mean of ${
+      attentionRollouts.length - 1
+    }:`,
+    `  array path (ArrayLearner)      ${attentionFastMs.toFixed(1)} ms`,
+    `  tfjs reference (TfjsLearner)   ${attentionReferenceMs.toFixed(1)} ms`,
+    `  ratio                          ${(attentionReferenceMs / attentionFastMs).toFixed(2)}x`,
+  ].join("\n"),
+);
 
 Deno.bench("one training update: collection + PPO update (4 epochs x 4 minibatches)", {
   group: "train",

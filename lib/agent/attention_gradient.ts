@@ -92,17 +92,33 @@ function multiply(
   yo: number,
   cols: number,
 ): void {
-  for (let r = 0; r < rows; r++) {
-    const value = x[xo + r]!;
-    if (value === 0) continue;
-    const row = w + r * cols;
-    for (let j = 0; j < cols; j++) y[yo + j]! += value * params[row + j]!;
+  let j = 0;
+  for (; j + 4 <= cols; j += 4) {
+    let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    for (let r = 0, row = w + j; r < rows; r++, row += cols) {
+      const value = x[xo + r]!;
+      if (value === 0) continue;
+      a0 += value * params[row]!;
+      a1 += value * params[row + 1]!;
+      a2 += value * params[row + 2]!;
+      a3 += value * params[row + 3]!;
+    }
+    y[yo + j]! += a0;
+    y[yo + j + 1]! += a1;
+    y[yo + j + 2]! += a2;
+    y[yo + j + 3]! += a3;
+  }
+  for (; j < cols; j++) {
+    let a = 0;
+    for (let r = 0; r < rows; r++) a += x[xo + r]! * params[w + r * cols + j]!;
+    y[yo + j]! += a;
   }
 }
 
 /**
  * The backward of y = x W: g[W] += x ⊗ dy (zeros of x skipped), and dx[xo, xo + rows) +=
- * W dy when `dx` is given.
+ * W dy when `dx` is given, except, when `x` is a ReLU's output, at its zeros (the ReLU passes
+ * nothing there).
  */
 function multiplyBackward(
   params: Float32Array,
@@ -116,10 +132,11 @@ function multiplyBackward(
   cols: number,
   dx: Float64Array | undefined,
   dxo: number,
+  relu = false,
 ): void {
   for (let r = 0; r < rows; r++) {
     const value = x[xo + r]!, row = w + r * cols;
-    if (dx) {
+    if (dx && !(relu && value === 0)) {
       let sum = 0;
       for (let j = 0; j < cols; j++) {
         const d = dy[dyo + j]!;
@@ -373,6 +390,7 @@ export class AttentionGradient implements FlatGradient<AttentionInputs> {
       const dv = loss.value(k, this.#criticForward(params, inputs, i));
       if (dv !== 0) this.#criticBackward(params, inputs, i, dv);
       const count = this.#scorerForward(params, inputs, i);
+
       const action = targets.action[i]!;
       let chosen = -1;
       if (action === inputs.window) chosen = this.#canIdle ? this.#taskCount : -1;
@@ -765,12 +783,12 @@ export class AttentionGradient implements FlatGradient<AttentionInputs> {
             }
           }
         }
-        multiplyBackward(params, g, layer.q, layerInput, o, D, dQueries, 0, D, dInput, o);
+        multiplyBackward(params, g, layer.q, layerInput, o, D, dQueries, 0, D, dInput, o, true);
       }
       // The shared update: bias, and the pooled tasks through W_pool.
       addGradient(g, layer.b, dUpdate, 0, D);
       dPooled.fill(0);
-      multiplyBackward(params, g, layer.pool, pooled, 0, 2 * D, dUpdate, 0, D, dPooled, 0);
+      multiplyBackward(params, g, layer.pool, pooled, 0, 2 * D, dUpdate, 0, D, dPooled, 0, true);
       poolBackward(layerInput, count, D, pooled, 0, dPooled, 0, dInput);
       // Keys and values of the nodes.
       for (let r = 0; r < m; r++) {
@@ -807,7 +825,7 @@ export class AttentionGradient implements FlatGradient<AttentionInputs> {
     for (let r = 0; r < m; r++) {
       const o = r * D;
       addGradient(g, at.nodeB1, dNodes, o, D);
-      multiplyBackward(params, g, at.nodeW1, hidden, o, D, dNodes, o, D, dHidden, o);
+      multiplyBackward(params, g, at.nodeW1, hidden, o, D, dNodes, o, D, dHidden, o, true);
       for (let a = 0; a < D; a++) if (!(hidden[o + a]! > 0)) dHidden[o + a] = 0;
       addGradient(g, at.nodeB0, dHidden, o, D);
       multiplyBackward(params, g, at.nodeW0, x, r * T, T, dHidden, o, D, undefined, 0);

@@ -8,14 +8,23 @@
  * decision's allowed candidates only: padded slots are masked out of every pooling and have
  * probability 0, so nothing of them reaches the loss. The backward follows TensorFlow.js's
  * conventions: ReLU passes no gradient at 0; a maximum (of the tasks, or of the critic's nodes)
- * passes it to every element that ties with it. With K_i = n_i W_k, V_i = n_i W_v and per head h
- * the weights a_ji = softmax_i(t_j W_q · K_i / √dh), a layer's backward from δ_j = ∂L/∂pre_j is
+ * passes it to every element that ties with it.
  *
- *   ∂t_j += δ_j + W_q ∂Q_j + pooling's share of W_pool Σ_j δ_j,   ∂W_o += Σ_j mixed_j ⊗ δ_j,
- *   ∂a_ji = (W_o δ_j)·V_i + [i = r] W_share[h]·δ_j,   ∂logit_ji = a_ji (∂a_ji − Σ_i' a_ji' ∂a_ji'),
+ * The parameters are fixed within a minibatch, so each layer's products are folded once per
+ * minibatch, per head h: M_h = W_q[:, h] W_k[:, h]ᵀ / √dh and R_h = W_v[:, h] W_o[h, :], both
+ * [D, D]. A node then costs two D x D products per head (M_h n_i and n_i R_h) and a task only
+ * dot products with the nodes (no D x D product per task, which is what makes it faster than
+ * the unfolded layer with one head; with H heads the nodes cost H times as much):
  *
- * and the pointer's key folds into its query: s_j = C tanh(t_j · (W_key q) / √D), so that
- * ∂W_key = (Σ_j ∂u_j t_j) ⊗ q and ∂q = W_keyᵀ Σ_j ∂u_j t_j.
+ *   pre_j = t_j + Σ_h Σ_i a_ji n_i R_h + Σ_h a_jr W_share[h] + W_pool [mean t; max t] + b,
+ *   a_ji = softmax_i(t_j · M_h n_i),
+ *   ∂a_ji = δ_j · n_i R_h + [i = r] W_share[h] · δ_j,  ∂logit_ji = a_ji (∂a_ji − Σ_i' a_ji' ∂a_ji'),
+ *   ∂t_j += δ_j + Σ_i ∂logit_ji M_h n_i,  ∂M_h += Σ_ij ∂logit_ji t_j ⊗ n_i,  ∂R_h += Σ_ij a_ji n_i ⊗ δ_j
+ *
+ * with δ_j = ∂L/∂pre_j (r: the requester), and ∂M_h, ∂R_h spread onto W_q, W_k, W_v and W_o
+ * at the end of the minibatch. The pointer's key folds into its query likewise:
+ * s_j = C tanh(t_j · (W_key q) / √D), so that ∂W_key = (Σ_j ∂u_j t_j) ⊗ q and
+ * ∂q = W_keyᵀ Σ_j ∂u_j t_j.
  *
  * The pair network (`pairs` > 0) is not covered: its allocators train through TensorFlow.js.
  *
@@ -62,20 +71,70 @@ interface LayerAt {
   readonly b: number;
 }
 
+/**
+ * A cross-attention layer's products folded for the current parameters, per head h:
+ * M_h = W_q[:, h] W_k[:, h]ᵀ / √dh and R_hᵀ = (W_v[:, h] W_o[h, :])ᵀ, each [D, D] row-major,
+ * and their gradients, spread back onto W_q, W_k, W_v and W_o at the end of a minibatch.
+ */
+interface LayerFold {
+  readonly keyQuery: Float64Array;
+  readonly valueOut: Float64Array;
+  readonly dKeyQuery: Float64Array;
+  readonly dValueOut: Float64Array;
+}
+
 /** A cross-attention layer's activations of one decision. */
 interface LayerState {
-  /** Queries t_j W_q, [W, D]. */
-  readonly queries: Float64Array;
-  /** Keys n_i W_k, [m, D]. */
+  /** Per head and node, M_h n_i, [H, m, D]: task j's logit on node i is t_j · M_h n_i. */
   readonly keys: Float64Array;
-  /** Values n_i W_v, [m, D]. */
+  /** Per head and node, n_i R_h, [H, m, D]: what task j adds is Σ_i a_ji n_i R_h. */
   readonly values: Float64Array;
   /** Attention weights, [W, H, m]. */
   readonly weights: Float64Array;
-  /** Per task, the heads' weighted values, [W, D]. */
-  readonly mixed: Float64Array;
   /** Mean and maximum of its input tokens, [2D]. */
   readonly pooled: Float64Array;
+}
+
+/** y[yo, yo + n) = A x[xo, xo + n) for A = a[ao, ao + n²) row-major. */
+function rowDots(
+  a: Float64Array,
+  ao: number,
+  x: Float64Array,
+  xo: number,
+  y: Float64Array,
+  yo: number,
+  n: number,
+) {
+  for (let r = 0; r < n; r++) {
+    let sum = 0;
+    for (let b = 0, row = ao + r * n; b < n; b++) sum += a[row + b]! * x[xo + b]!;
+    y[yo + r] = sum;
+  }
+}
+
+/**
+ * The backward of {@linkcode rowDots}: dA += dy ⊗ x (dA at the same offset as A), and
+ * dx[xo, xo + n) += Aᵀ dy.
+ */
+function rowDotsBackward(
+  a: Float64Array,
+  da: Float64Array,
+  ao: number,
+  x: Float64Array,
+  xo: number,
+  dy: Float64Array,
+  dyo: number,
+  dx: Float64Array,
+  n: number,
+) {
+  for (let r = 0; r < n; r++) {
+    const d = dy[dyo + r]!;
+    if (d === 0) continue;
+    for (let b = 0, row = ao + r * n; b < n; b++) {
+      da[row + b]! += d * x[xo + b]!;
+      dx[xo + b]! += a[row + b]! * d;
+    }
+  }
 }
 
 /**
@@ -236,6 +295,7 @@ export class AttentionGradient implements FlatGradient<AttentionInputs> {
     criticOutB: number;
   };
   readonly #layers: LayerAt[];
+  readonly #folds: LayerFold[];
   readonly #critic: Dense[];
   readonly #loss = new PpoLossGradient();
   // Per decision, grown to the node count m and window W of the inputs.
@@ -282,11 +342,7 @@ export class AttentionGradient implements FlatGradient<AttentionInputs> {
   readonly #dQueryInput: Float64Array;
   readonly #dUpdate: Float64Array;
   readonly #dPooled: Float64Array;
-  readonly #dMixed: Float64Array;
-  readonly #dQueries: Float64Array;
   readonly #keySum: Float64Array;
-  /** Per head, ∂L/∂(its weight on the requester) through W_share. */
-  readonly #dShare: Float64Array;
 
   /** @param shape sizes (`shape.attention` set, without the pair network) */
   constructor(shape: AgentShape) {
@@ -334,6 +390,13 @@ export class AttentionGradient implements FlatGradient<AttentionInputs> {
       share: at(`attn/l${l}/share`),
       b: at(`attn/l${l}/b`),
     }));
+    const folded = () => new Float64Array(attention.heads * D * D);
+    this.#folds = this.#layers.map(() => ({
+      keyQuery: folded(),
+      valueOut: folded(),
+      dKeyQuery: folded(),
+      dValueOut: folded(),
+    }));
     this.#critic = denseLayers(this.layout, "critic", 5 * D + CONTEXT_SIZE, shape.criticHidden);
     this.#update = new Float64Array(D);
     this.#queryInput = new Float64Array(queryInputSize(D));
@@ -347,10 +410,7 @@ export class AttentionGradient implements FlatGradient<AttentionInputs> {
     this.#dQueryInput = new Float64Array(queryInputSize(D));
     this.#dUpdate = new Float64Array(D);
     this.#dPooled = new Float64Array(2 * D);
-    this.#dMixed = new Float64Array(D);
-    this.#dQueries = new Float64Array(D);
     this.#keySum = new Float64Array(D);
-    this.#dShare = new Float64Array(attention.heads);
   }
 
   /** Checks that a batch carries the attention allocator's inputs and reads its sizes. */
@@ -382,6 +442,7 @@ export class AttentionGradient implements FlatGradient<AttentionInputs> {
    */
   minibatch(params: Float32Array, inputs: AttentionInputs, batch: MinibatchTargets): LossReport {
     this.gradient.fill(0);
+    this.#fold(params);
     const { indices, targets } = batch, loss = this.#loss;
     loss.begin(batch);
     for (let k = 0; k < indices.length; k++) {
@@ -403,7 +464,58 @@ export class AttentionGradient implements FlatGradient<AttentionInputs> {
       loss.policy(k, this.#scores, count, chosen);
       this.#scorerBackward(params, inputs, i);
     }
+    this.#unfold(params);
     return loss.report();
+  }
+
+  /** Folds each layer's products for the current parameters, and zeroes their gradients. */
+  #fold(params: Float32Array): void {
+    const D = this.#width, H = this.#heads, dh = D / H, scale = 1 / Math.sqrt(dh);
+    this.#layers.forEach((layer, l) => {
+      const fold = this.#folds[l]!;
+      fold.dKeyQuery.fill(0);
+      fold.dValueOut.fill(0);
+      for (let h = 0; h < H; h++) {
+        const matrices = h * D * D, c0 = h * dh;
+        for (let a = 0; a < D; a++) {
+          for (let b = 0; b < D; b++) {
+            // M_h[a, b] = Σ_c W_q[a, c] W_k[b, c] / √dh; R_hᵀ[a, b] = Σ_c W_v[b, c] W_o[c, a].
+            let keyQuery = 0, valueOut = 0;
+            for (let c = c0; c < c0 + dh; c++) {
+              keyQuery += params[layer.q + a * D + c]! * params[layer.k + b * D + c]!;
+              valueOut += params[layer.v + b * D + c]! * params[layer.o + c * D + a]!;
+            }
+            fold.keyQuery[matrices + a * D + b] = keyQuery * scale;
+            fold.valueOut[matrices + a * D + b] = valueOut;
+          }
+        }
+      }
+    });
+  }
+
+  /** Spreads the folds' gradients onto W_q, W_k, W_v and W_o. */
+  #unfold(params: Float32Array): void {
+    const D = this.#width, H = this.#heads, dh = D / H, scale = 1 / Math.sqrt(dh);
+    const g = this.gradient;
+    this.#layers.forEach((layer, l) => {
+      const { dKeyQuery, dValueOut } = this.#folds[l]!;
+      for (let h = 0; h < H; h++) {
+        const matrices = h * D * D, c0 = h * dh;
+        for (let a = 0; a < D; a++) {
+          for (let b = 0; b < D; b++) {
+            const dm = dKeyQuery[matrices + a * D + b]! * scale;
+            const dr = dValueOut[matrices + a * D + b]!;
+            if (dm === 0 && dr === 0) continue;
+            for (let c = c0; c < c0 + dh; c++) {
+              g[layer.q + a * D + c]! += dm * params[layer.k + b * D + c]!;
+              g[layer.k + b * D + c]! += dm * params[layer.q + a * D + c]!;
+              g[layer.v + b * D + c]! += dr * params[layer.o + c * D + a]!;
+              g[layer.o + c * D + a]! += dr * params[layer.v + b * D + c]!;
+            }
+          }
+        }
+      }
+    });
   }
 
   /** Sizes the buffers for m nodes and a window of W. */
@@ -419,11 +531,9 @@ export class AttentionGradient implements FlatGradient<AttentionInputs> {
     this.#taskInput = Array.from({ length: W }, () => new Float64Array(this.#taskInputSize));
     this.#tokens = Array.from({ length: L + 1 }, () => new Float64Array(W * D));
     this.#state = Array.from({ length: L }, () => ({
-      queries: new Float64Array(W * D),
-      keys: new Float64Array(m * D),
-      values: new Float64Array(m * D),
+      keys: new Float64Array(H * m * D),
+      values: new Float64Array(H * m * D),
       weights: new Float64Array(W * H * m),
-      mixed: new Float64Array(W * D),
       pooled: new Float64Array(2 * D),
     }));
     this.#scores = new Float64Array(W + 1);
@@ -434,9 +544,9 @@ export class AttentionGradient implements FlatGradient<AttentionInputs> {
     this.#dInput = new Float64Array(W * D);
     this.#dNodes = new Float64Array(m * D);
     this.#dHidden = new Float64Array(m * D);
-    this.#dKeys = new Float64Array(m * D);
-    this.#dValues = new Float64Array(m * D);
-    this.#dWeights = new Float64Array(H * m);
+    this.#dKeys = new Float64Array(H * m * D);
+    this.#dValues = new Float64Array(H * m * D);
+    this.#dWeights = new Float64Array(m);
   }
 
   /** Reads decision i's node tokens, allowed slots and task-token inputs. */
@@ -576,7 +686,7 @@ export class AttentionGradient implements FlatGradient<AttentionInputs> {
    * their count.
    */
   #scorerForward(params: Float32Array, inputs: AttentionInputs, i: number): number {
-    const D = this.#width, H = this.#heads, dh = D / H, T = this.#tokenSize, m = inputs.nodes;
+    const D = this.#width, H = this.#heads, T = this.#tokenSize, m = inputs.nodes;
     const at = this.#at, x = this.#x, hidden = this.#hidden, nodes = this.#nodes;
     const count = this.#taskCount, P = this.#taskInputSize, d = this.shape.embeddingDim;
     for (let r = 0; r < m; r++) {
@@ -594,32 +704,31 @@ export class AttentionGradient implements FlatGradient<AttentionInputs> {
       if (d > 0) multiply(params, at.taskW, this.#taskInput[k]!, 0, P, first, o, D);
       for (let j = 0; j < D; j++) first[o + j] = relu(first[o + j]!);
     }
-    const requester = inputs.batch.node[i]!, scale = 1 / Math.sqrt(dh), update = this.#update;
+    const requester = inputs.batch.node[i]!, update = this.#update;
     this.#layers.forEach((layer, l) => {
       const input = this.#tokens[l]!, output = this.#tokens[l + 1]!, state = this.#state[l]!;
-      const { queries, keys, values, weights, mixed, pooled } = state;
-      keys.fill(0, 0, m * D);
-      values.fill(0, 0, m * D);
-      for (let r = 0; r < m; r++) {
-        multiply(params, layer.k, nodes, r * D, D, keys, r * D, D);
-        multiply(params, layer.v, nodes, r * D, D, values, r * D, D);
+      const { keys, values, weights, pooled } = state, fold = this.#folds[l]!;
+      for (let h = 0; h < H; h++) {
+        const matrices = h * D * D;
+        for (let r = 0; r < m; r++) {
+          const at = (h * m + r) * D;
+          rowDots(fold.keyQuery, matrices, nodes, r * D, keys, at, D);
+          rowDots(fold.valueOut, matrices, nodes, r * D, values, at, D);
+        }
       }
       pool(input, count, D, pooled, 0);
       update.fill(0);
       addParams(update, 0, params, layer.b, D);
       multiply(params, layer.pool, pooled, 0, 2 * D, update, 0, D);
-      queries.fill(0, 0, count * D);
-      mixed.fill(0, 0, count * D);
       for (let k = 0; k < count; k++) {
         const o = k * D;
-        multiply(params, layer.q, input, o, D, queries, o, D);
+        for (let j = 0; j < D; j++) output[o + j] = input[o + j]! + update[j]!;
         for (let h = 0; h < H; h++) {
-          const w = (k * H + h) * m, c0 = h * dh;
+          const w = (k * H + h) * m;
           let max = -Infinity;
           for (let r = 0; r < m; r++) {
             let dot = 0;
-            for (let c = c0; c < c0 + dh; c++) dot += queries[o + c]! * keys[r * D + c]!;
-            dot *= scale;
+            for (let a = 0, at = (h * m + r) * D; a < D; a++) dot += input[o + a]! * keys[at + a]!;
             weights[w + r] = dot;
             if (dot > max) max = dot;
           }
@@ -627,13 +736,9 @@ export class AttentionGradient implements FlatGradient<AttentionInputs> {
           for (let r = 0; r < m; r++) total += weights[w + r] = Math.exp(weights[w + r]! - max);
           for (let r = 0; r < m; r++) {
             const a = weights[w + r] = weights[w + r]! / total;
-            for (let c = c0; c < c0 + dh; c++) mixed[o + c]! += a * values[r * D + c]!;
+            for (let j = 0, at = (h * m + r) * D; j < D; j++) output[o + j]! += a * values[at + j]!;
           }
-        }
-        for (let j = 0; j < D; j++) output[o + j] = input[o + j]! + update[j]!;
-        multiply(params, layer.o, mixed, o, D, output, o, D);
-        for (let h = 0; h < H; h++) {
-          const a = weights[(k * H + h) * m + requester]!, row = layer.share + h * D;
+          const a = weights[w + requester]!, row = layer.share + h * D;
           for (let j = 0; j < D; j++) output[o + j]! += a * params[row + j]!;
         }
         for (let j = 0; j < D; j++) output[o + j] = relu(output[o + j]!);
@@ -676,7 +781,7 @@ export class AttentionGradient implements FlatGradient<AttentionInputs> {
 
   /** Backward of the scorer from ∂L/∂s in #scores (its forward for decision i just ran). */
   #scorerBackward(params: Float32Array, inputs: AttentionInputs, i: number): void {
-    const g = this.gradient, at = this.#at, D = this.#width, H = this.#heads, dh = D / H;
+    const g = this.gradient, at = this.#at, D = this.#width, H = this.#heads;
     const m = inputs.nodes, T = this.#tokenSize, P = this.#taskInputSize;
     const count = this.#taskCount, L = this.#layers.length, requester = inputs.batch.node[i]!;
     const scores = this.#scores, th = this.#tanh, factor = this.#clip / Math.sqrt(D);
@@ -728,14 +833,13 @@ export class AttentionGradient implements FlatGradient<AttentionInputs> {
     poolBackward(tasks, count, D, input, 2 * D, dQueryInput, 2 * D, dTokens);
     // The layers, last first.
     const dKeys = this.#dKeys, dValues = this.#dValues, dWeights = this.#dWeights;
-    const dUpdate = this.#dUpdate, dPooled = this.#dPooled, dMixed = this.#dMixed;
-    const dQueries = this.#dQueries, dShare = this.#dShare, scale = 1 / Math.sqrt(dh);
+    const dUpdate = this.#dUpdate, dPooled = this.#dPooled;
     for (let l = L - 1; l >= 0; l--) {
-      const layer = this.#layers[l]!, state = this.#state[l]!;
+      const layer = this.#layers[l]!, state = this.#state[l]!, fold = this.#folds[l]!;
       const layerInput = this.#tokens[l]!, output = this.#tokens[l + 1]!;
-      const { queries, keys, values, weights, mixed, pooled } = state;
-      dKeys.fill(0, 0, m * D);
-      dValues.fill(0, 0, m * D);
+      const { keys, values, weights, pooled } = state;
+      dKeys.fill(0, 0, H * m * D);
+      dValues.fill(0, 0, H * m * D);
       dUpdate.fill(0);
       for (let k = 0; k < count; k++) {
         const o = k * D;
@@ -746,54 +850,71 @@ export class AttentionGradient implements FlatGradient<AttentionInputs> {
           dInput[o + a] = delta;
           dUpdate[a]! += delta;
         }
-        // Output projection and the requester's share.
-        dMixed.fill(0);
-        multiplyBackward(params, g, layer.o, mixed, o, D, dTokens, o, D, dMixed, 0);
         for (let h = 0; h < H; h++) {
-          const row = layer.share + h * D, a = weights[(k * H + h) * m + requester]!;
-          let sum = 0;
+          // The requester's share.
+          const row = layer.share + h * D, w = (k * H + h) * m;
+          let share = 0;
           for (let j = 0; j < D; j++) {
             const delta = dTokens[o + j]!;
-            g[row + j]! += a * delta;
-            sum += params[row + j]! * delta;
+            g[row + j]! += weights[w + requester]! * delta;
+            share += params[row + j]! * delta;
           }
-          dShare[h] = sum;
-        }
-        // The heads: weights, softmax, queries and keys.
-        dQueries.fill(0);
-        for (let h = 0; h < H; h++) {
-          const w = (k * H + h) * m, c0 = h * dh;
+          // The weights (values and share), then the softmax to the logits t_j · M_h n_i.
           let dot = 0;
           for (let r = 0; r < m; r++) {
-            const a = weights[w + r]!;
-            let da = r === requester ? dShare[h]! : 0;
-            for (let c = c0; c < c0 + dh; c++) {
-              da += dMixed[c]! * values[r * D + c]!;
-              dValues[r * D + c]! += a * dMixed[c]!;
+            const a = weights[w + r]!, at = (h * m + r) * D;
+            let da = r === requester ? share : 0;
+            for (let j = 0; j < D; j++) {
+              const delta = dTokens[o + j]!;
+              da += delta * values[at + j]!;
+              dValues[at + j]! += a * delta;
             }
-            dWeights[h * m + r] = da;
+            dWeights[r] = da;
             dot += a * da;
           }
           for (let r = 0; r < m; r++) {
-            const dLogit = weights[w + r]! * (dWeights[h * m + r]! - dot) * scale;
+            const dLogit = weights[w + r]! * (dWeights[r]! - dot), at = (h * m + r) * D;
             if (dLogit === 0) continue;
-            for (let c = c0; c < c0 + dh; c++) {
-              dQueries[c]! += dLogit * keys[r * D + c]!;
-              dKeys[r * D + c]! += dLogit * queries[o + c]!;
+            for (let a = 0; a < D; a++) {
+              dInput[o + a]! += dLogit * keys[at + a]!;
+              dKeys[at + a]! += dLogit * layerInput[o + a]!;
             }
           }
         }
-        multiplyBackward(params, g, layer.q, layerInput, o, D, dQueries, 0, D, dInput, o, true);
       }
       // The shared update: bias, and the pooled tasks through W_pool.
       addGradient(g, layer.b, dUpdate, 0, D);
       dPooled.fill(0);
       multiplyBackward(params, g, layer.pool, pooled, 0, 2 * D, dUpdate, 0, D, dPooled, 0, true);
       poolBackward(layerInput, count, D, pooled, 0, dPooled, 0, dInput);
-      // Keys and values of the nodes.
-      for (let r = 0; r < m; r++) {
-        multiplyBackward(params, g, layer.k, nodes, r * D, D, dKeys, r * D, D, dNodes, r * D);
-        multiplyBackward(params, g, layer.v, nodes, r * D, D, dValues, r * D, D, dNodes, r * D);
+      // The nodes' folded keys and values, into the folds' gradients and the nodes'.
+      for (let h = 0; h < H; h++) {
+        const matrices = h * D * D;
+        for (let r = 0; r < m; r++) {
+          const at = (h * m + r) * D;
+          rowDotsBackward(
+            fold.keyQuery,
+            fold.dKeyQuery,
+            matrices,
+            nodes,
+            r * D,
+            dKeys,
+            at,
+            dNodes,
+            D,
+          );
+          rowDotsBackward(
+            fold.valueOut,
+            fold.dValueOut,
+            matrices,
+            nodes,
+            r * D,
+            dValues,
+            at,
+            dNodes,
+            D,
+          );
+        }
       }
       [dTokens, dInput] = [dInput, dTokens];
     }

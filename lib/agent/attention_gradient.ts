@@ -26,11 +26,13 @@
  * s_j = C tanh(t_j · (W_key q) / √D), so that ∂W_key = (Σ_j ∂u_j t_j) ⊗ q and
  * ∂q = W_keyᵀ Σ_j ∂u_j t_j.
  *
- * The pair network (`pairs` > 0) is not covered: its allocators train through TensorFlow.js.
+ * The pair network (`pairs` > 0) runs per decision on the task embeddings and the nodes' hidden
+ * layers, its hidden units recomputed in the backward rather than stored; its maximum over the
+ * nodes passes the gradient to every tied node, as TensorFlow.js's does.
  *
  * @module
  */
-import { queryInputSize, taskTokenInput, taskTokenSize } from "./attention.ts";
+import { PAIR_CHANNELS, queryInputSize, taskTokenInput, taskTokenSize } from "./attention.ts";
 import {
   type Dense,
   denseBackward,
@@ -275,6 +277,8 @@ export class AttentionGradient implements FlatGradient<AttentionInputs> {
   readonly #pairwise: boolean;
   readonly #tokenSize: number;
   readonly #taskInputSize: number;
+  /** Hidden units of the pair network (0: none). */
+  readonly #pairs: number;
   /** Offsets of the parameters outside the layers and the critic's MLP (-1: absent). */
   readonly #at: {
     nodeW0: number;
@@ -293,6 +297,12 @@ export class AttentionGradient implements FlatGradient<AttentionInputs> {
     criticTaskB: number;
     criticOutW: number;
     criticOutB: number;
+    pairTask: number;
+    pairNode: number;
+    pairB: number;
+    pairOut: number;
+    pairW: number;
+    pairBias: number;
   };
   readonly #layers: LayerAt[];
   readonly #folds: LayerFold[];
@@ -313,6 +323,18 @@ export class AttentionGradient implements FlatGradient<AttentionInputs> {
   #canIdle = false;
   /** Task tokens into each layer and out of the last, [layers + 1][W, D]. */
   #tokens: Float64Array[] = [];
+  /** With the pair network, the task embeddings it reads, [W, D]. */
+  #embedded = new Float64Array(0);
+  /** The pair network's node side h_i W_node + b, [m, pairs], and task side t_j W_task, [W, pairs]. */
+  #pairNodes = new Float64Array(0);
+  #pairTasks = new Float64Array(0);
+  /** Its outputs u_ij, [W, m, PAIR_CHANNELS], and each task's reading [u_rj; max_i; mean_i]. */
+  #pairOutputs = new Float64Array(0);
+  #pairRead = new Float64Array(0);
+  #dPairNodes = new Float64Array(0);
+  readonly #dPairTask: Float64Array;
+  readonly #dPairRead = new Float64Array(3 * PAIR_CHANNELS);
+  readonly #dPairOutput = new Float64Array(PAIR_CHANNELS);
   #state: LayerState[] = [];
   // The pointer.
   readonly #update: Float64Array;
@@ -344,15 +366,10 @@ export class AttentionGradient implements FlatGradient<AttentionInputs> {
   readonly #dPooled: Float64Array;
   readonly #keySum: Float64Array;
 
-  /** @param shape sizes (`shape.attention` set, without the pair network) */
+  /** @param shape sizes (`shape.attention` set) */
   constructor(shape: AgentShape) {
     const attention = shape.attention;
     if (!attention) throw new TypeError("AttentionGradient needs shape.attention");
-    if ((attention.pairs ?? 0) > 0) {
-      throw new TypeError(
-        `AttentionGradient does not cover the pair network: expected attention.pairs 0 but found ${attention.pairs} (train it with tfjsLearner)`,
-      );
-    }
     this.shape = shape;
     this.layout = flatLayout(shape);
     this.gradient = new Float64Array(this.layout.size);
@@ -362,6 +379,7 @@ export class AttentionGradient implements FlatGradient<AttentionInputs> {
     this.#pairwise = attention.pairwise === true;
     this.#tokenSize = nodeTokenSize(shape.nodeStateSize);
     this.#taskInputSize = taskTokenSize(shape.embeddingDim, attention);
+    this.#pairs = attention.pairs ?? 0;
     const offsets = this.layout.offsets, at = (name: string) => offsets.get(name) ?? -1;
     this.#at = {
       nodeW0: at("attn/node/w0"),
@@ -380,6 +398,12 @@ export class AttentionGradient implements FlatGradient<AttentionInputs> {
       criticTaskB: at("critic/task/b"),
       criticOutW: at("critic/wOut"),
       criticOutB: at("critic/bOut"),
+      pairTask: at("attn/pair/task"),
+      pairNode: at("attn/pair/node"),
+      pairB: at("attn/pair/b"),
+      pairOut: at("attn/pair/out"),
+      pairW: at("attn/pair/w"),
+      pairBias: at("attn/pair/bias"),
     };
     this.#layers = Array.from({ length: attention.layers }, (_, l) => ({
       q: at(`attn/l${l}/q`),
@@ -399,6 +423,7 @@ export class AttentionGradient implements FlatGradient<AttentionInputs> {
     }));
     this.#critic = denseLayers(this.layout, "critic", 5 * D + CONTEXT_SIZE, shape.criticHidden);
     this.#update = new Float64Array(D);
+    this.#dPairTask = new Float64Array(this.#pairs);
     this.#queryInput = new Float64Array(queryInputSize(D));
     this.#query = new Float64Array(D);
     this.#keyQuery = new Float64Array(D);
@@ -547,6 +572,13 @@ export class AttentionGradient implements FlatGradient<AttentionInputs> {
     this.#dKeys = new Float64Array(H * m * D);
     this.#dValues = new Float64Array(H * m * D);
     this.#dWeights = new Float64Array(m);
+    const pairs = this.#pairs, K = PAIR_CHANNELS;
+    this.#embedded = new Float64Array(pairs > 0 ? W * D : 0);
+    this.#pairNodes = new Float64Array(m * pairs);
+    this.#dPairNodes = new Float64Array(m * pairs);
+    this.#pairTasks = new Float64Array(W * pairs);
+    this.#pairOutputs = new Float64Array(pairs > 0 ? W * m * K : 0);
+    this.#pairRead = new Float64Array(pairs > 0 ? W * 3 * K : 0);
   }
 
   /** Reads decision i's node tokens, allowed slots and task-token inputs. */
@@ -697,14 +729,15 @@ export class AttentionGradient implements FlatGradient<AttentionInputs> {
       for (let j = 0; j < D; j++) nodes[o + j] = params[at.nodeB1 + j]!;
       multiply(params, at.nodeW1, hidden, o, D, nodes, o, D);
     }
-    const first = this.#tokens[0]!;
+    const embedded = this.#pairs > 0 ? this.#embedded : this.#tokens[0]!;
     for (let k = 0; k < count; k++) {
       const o = k * D;
-      for (let j = 0; j < D; j++) first[o + j] = params[at.taskB + j]!;
-      if (d > 0) multiply(params, at.taskW, this.#taskInput[k]!, 0, P, first, o, D);
-      for (let j = 0; j < D; j++) first[o + j] = relu(first[o + j]!);
+      for (let j = 0; j < D; j++) embedded[o + j] = params[at.taskB + j]!;
+      if (d > 0) multiply(params, at.taskW, this.#taskInput[k]!, 0, P, embedded, o, D);
+      for (let j = 0; j < D; j++) embedded[o + j] = relu(embedded[o + j]!);
     }
     const requester = inputs.batch.node[i]!, update = this.#update;
+    if (this.#pairs > 0) this.#pairsForward(params, m, requester);
     this.#layers.forEach((layer, l) => {
       const input = this.#tokens[l]!, output = this.#tokens[l + 1]!, state = this.#state[l]!;
       const { keys, values, weights, pooled } = state, fold = this.#folds[l]!;
@@ -777,6 +810,122 @@ export class AttentionGradient implements FlatGradient<AttentionInputs> {
     th[count] = Math.tanh(dot * root);
     scores[count] = clip * th[count]!;
     return count + 1;
+  }
+
+  /**
+   * The pair network, from the task embeddings to the first layer's tokens:
+   * t_j = relu(e_j + W_f [u_rj; max_i u_ij; mean_i u_ij] + b_f), u_ij = W_u relu(A e_j + B h_i + b_p).
+   */
+  #pairsForward(params: Float32Array, m: number, requester: number): void {
+    const D = this.#width, P = this.#pairs, K = PAIR_CHANNELS, at = this.#at;
+    const count = this.#taskCount, hidden = this.#hidden, embedded = this.#embedded;
+    const pairNodes = this.#pairNodes, pairTasks = this.#pairTasks, u = this.#pairOutputs;
+    const read = this.#pairRead, tokens = this.#tokens[0]!;
+    for (let r = 0; r < m; r++) {
+      for (let p = 0; p < P; p++) pairNodes[r * P + p] = params[at.pairB + p]!;
+      multiply(params, at.pairNode, hidden, r * D, D, pairNodes, r * P, P);
+    }
+    pairTasks.fill(0, 0, count * P);
+    for (let k = 0; k < count; k++) {
+      multiply(params, at.pairTask, embedded, k * D, D, pairTasks, k * P, P);
+      const o = k * 3 * K;
+      for (let c = 0; c < K; c++) {
+        read[o + c] = 0;
+        read[o + K + c] = -Infinity;
+        read[o + 2 * K + c] = 0;
+      }
+      for (let r = 0; r < m; r++) {
+        const pair = (k * m + r) * K;
+        for (let c = 0; c < K; c++) u[pair + c] = 0;
+        for (let p = 0; p < P; p++) {
+          const z = pairTasks[k * P + p]! + pairNodes[r * P + p]!;
+          if (!(z > 0)) continue;
+          for (let c = 0; c < K; c++) u[pair + c]! += z * params[at.pairOut + p * K + c]!;
+        }
+        for (let c = 0; c < K; c++) {
+          const value = u[pair + c]!;
+          if (r === requester) read[o + c] = value;
+          if (value > read[o + K + c]!) read[o + K + c] = value;
+          read[o + 2 * K + c]! += value / m;
+        }
+      }
+      for (let j = 0; j < D; j++) {
+        tokens[k * D + j] = embedded[k * D + j]! + params[at.pairBias + j]!;
+      }
+      multiply(params, at.pairW, read, o, 3 * K, tokens, k * D, D);
+      for (let j = 0; j < D; j++) tokens[k * D + j] = relu(tokens[k * D + j]!);
+    }
+  }
+
+  /**
+   * Backward of the pair network from ∂L/∂t (the first layer's tokens) in `dTokens`: writes
+   * ∂L/∂e (the task embeddings) into `dEmbedded` and adds the nodes' hidden layers' into
+   * #dHidden (before their ReLU).
+   */
+  #pairsBackward(
+    params: Float32Array,
+    options: { nodes: number; requester: number; dTokens: Float64Array; dEmbedded: Float64Array },
+  ): void {
+    const { nodes: m, requester, dTokens, dEmbedded } = options;
+    const D = this.#width, P = this.#pairs, K = PAIR_CHANNELS, at = this.#at, g = this.gradient;
+    const count = this.#taskCount, hidden = this.#hidden, embedded = this.#embedded;
+    const pairNodes = this.#pairNodes, pairTasks = this.#pairTasks, u = this.#pairOutputs;
+    const read = this.#pairRead, tokens = this.#tokens[0]!, dHidden = this.#dHidden;
+    const dRead = this.#dPairRead, du = this.#dPairOutput, dPairTask = this.#dPairTask;
+    const dPairNodes = this.#dPairNodes;
+    dPairNodes.fill(0, 0, m * P);
+    for (let k = 0; k < count; k++) {
+      const o = k * D, ro = k * 3 * K;
+      // Through the ReLU; the embedding takes the residual as it is.
+      for (let a = 0; a < D; a++) {
+        const delta = tokens[o + a]! > 0 ? dTokens[o + a]! : 0;
+        dTokens[o + a] = delta;
+        dEmbedded[o + a] = delta;
+      }
+      addGradient(g, at.pairBias, dTokens, o, D);
+      dRead.fill(0);
+      multiplyBackward(params, g, at.pairW, read, ro, 3 * K, dTokens, o, D, dRead, 0);
+      // The reading: the requester's pair, the pairs at the maximum (all of them on ties), all.
+      dPairTask.fill(0);
+      for (let r = 0; r < m; r++) {
+        const pair = (k * m + r) * K;
+        for (let c = 0; c < K; c++) {
+          let d = dRead[2 * K + c]! / m;
+          if (r === requester) d += dRead[c]!;
+          if (u[pair + c] === read[ro + K + c]) d += dRead[K + c]!;
+          du[c] = d;
+        }
+        for (let p = 0; p < P; p++) {
+          const z = pairTasks[k * P + p]! + pairNodes[r * P + p]!;
+          if (!(z > 0)) continue;
+          let dz = 0;
+          for (let c = 0; c < K; c++) {
+            g[at.pairOut + p * K + c]! += z * du[c]!;
+            dz += params[at.pairOut + p * K + c]! * du[c]!;
+          }
+          dPairTask[p]! += dz;
+          dPairNodes[r * P + p]! += dz;
+        }
+      }
+      multiplyBackward(params, g, at.pairTask, embedded, o, D, dPairTask, 0, P, dEmbedded, o, true);
+    }
+    for (let r = 0; r < m; r++) {
+      addGradient(g, at.pairB, dPairNodes, r * P, P);
+      multiplyBackward(
+        params,
+        g,
+        at.pairNode,
+        hidden,
+        r * D,
+        D,
+        dPairNodes,
+        r * P,
+        P,
+        dHidden,
+        r * D,
+        true,
+      );
+    }
   }
 
   /** Backward of the scorer from ∂L/∂s in #scores (its forward for decision i just ran). */
@@ -918,11 +1067,18 @@ export class AttentionGradient implements FlatGradient<AttentionInputs> {
       }
       [dTokens, dInput] = [dInput, dTokens];
     }
+    const hidden = this.#hidden, dHidden = this.#dHidden, x = this.#x;
+    dHidden.fill(0, 0, m * D);
+    if (this.#pairs > 0) {
+      this.#pairsBackward(params, { nodes: m, requester, dTokens, dEmbedded: dInput });
+      dTokens = dInput;
+    }
     // The task tokens' embedding (ReLU).
-    const first = this.#tokens[0]!, d = this.shape.embeddingDim;
+    const embedded = this.#pairs > 0 ? this.#embedded : this.#tokens[0]!;
+    const d = this.shape.embeddingDim;
     for (let k = 0; k < count; k++) {
       const o = k * D;
-      for (let a = 0; a < D; a++) if (!(first[o + a]! > 0)) dTokens[o + a] = 0;
+      for (let a = 0; a < D; a++) if (!(embedded[o + a]! > 0)) dTokens[o + a] = 0;
       addGradient(g, at.taskB, dTokens, o, D);
       if (d > 0) {
         multiplyBackward(
@@ -941,8 +1097,6 @@ export class AttentionGradient implements FlatGradient<AttentionInputs> {
       }
     }
     // The node encoder: n = h W1 + b1, h = relu(x W0 + b0).
-    const hidden = this.#hidden, dHidden = this.#dHidden, x = this.#x;
-    dHidden.fill(0, 0, m * D);
     for (let r = 0; r < m; r++) {
       const o = r * D;
       addGradient(g, at.nodeB1, dNodes, o, D);

@@ -2,9 +2,8 @@
  * What the trainer trains: a network with its optimizer that runs a whole PPO update on a
  * rollout. Two exist: {@linkcode ArrayLearner} (the networks in typed arrays with a
  * hand-written gradient: the MLP scorer, preference-conditioned or not, and the attention
- * allocator without a pair network; the default for them) and {@linkcode TfjsLearner} (the
- * networks in TensorFlow.js: the reference path, and the path of the imitation phase and of the
- * attention allocator's pair network).
+ * allocator; the default) and {@linkcode TfjsLearner} (the networks in TensorFlow.js: the
+ * reference path, and the path of the imitation phase).
  *
  * @module
  */
@@ -169,18 +168,11 @@ export class TfjsLearner implements Learner {
   }
 }
 
-/** The training path's factory: {@linkcode ArrayLearner}. */
+/**
+ * The training path's factory, {@linkcode ArrayLearner}: the default for every network (a
+ * config's imitation phase runs on a TensorFlow.js learner of its own, `Trainer.imitate`).
+ */
 export const arrayLearner: LearnerFactory = (shape, init) => new ArrayLearner(shape, init);
 
 /** The reference path's factory: {@linkcode TfjsLearner}. */
 export const tfjsLearner: LearnerFactory = (shape, init) => new TfjsLearner(shape, init);
-
-/**
- * The learner a config trains with: the array path for the MLP scorer (with or without
- * preference conditioning) and the attention allocator; TensorFlow.js for the attention
- * allocator's pair network. A config's imitation phase runs on a TensorFlow.js learner of its
- * own ({@linkcode Trainer.imitate}).
- */
-export function defaultLearner(shape: AgentShape): LearnerFactory {
-  return (shape.attention?.pairs ?? 0) > 0 ? tfjsLearner : arrayLearner;
-}

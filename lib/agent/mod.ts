@@ -64,7 +64,7 @@ export type {
   LossReport,
   MinibatchTargets,
 } from "./ppo_gradient.ts";
-export { ArrayLearner, arrayLearner, defaultLearner, TfjsLearner, tfjsLearner } from "./learner.ts";
+export { ArrayLearner, arrayLearner, TfjsLearner, tfjsLearner } from "./learner.ts";
 export { AttentionGradient } from "./attention_gradient.ts";
 export type { AttentionInputs } from "./attention_gradient.ts";
 export type { Learner, LearnerFactory } from "./learner.ts";

@@ -22,7 +22,7 @@ import { initTensorflow } from "./backend.ts";
 import { type Checkpoint, checkpointFolder, loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
 import type { TrainConfig } from "./config.ts";
 import { LearnedPolicy } from "./learned_policy.ts";
-import { defaultLearner, type Learner, type LearnerFactory, TfjsLearner } from "./learner.ts";
+import { arrayLearner, type Learner, type LearnerFactory, TfjsLearner } from "./learner.ts";
 import { type AgentShape, initialParameters, type ParameterValues } from "./networks.ts";
 import { widenForPreference } from "./preference.ts";
 import { collectRollout, type Rollout } from "./rollout.ts";
@@ -164,7 +164,7 @@ export class Trainer {
     const parameters = checkpoint?.parameters ?? initial ??
       initialParameters(shape, new Rng(hashInts(config.seed, STREAM.init)));
     this.#objective = config.reward === "objective" ? resolveObjective(train) : undefined;
-    this.#makeLearner = options.learner ?? defaultLearner(shape);
+    this.#makeLearner = options.learner ?? arrayLearner;
     this.#learner = this.#makeLearner(shape, {
       parameters,
       optimizer: checkpoint && !resumed.freshOptimizer ? checkpoint.optimizer : undefined,
@@ -184,7 +184,8 @@ export class Trainer {
 
   /**
    * A fresh session for a config; `learner` makes the networks (default
-   * {@linkcode defaultLearner}: the networks in typed arrays, TensorFlow.js where needed).
+   * {@linkcode arrayLearner}: the networks in typed arrays; the imitation phase runs in
+   * TensorFlow.js).
    */
   static async create(config: TrainConfig, learner?: LearnerFactory): Promise<Trainer> {
     await initTensorflow();

@@ -340,8 +340,8 @@ export class AttentionGradient implements FlatGradient<AttentionInputs> {
   readonly #update: Float64Array;
   readonly #queryInput: Float64Array;
   readonly #query: Float64Array;
-  /** W_key q. */
-  readonly #keyQuery: Float64Array;
+  /** W_key q: the pointer's key folded into its query. */
+  readonly #pointerKey: Float64Array;
   /** Scores of the allowed slots (tasks, then idle), then ∂L/∂s. */
   #scores = new Float64Array(0);
   #tanh = new Float64Array(0);
@@ -426,7 +426,7 @@ export class AttentionGradient implements FlatGradient<AttentionInputs> {
     this.#dPairTask = new Float64Array(this.#pairs);
     this.#queryInput = new Float64Array(queryInputSize(D));
     this.#query = new Float64Array(D);
-    this.#keyQuery = new Float64Array(D);
+    this.#pointerKey = new Float64Array(D);
     this.#criticInput = new Float64Array(5 * D + CONTEXT_SIZE);
     this.#criticZ = shape.criticHidden.map((width) => new Float64Array(width));
     this.#criticDelta = shape.criticHidden.map((width) => new Float64Array(width));
@@ -788,19 +788,19 @@ export class AttentionGradient implements FlatGradient<AttentionInputs> {
     pool(tasks, count, D, input, 2 * D);
     const context = inputs.batch.context!;
     for (let c = 0; c < CONTEXT_SIZE; c++) input[4 * D + c] = context[i * CONTEXT_SIZE + c]!;
-    const query = this.#query, keyQuery = this.#keyQuery;
+    const query = this.#query, pointerKey = this.#pointerKey;
     query.fill(0);
     addParams(query, 0, params, at.queryB, D);
     multiply(params, at.queryW, input, 0, input.length, query, 0, D);
     for (let a = 0; a < D; a++) {
       let sum = 0;
       for (let e = 0; e < D; e++) sum += params[at.keyW + a * D + e]! * query[e]!;
-      keyQuery[a] = sum;
+      pointerKey[a] = sum;
     }
     const root = 1 / Math.sqrt(D), clip = this.#clip, scores = this.#scores, th = this.#tanh;
     for (let k = 0; k < count; k++) {
       let dot = 0;
-      for (let a = 0; a < D; a++) dot += tasks[k * D + a]! * keyQuery[a]!;
+      for (let a = 0; a < D; a++) dot += tasks[k * D + a]! * pointerKey[a]!;
       th[k] = Math.tanh(dot * root);
       scores[k] = clip * th[k]!;
     }
@@ -934,7 +934,7 @@ export class AttentionGradient implements FlatGradient<AttentionInputs> {
     const m = inputs.nodes, T = this.#tokenSize, P = this.#taskInputSize;
     const count = this.#taskCount, L = this.#layers.length, requester = inputs.batch.node[i]!;
     const scores = this.#scores, th = this.#tanh, factor = this.#clip / Math.sqrt(D);
-    const query = this.#query, keyQuery = this.#keyQuery, input = this.#queryInput;
+    const query = this.#query, pointerKey = this.#pointerKey, input = this.#queryInput;
     const dQuery = this.#dQuery, keySum = this.#keySum, nodes = this.#nodes;
     let dTokens = this.#dTokens, dInput = this.#dInput;
     const dNodes = this.#dNodes, tasks = this.#tokens[L]!;
@@ -944,7 +944,7 @@ export class AttentionGradient implements FlatGradient<AttentionInputs> {
     for (let k = 0; k < count; k++) {
       const o = k * D, du = scores[k]! * factor * (1 - th[k]! * th[k]!);
       for (let a = 0; a < D; a++) {
-        dTokens[o + a] = du * keyQuery[a]!;
+        dTokens[o + a] = du * pointerKey[a]!;
         keySum[a]! += du * tasks[o + a]!;
       }
     }

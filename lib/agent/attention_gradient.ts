@@ -97,6 +97,22 @@ interface LayerState {
   readonly pooled: Float64Array;
 }
 
+/**
+ * a[ao, ao + n) · b[bo, bo + n), in four partial sums: a sum's additions depend on each other,
+ * and four chains run about four times as fast as one.
+ */
+function dot(a: Float64Array, ao: number, b: Float64Array, bo: number, n: number): number {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, k = 0;
+  for (; k + 4 <= n; k += 4) {
+    s0 += a[ao + k]! * b[bo + k]!;
+    s1 += a[ao + k + 1]! * b[bo + k + 1]!;
+    s2 += a[ao + k + 2]! * b[bo + k + 2]!;
+    s3 += a[ao + k + 3]! * b[bo + k + 3]!;
+  }
+  for (; k < n; k++) s0 += a[ao + k]! * b[bo + k]!;
+  return (s0 + s1) + (s2 + s3);
+}
+
 /** y[yo, yo + n) = A x[xo, xo + n) for A = a[ao, ao + n²) row-major. */
 function rowDots(
   a: Float64Array,
@@ -107,11 +123,7 @@ function rowDots(
   yo: number,
   n: number,
 ) {
-  for (let r = 0; r < n; r++) {
-    let sum = 0;
-    for (let b = 0, row = ao + r * n; b < n; b++) sum += a[row + b]! * x[xo + b]!;
-    y[yo + r] = sum;
-  }
+  for (let r = 0; r < n; r++) y[yo + r] = dot(a, ao + r * n, x, xo, n);
 }
 
 /**
@@ -496,7 +508,8 @@ export class AttentionGradient implements FlatGradient<AttentionInputs> {
   /** Folds each layer's products for the current parameters, and zeroes their gradients. */
   #fold(params: Float32Array): void {
     const D = this.#width, H = this.#heads, dh = D / H, scale = 1 / Math.sqrt(dh);
-    this.#layers.forEach((layer, l) => {
+    for (let l = 0; l < this.#layers.length; l++) {
+      const layer = this.#layers[l]!;
       const fold = this.#folds[l]!;
       fold.dKeyQuery.fill(0);
       fold.dValueOut.fill(0);
@@ -515,14 +528,15 @@ export class AttentionGradient implements FlatGradient<AttentionInputs> {
           }
         }
       }
-    });
+    }
   }
 
   /** Spreads the folds' gradients onto W_q, W_k, W_v and W_o. */
   #unfold(params: Float32Array): void {
     const D = this.#width, H = this.#heads, dh = D / H, scale = 1 / Math.sqrt(dh);
     const g = this.gradient;
-    this.#layers.forEach((layer, l) => {
+    for (let l = 0; l < this.#layers.length; l++) {
+      const layer = this.#layers[l]!;
       const { dKeyQuery, dValueOut } = this.#folds[l]!;
       for (let h = 0; h < H; h++) {
         const matrices = h * D * D, c0 = h * dh;
@@ -540,7 +554,7 @@ export class AttentionGradient implements FlatGradient<AttentionInputs> {
           }
         }
       }
-    });
+    }
   }
 
   /** Sizes the buffers for m nodes and a window of W. */
@@ -738,7 +752,8 @@ export class AttentionGradient implements FlatGradient<AttentionInputs> {
     }
     const requester = inputs.batch.node[i]!, update = this.#update;
     if (this.#pairs > 0) this.#pairsForward(params, m, requester);
-    this.#layers.forEach((layer, l) => {
+    for (let l = 0; l < this.#layers.length; l++) {
+      const layer = this.#layers[l]!;
       const input = this.#tokens[l]!, output = this.#tokens[l + 1]!, state = this.#state[l]!;
       const { keys, values, weights, pooled } = state, fold = this.#folds[l]!;
       for (let h = 0; h < H; h++) {
@@ -760,10 +775,9 @@ export class AttentionGradient implements FlatGradient<AttentionInputs> {
           const w = (k * H + h) * m;
           let max = -Infinity;
           for (let r = 0; r < m; r++) {
-            let dot = 0;
-            for (let a = 0, at = (h * m + r) * D; a < D; a++) dot += input[o + a]! * keys[at + a]!;
-            weights[w + r] = dot;
-            if (dot > max) max = dot;
+            const logit = dot(input, o, keys, (h * m + r) * D, D);
+            weights[w + r] = logit;
+            if (logit > max) max = logit;
           }
           let total = 0;
           for (let r = 0; r < m; r++) total += weights[w + r] = Math.exp(weights[w + r]! - max);
@@ -776,7 +790,7 @@ export class AttentionGradient implements FlatGradient<AttentionInputs> {
         }
         for (let j = 0; j < D; j++) output[o + j] = relu(output[o + j]!);
       }
-    });
+    }
     // The pointer: q = W_q [n_r; mean n; mean t; max t; context] + b_q, s_j = C tanh(t_j · W_key q / √D).
     const tasks = this.#tokens[this.#layers.length]!, input = this.#queryInput;
     for (let a = 0; a < D; a++) {
@@ -799,15 +813,13 @@ export class AttentionGradient implements FlatGradient<AttentionInputs> {
     }
     const root = 1 / Math.sqrt(D), clip = this.#clip, scores = this.#scores, th = this.#tanh;
     for (let k = 0; k < count; k++) {
-      let dot = 0;
-      for (let a = 0; a < D; a++) dot += tasks[k * D + a]! * pointerKey[a]!;
-      th[k] = Math.tanh(dot * root);
+      th[k] = Math.tanh(dot(tasks, k * D, pointerKey, 0, D) * root);
       scores[k] = clip * th[k]!;
     }
     if (!this.#canIdle) return count;
-    let dot = 0;
-    for (let a = 0; a < D; a++) dot += query[a]! * params[at.idle + a]!;
-    th[count] = Math.tanh(dot * root);
+    let idle = 0;
+    for (let a = 0; a < D; a++) idle += query[a]! * params[at.idle + a]!;
+    th[count] = Math.tanh(idle * root);
     scores[count] = clip * th[count]!;
     return count + 1;
   }
@@ -1009,20 +1021,16 @@ export class AttentionGradient implements FlatGradient<AttentionInputs> {
             share += params[row + j]! * delta;
           }
           // The weights (values and share), then the softmax to the logits t_j · M_h n_i.
-          let dot = 0;
+          let mean = 0;
           for (let r = 0; r < m; r++) {
             const a = weights[w + r]!, at = (h * m + r) * D;
-            let da = r === requester ? share : 0;
-            for (let j = 0; j < D; j++) {
-              const delta = dTokens[o + j]!;
-              da += delta * values[at + j]!;
-              dValues[at + j]! += a * delta;
-            }
+            const da = dot(dTokens, o, values, at, D) + (r === requester ? share : 0);
+            for (let j = 0; j < D; j++) dValues[at + j]! += a * dTokens[o + j]!;
             dWeights[r] = da;
-            dot += a * da;
+            mean += a * da;
           }
           for (let r = 0; r < m; r++) {
-            const dLogit = weights[w + r]! * (dWeights[r]! - dot), at = (h * m + r) * D;
+            const dLogit = weights[w + r]! * (dWeights[r]! - mean), at = (h * m + r) * D;
             if (dLogit === 0) continue;
             for (let a = 0; a < D; a++) {
               dInput[o + a]! += dLogit * keys[at + a]!;

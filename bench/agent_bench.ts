@@ -170,18 +170,21 @@ const attentionActor = new LearnedPolicy(
   attentionTrainer.learner.snapshot(),
   { mode: "sample" },
 );
-const attentionRollouts = Array.from(
-  { length: 4 },
-  (_, k) =>
-    collectRollout(attentionEnvs, attentionActor, {
-      shape: attentionTrainer.shape,
-      episodesPerEnv: attentionConfig.episodesPerEnv,
-      episodeSeed: (e, episode) => 9_000_000 + k * 1000 + e * 100 + episode,
-      rng: new Rng(200 + k),
-      reward: "elapsed",
-      rewardScale: 100,
-    }),
-);
+const attentionIterations = Array.from({ length: 4 }, (_, k) => {
+  const started = performance.now();
+  const rollout = collectRollout(attentionEnvs, attentionActor, {
+    shape: attentionTrainer.shape,
+    episodesPerEnv: attentionConfig.episodesPerEnv,
+    episodeSeed: (e, episode) => 9_000_000 + k * 1000 + e * 100 + episode,
+    rng: new Rng(200 + k),
+    reward: "elapsed",
+    rewardScale: 100,
+  });
+  return { rollout, collectMs: performance.now() - started };
+});
+const attentionRollouts = attentionIterations.map((it) => it.rollout);
+const attentionCollectMs = attentionIterations.slice(1).reduce((sum, it) => sum + it.collectMs, 0) /
+  (attentionIterations.length - 1);
 const [attentionFastMs, attentionReferenceMs] = compareUpdates(attentionTrainer, attentionRollouts);
 const attentionSteps = attentionRollouts.reduce((sum, r) => sum + r.size, 0) /
   attentionRollouts.length;
@@ -195,6 +198,12 @@ console.log(
     `  array path (ArrayLearner)      ${attentionFastMs.toFixed(1)} ms`,
     `  tfjs reference (TfjsLearner)   ${attentionReferenceMs.toFixed(1)} ms`,
     `  ratio                          ${(attentionReferenceMs / attentionFastMs).toFixed(2)}x`,
+    `  collection                     ${attentionCollectMs.toFixed(1)} ms`,
+    `  update share of an iteration   ${
+      (100 * attentionFastMs / (attentionFastMs + attentionCollectMs)).toFixed(0)
+    }% (${
+      (100 * attentionReferenceMs / (attentionReferenceMs + attentionCollectMs)).toFixed(0)
+    }% with the reference)`,
   ].join("\n"),
 );
 

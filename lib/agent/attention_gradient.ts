@@ -488,7 +488,7 @@ export class AttentionGradient implements FlatGradient<AttentionInputs> {
       const dv = loss.value(k, this.#criticForward(params, inputs, i));
       if (dv !== 0) this.#criticBackward(params, inputs, i, dv);
       const count = this.#scorerForward(params, inputs, i);
-
+      // The chosen slot among the allowed ones (tasks in order, then idle).
       const action = targets.action[i]!;
       let chosen = -1;
       if (action === inputs.window) chosen = this.#canIdle ? this.#taskCount : -1;
@@ -509,8 +509,7 @@ export class AttentionGradient implements FlatGradient<AttentionInputs> {
   #fold(params: Float32Array): void {
     const D = this.#width, H = this.#heads, dh = D / H, scale = 1 / Math.sqrt(dh);
     for (let l = 0; l < this.#layers.length; l++) {
-      const layer = this.#layers[l]!;
-      const fold = this.#folds[l]!;
+      const layer = this.#layers[l]!, fold = this.#folds[l]!;
       fold.dKeyQuery.fill(0);
       fold.dValueOut.fill(0);
       for (let h = 0; h < H; h++) {

@@ -51,8 +51,11 @@ export class Adam {
     this.#beta1 = options.beta1 ?? 0.9;
     this.#beta2 = options.beta2 ?? 0.999;
     this.#epsilon = options.epsilon ?? 1e-5;
-    this.#m = variables.map((variable) => tf.variable(tf.zerosLike(variable), false));
-    this.#v = variables.map((variable) => tf.variable(tf.zerosLike(variable), false));
+    // In a tidy: a variable does not free the tensor it is made from.
+    const zeros = (variable: tf.Variable) =>
+      tf.tidy(() => tf.variable(tf.zerosLike(variable), false));
+    this.#m = variables.map(zeros);
+    this.#v = variables.map(zeros);
   }
 
   /** Steps taken. */
@@ -94,8 +97,10 @@ export class Adam {
       );
     }
     this.#step = state.step;
-    state.m.forEach((values, i) => this.#m[i]!.assign(tf.tensor(values, this.#m[i]!.shape)));
-    state.v.forEach((values, i) => this.#v[i]!.assign(tf.tensor(values, this.#v[i]!.shape)));
+    tf.tidy(() => {
+      state.m.forEach((values, i) => this.#m[i]!.assign(tf.tensor(values, this.#m[i]!.shape)));
+      state.v.forEach((values, i) => this.#v[i]!.assign(tf.tensor(values, this.#v[i]!.shape)));
+    });
   }
 
   /** Frees the moments. */

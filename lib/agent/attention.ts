@@ -86,6 +86,53 @@ export function queryInputSize(width: number): number {
   return 4 * width + CONTEXT_SIZE;
 }
 
+/** A row-major [D, D] matrix stored in `values` from offset `at`. */
+export interface MatrixAt {
+  /** The numbers it is stored in (a flat parameter vector, or the matrix alone). */
+  readonly values: ArrayLike<number>;
+  /** Offset of its first number. */
+  readonly at: number;
+}
+
+/**
+ * Folds a cross-attention layer's products per head h (dh = D / H columns each):
+ * M_h = W_q[:, h] W_k[:, h]ᵀ / √dh (a task's logit on a node is t M_h nᵀ) and
+ * R_h = W_v[:, h] W_o[h, :] (what a node adds is n R_h), each [D, D], into `keyQuery` and
+ * `valueOut` at h·D². With `transposed` false they are written as M_h and R_hᵀ row-major, each
+ * row a dot product with a node token (the gradient engine's layout); with true as M_hᵀ and
+ * R_h, each row what one number of a node token adds (the acting path's).
+ */
+export function foldHeads(
+  weights: {
+    readonly q: MatrixAt;
+    readonly k: MatrixAt;
+    readonly v: MatrixAt;
+    readonly o: MatrixAt;
+  },
+  attention: Pick<AttentionShape, "width" | "heads">,
+  out: { readonly keyQuery: Float64Array; readonly valueOut: Float64Array },
+  transposed: boolean,
+): void {
+  const { width: D, heads: H } = attention, dh = D / H, scale = 1 / Math.sqrt(dh);
+  const { q, k, v, o } = weights, { keyQuery, valueOut } = out;
+  for (let h = 0; h < H; h++) {
+    const matrices = h * D * D, c0 = h * dh;
+    for (let a = 0; a < D; a++) {
+      for (let b = 0; b < D; b++) {
+        // M_h[a, b] = Σ_c W_q[a, c] W_k[b, c] / √dh; R_h[b, a] = Σ_c W_v[b, c] W_o[c, a].
+        let m = 0, r = 0;
+        for (let c = c0; c < c0 + dh; c++) {
+          m += q.values[q.at + a * D + c]! * k.values[k.at + b * D + c]!;
+          r += v.values[v.at + b * D + c]! * o.values[o.at + c * D + a]!;
+        }
+        const at = matrices + (transposed ? b * D + a : a * D + b);
+        keyQuery[at] = m * scale;
+        valueOut[at] = r;
+      }
+    }
+  }
+}
+
 /** Every parameter of the attention allocator and its critic, in a fixed order. */
 export function attentionLayout(
   shape: AgentShape,

@@ -32,7 +32,13 @@
  *
  * @module
  */
-import { PAIR_CHANNELS, queryInputSize, taskTokenInput, taskTokenSize } from "./attention.ts";
+import {
+  foldHeads,
+  PAIR_CHANNELS,
+  queryInputSize,
+  taskTokenInput,
+  taskTokenSize,
+} from "./attention.ts";
 import {
   type Dense,
   denseBackward,
@@ -40,9 +46,13 @@ import {
   denseLayers,
   type FlatLayout,
   flatLayout,
+  multiply,
+  multiplyBackward,
+  pool,
+  poolBackward,
   relu,
   tanh,
-} from "./mlp_gradient.ts";
+} from "./flat.ts";
 import type { AgentShape, DecisionBatch } from "./networks.ts";
 import {
   type FlatGradient,
@@ -74,9 +84,10 @@ interface LayerAt {
 }
 
 /**
- * A cross-attention layer's products folded for the current parameters, per head h:
- * M_h = W_q[:, h] W_k[:, h]ᵀ / √dh and R_hᵀ = (W_v[:, h] W_o[h, :])ᵀ, each [D, D] row-major,
- * and their gradients, spread back onto W_q, W_k, W_v and W_o at the end of a minibatch.
+ * A cross-attention layer's products folded for the current parameters by
+ * {@linkcode foldHeads}, per head h: M_h = W_q[:, h] W_k[:, h]ᵀ / √dh and
+ * R_hᵀ = (W_v[:, h] W_o[h, :])ᵀ, each [D, D] row-major, and their gradients, spread back
+ * onto W_q, W_k, W_v and W_o at the end of a minibatch.
  */
 interface LayerFold {
   readonly keyQuery: Float64Array;
@@ -147,116 +158,6 @@ function rowDotsBackward(
     for (let b = 0, row = ao + r * n; b < n; b++) {
       da[row + b]! += d * x[xo + b]!;
       dx[xo + b]! += a[row + b]! * d;
-    }
-  }
-}
-
-/**
- * y[yo, yo + cols) += x[xo, xo + rows) W, W = params[w, …) row-major [rows, cols]; zeros of x
- * skipped.
- */
-function multiply(
-  params: Float32Array,
-  w: number,
-  x: Float64Array,
-  xo: number,
-  rows: number,
-  y: Float64Array,
-  yo: number,
-  cols: number,
-): void {
-  let j = 0;
-  for (; j + 4 <= cols; j += 4) {
-    let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-    for (let r = 0, row = w + j; r < rows; r++, row += cols) {
-      const value = x[xo + r]!;
-      if (value === 0) continue;
-      a0 += value * params[row]!;
-      a1 += value * params[row + 1]!;
-      a2 += value * params[row + 2]!;
-      a3 += value * params[row + 3]!;
-    }
-    y[yo + j]! += a0;
-    y[yo + j + 1]! += a1;
-    y[yo + j + 2]! += a2;
-    y[yo + j + 3]! += a3;
-  }
-  for (; j < cols; j++) {
-    let a = 0;
-    for (let r = 0; r < rows; r++) a += x[xo + r]! * params[w + r * cols + j]!;
-    y[yo + j]! += a;
-  }
-}
-
-/**
- * The backward of y = x W: g[W] += x ⊗ dy (zeros of x skipped), and dx[xo, xo + rows) +=
- * W dy when `dx` is given, except, when `x` is a ReLU's output, at its zeros (the ReLU passes
- * nothing there).
- */
-function multiplyBackward(
-  params: Float32Array,
-  g: Float64Array,
-  w: number,
-  x: Float64Array,
-  xo: number,
-  rows: number,
-  dy: Float64Array,
-  dyo: number,
-  cols: number,
-  dx: Float64Array | undefined,
-  dxo: number,
-  relu = false,
-): void {
-  for (let r = 0; r < rows; r++) {
-    const value = x[xo + r]!, row = w + r * cols;
-    if (dx && !(relu && value === 0)) {
-      let sum = 0;
-      for (let j = 0; j < cols; j++) {
-        const d = dy[dyo + j]!;
-        g[row + j]! += value * d;
-        sum += params[row + j]! * d;
-      }
-      dx[dxo + r]! += sum;
-    } else if (value !== 0) {
-      for (let j = 0; j < cols; j++) g[row + j]! += value * dy[dyo + j]!;
-    }
-  }
-}
-
-/** out[o, o + D) = mean, out[o + D, o + 2D) = maximum of the first `count` rows of `tokens`. */
-function pool(tokens: Float64Array, count: number, D: number, out: Float64Array, o: number): void {
-  for (let a = 0; a < D; a++) {
-    let sum = 0, max = -Infinity;
-    for (let k = 0; k < count; k++) {
-      const value = tokens[k * D + a]!;
-      sum += value;
-      if (value > max) max = value;
-    }
-    out[o + a] = sum / count;
-    out[o + D + a] = max;
-  }
-}
-
-/**
- * The backward of {@linkcode pool}: each row takes the mean's gradient over `count`, and the
- * maximum's where it ties with the maximum (as TensorFlow.js's `max` passes it).
- */
-function poolBackward(
-  tokens: Float64Array,
-  count: number,
-  D: number,
-  pooled: Float64Array,
-  po: number,
-  dPooled: Float64Array,
-  dpo: number,
-  dTokens: Float64Array,
-): void {
-  for (let k = 0; k < count; k++) {
-    for (let a = 0; a < D; a++) {
-      const value = tokens[k * D + a]!;
-      let d = dPooled[dpo + a]! / count;
-      if (value === pooled[po + D + a]!) d += dPooled[dpo + D + a]!;
-      dTokens[k * D + a]! += d;
     }
   }
 }
@@ -495,9 +396,6 @@ export class AttentionGradient implements FlatGradient<AttentionInputs> {
       else {
         for (let s = 0; s < this.#taskCount; s++) if (this.#slotOf[s] === action) chosen = s;
       }
-      if (chosen < 0) {
-        throw new RangeError(`Expected decision ${i}'s action ${action} to be an allowed slot`);
-      }
       loss.policy(k, this.#scores, count, chosen);
       this.#scorerBackward(params, inputs, i);
     }
@@ -507,26 +405,17 @@ export class AttentionGradient implements FlatGradient<AttentionInputs> {
 
   /** Folds each layer's products for the current parameters, and zeroes their gradients. */
   #fold(params: Float32Array): void {
-    const D = this.#width, H = this.#heads, dh = D / H, scale = 1 / Math.sqrt(dh);
     for (let l = 0; l < this.#layers.length; l++) {
       const layer = this.#layers[l]!, fold = this.#folds[l]!;
       fold.dKeyQuery.fill(0);
       fold.dValueOut.fill(0);
-      for (let h = 0; h < H; h++) {
-        const matrices = h * D * D, c0 = h * dh;
-        for (let a = 0; a < D; a++) {
-          for (let b = 0; b < D; b++) {
-            // M_h[a, b] = Σ_c W_q[a, c] W_k[b, c] / √dh; R_hᵀ[a, b] = Σ_c W_v[b, c] W_o[c, a].
-            let keyQuery = 0, valueOut = 0;
-            for (let c = c0; c < c0 + dh; c++) {
-              keyQuery += params[layer.q + a * D + c]! * params[layer.k + b * D + c]!;
-              valueOut += params[layer.v + b * D + c]! * params[layer.o + c * D + a]!;
-            }
-            fold.keyQuery[matrices + a * D + b] = keyQuery * scale;
-            fold.valueOut[matrices + a * D + b] = valueOut;
-          }
-        }
-      }
+      const at = (offset: number) => ({ values: params, at: offset });
+      foldHeads(
+        { q: at(layer.q), k: at(layer.k), v: at(layer.v), o: at(layer.o) },
+        { width: this.#width, heads: this.#heads },
+        fold,
+        false,
+      );
     }
   }
 
@@ -638,17 +527,8 @@ export class AttentionGradient implements FlatGradient<AttentionInputs> {
     }
     // [requester; mean; max] of the nodes, [mean; max] of the tasks, context.
     const requester = inputs.batch.node[i]! * D;
-    for (let a = 0; a < D; a++) {
-      let sum = 0, max = -Infinity;
-      for (let r = 0; r < m; r++) {
-        const value = nodes[r * D + a]!;
-        sum += value;
-        if (value > max) max = value;
-      }
-      input[a] = nodes[requester + a]!;
-      input[D + a] = sum / m;
-      input[2 * D + a] = max;
-    }
+    for (let a = 0; a < D; a++) input[a] = nodes[requester + a]!;
+    pool(nodes, m, D, input, D);
     pool(tasks, count, D, input, 3 * D);
     const context = inputs.batch.context!;
     for (let c = 0; c < CONTEXT_SIZE; c++) input[5 * D + c] = context[i * CONTEXT_SIZE + c]!;
@@ -691,14 +571,11 @@ export class AttentionGradient implements FlatGradient<AttentionInputs> {
     const nodes = this.#criticNodes, tasks = this.#criticTasks, count = this.#taskCount;
     const dNodes = this.#dNodes, dTasks = this.#dTokens, x = this.#x;
     const requester = inputs.batch.node[i]!;
+    dNodes.fill(0, 0, m * D);
+    for (let a = 0; a < D; a++) dNodes[requester * D + a] = dInput[a]!;
+    poolBackward(nodes, m, D, input, D, dInput, D, dNodes);
     for (let r = 0; r < m; r++) {
-      for (let a = 0; a < D; a++) {
-        const value = nodes[r * D + a]!;
-        let dn = dInput[D + a]! / m;
-        if (r === requester) dn += dInput[a]!;
-        if (value === input[2 * D + a]) dn += dInput[2 * D + a]!;
-        dNodes[r * D + a] = value > 0 ? dn : 0;
-      }
+      for (let a = 0; a < D; a++) if (!(nodes[r * D + a]! > 0)) dNodes[r * D + a] = 0;
       addGradient(g, at.criticNodeB, dNodes, r * D, D);
       multiplyBackward(params, g, at.criticNodeW, x, r * T, T, dNodes, r * D, D, undefined, 0);
     }

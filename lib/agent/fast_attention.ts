@@ -2,14 +2,22 @@
  * The attention allocator's acting path: the forward pass of lib/agent/attention.ts in plain
  * arrays, one decision at a time, preallocated. Products that do not change within a decision
  * are folded once per set of weights: per layer and head, M = W_k[:, h] W_q[:, h]ᵀ and
- * R = W_v[:, h] W_o[h, :], so that each node costs two D x D products per head and each
- * candidate only dot products with the nodes; the pointer key W_k folds into the query.
+ * R = W_v[:, h] W_o[h, :] (attention.ts's `foldHeads`), so that each node costs two D x D
+ * products per head and each candidate only dot products with the nodes; the pointer key W_k
+ * folds into the query.
  *
  * @module
  */
 import type { Decision } from "../env/mod.ts";
 import type { AttentionShape } from "./attention.ts";
-import { PAIR_CHANNELS, queryInputSize, taskTokenInput, taskTokenSize } from "./attention.ts";
+import {
+  foldHeads,
+  PAIR_CHANNELS,
+  queryInputSize,
+  taskTokenInput,
+  taskTokenSize,
+} from "./attention.ts";
+import { pool } from "./flat.ts";
 import type { AgentShape, ParameterValues } from "./networks.ts";
 import { CONTEXT_SIZE, nodeTokenSize, writeContext, writeNodeTokens } from "./tokens.ts";
 
@@ -110,7 +118,7 @@ export class FastAttention {
       }
       return value;
     };
-    const { width: D, heads: H } = attention, dh = D / H, scale = 1 / Math.sqrt(dh);
+    const { width: D, heads: H } = attention;
     // Fold the node encoder's output layer (n = h W1 + b1) into each head's products too.
     const w1 = this.#get("attn/node/w1"), b1 = this.#get("attn/node/b1");
     const fold = (product: Float64Array) => {
@@ -120,24 +128,23 @@ export class FastAttention {
       return { matrix, bias };
     };
     this.#layers = Array.from({ length: attention.layers }, (_, l) => {
-      const q = this.#get(`attn/l${l}/q`), k = this.#get(`attn/l${l}/k`);
-      const v = this.#get(`attn/l${l}/v`), o = this.#get(`attn/l${l}/o`);
+      const matrix = (name: string) => ({ values: this.#get(`attn/l${l}/${name}`), at: 0 });
+      const folds = {
+        keyQuery: new Float64Array(H * D * D),
+        valueOut: new Float64Array(H * D * D),
+      };
+      foldHeads(
+        { q: matrix("q"), k: matrix("k"), v: matrix("v"), o: matrix("o") },
+        attention,
+        folds,
+        true,
+      );
+      const head = (folded: Float64Array, h: number) =>
+        fold(folded.subarray(h * D * D, (h + 1) * D * D));
       const keyQuery: Folded[] = [], valueOut: Folded[] = [];
       for (let h = 0; h < H; h++) {
-        const m = new Float64Array(D * D), r = new Float64Array(D * D);
-        for (let b = 0; b < D; b++) {
-          for (let a = 0; a < D; a++) {
-            let kq = 0, vo = 0;
-            for (let c = h * dh; c < (h + 1) * dh; c++) {
-              kq += k[b * D + c]! * q[a * D + c]!;
-              vo += v[b * D + c]! * o[c * D + a]!;
-            }
-            m[b * D + a] = kq * scale;
-            r[b * D + a] = vo;
-          }
-        }
-        keyQuery.push(fold(m));
-        valueOut.push(fold(r));
+        keyQuery.push(head(folds.keyQuery, h));
+        valueOut.push(head(folds.valueOut, h));
       }
       return {
         keyQuery,
@@ -252,7 +259,7 @@ export class FastAttention {
     const pooled = this.#pooled, update = this.#update, logits = this.#logits[0]!;
     this.#layers.forEach((layer, l) => {
       const folded = this.#folded[l]!;
-      this.#poolTasks(tasks, count);
+      pool(tasks, count, D, pooled, 0);
       update.set(layer.bias);
       multiply(pooled, 0, 2 * D, layer.pool, update, 0, D);
       for (let slot = 0; slot < count; slot++) {
@@ -289,8 +296,7 @@ export class FastAttention {
     for (let j = 0; j < D; j++) input[j] = input[D + j] = b1[j]!;
     multiply(nodes, req, D, w1, input, 0, D);
     multiply(hidden, 0, D, w1, input, D, D);
-    this.#poolTasks(tasks, count);
-    input.set(pooled, 2 * D);
+    pool(tasks, count, D, input, 2 * D);
     writeContext(decision, this.#context);
     input.set(this.#context, 4 * D);
     const query = this.#query;
@@ -355,21 +361,6 @@ export class FastAttention {
       for (let j = 0; j < D; j++) tasks[base + j]! += bias[j]!;
       multiply(read, 0, 3 * K, readWeights, tasks, base, D);
       for (let j = 0; j < D; j++) if (tasks[base + j]! < 0) tasks[base + j] = 0;
-    }
-  }
-
-  /** Mean and maximum of the first `count` task tokens into the pooled buffer. */
-  #poolTasks(tasks: Float64Array, count: number): void {
-    const D = this.#attention.width, pooled = this.#pooled;
-    for (let j = 0; j < D; j++) {
-      let sum = 0, max = -Infinity;
-      for (let slot = 0; slot < count; slot++) {
-        const value = tasks[slot * D + j]!;
-        sum += value;
-        if (value > max) max = value;
-      }
-      pooled[j] = sum / Math.max(1, count);
-      pooled[D + j] = max;
     }
   }
 }

@@ -15,7 +15,7 @@ import {
 } from "./networks.ts";
 import { knotSuffix, knotWeights, PREFERENCE_KNOTS, preferenceSize } from "./preference.ts";
 import { FastAttention } from "./fast_attention.ts";
-import { relu } from "./mlp_gradient.ts";
+import { relu } from "./flat.ts";
 
 /** An acting forward pass: the score of every slot of a decision. */
 export interface Scorer {

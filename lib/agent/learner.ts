@@ -49,7 +49,7 @@ export class ArrayLearner implements Learner {
   readonly shape: AgentShape;
   /** Every parameter, flat, in {@linkcode parameterLayout} order. */
   readonly parameters: Float32Array;
-  readonly #engine: FlatGradient<unknown>;
+  readonly #engine: MlpGradient | AttentionGradient;
   readonly #optimizer: FlatAdam;
 
   /** @param shape sizes @param init parameters, optimizer state, learning rate */
@@ -88,7 +88,19 @@ export class ArrayLearner implements Learner {
   }
 
   update(rollout: Rollout, options: { config: TrainConfig; rng: Rng }): UpdateDiagnostics {
-    const config = options.config, engine = this.#engine, params = this.parameters;
+    const engine = this.#engine;
+    return engine instanceof AttentionGradient
+      ? this.#update(engine, rollout, options)
+      : this.#update(engine, rollout, options);
+  }
+
+  /** {@linkcode ArrayLearner.update} with an engine of inputs `I`. */
+  #update<I>(
+    engine: FlatGradient<I>,
+    rollout: Rollout,
+    options: { config: TrainConfig; rng: Rng },
+  ): UpdateDiagnostics {
+    const config = options.config, params = this.parameters;
     const inputs = engine.inputs(rollout);
     const oldValues = new Float32Array(rollout.size);
     engine.values(params, inputs, oldValues);
@@ -121,8 +133,8 @@ export class ArrayLearner implements Learner {
 }
 
 /**
- * The networks in TensorFlow.js with the tfjs Adam: the reference path of the MLPs, and the
- * path of every other network (the attention allocator) and of the imitation phase.
+ * The networks in TensorFlow.js with the tfjs Adam: the reference path of every network, and
+ * the imitation phase's.
  */
 export class TfjsLearner implements Learner {
   /** Sizes. */

@@ -23,6 +23,16 @@
  * @module
  */
 import {
+  type Dense,
+  denseBackward,
+  denseForward,
+  denseLayers,
+  type FlatLayout,
+  flatLayout,
+  relu,
+  tanh,
+} from "./flat.ts";
+import {
   type FlatGradient,
   type LossReport,
   type MinibatchTargets,
@@ -33,37 +43,10 @@ import {
   criticInputs,
   criticInputSize,
   type DecisionBatch,
-  parameterLayout,
   scorerInputSize,
   taskInputSize,
 } from "./networks.ts";
 import { knotSuffix, knotWeights, PREFERENCE_KNOTS, preferenceSize } from "./preference.ts";
-
-/** Offset and length of every parameter in the flat vector, in {@linkcode parameterLayout} order. */
-export interface FlatLayout {
-  /** Offsets by name. */
-  readonly offsets: ReadonlyMap<string, number>;
-  /** Names, in order. */
-  readonly names: readonly string[];
-  /** Lengths, in order. */
-  readonly lengths: readonly number[];
-  /** Total length. */
-  readonly size: number;
-}
-
-/** The flat layout of an agent's parameters. */
-export function flatLayout(shape: AgentShape): FlatLayout {
-  const offsets = new Map<string, number>(), names: string[] = [], lengths: number[] = [];
-  let size = 0;
-  for (const spec of parameterLayout(shape)) {
-    const length = spec.shape.reduce((a, b) => a * b, 1);
-    offsets.set(spec.name, size);
-    names.push(spec.name);
-    lengths.push(length);
-    size += length;
-  }
-  return { offsets, names, lengths, size };
-}
 
 /** A rollout's inputs as sparse rows (index, value) of non-zeros, built once per update. */
 export interface SparseInputs {
@@ -157,38 +140,6 @@ export function sparseInputs(shape: AgentShape, batch: DecisionBatch): SparseInp
     criticValue: inputs.value,
     preference: batch.preference ?? new Float32Array(n),
   };
-}
-
-/** A dense layer's place in the flat vector. */
-export interface Dense {
-  /** Offset of the weights [in, out] in the flat vector. */
-  readonly w: number;
-  /** Offset of the biases [out]. */
-  readonly b: number;
-  /** Inputs. */
-  readonly in: number;
-  /** Outputs. */
-  readonly out: number;
-}
-
-/** The hidden layers `${prefix}/w${l}`, `${prefix}/b${l}` of a network (not its output head). */
-export function denseLayers(
-  layout: FlatLayout,
-  prefix: string,
-  input: number,
-  hidden: readonly number[],
-): Dense[] {
-  let width = input;
-  return hidden.map((size, l) => {
-    const layer = {
-      w: layout.offsets.get(`${prefix}/w${l}`)!,
-      b: layout.offsets.get(`${prefix}/b${l}`)!,
-      in: width,
-      out: size,
-    };
-    width = size;
-    return layer;
-  });
 }
 
 /**
@@ -626,15 +577,6 @@ export class MlpGradient implements FlatGradient<SparseInputs> {
   }
 }
 
-/**
- * max(x, 0) without a branch: on activations of either sign at random, a branch mispredicts
- * half the time and costs three times the arithmetic. Likewise `+(a > 0)` below is the
- * derivative as a number (no branch).
- */
-export function relu(x: number): number {
-  return (x + Math.abs(x)) * 0.5;
-}
-
 /** out += x · params[row .. row + width). */
 function addRow(
   out: Float64Array,
@@ -649,94 +591,4 @@ function addRow(
 /** g[row .. row + width) += x · v. */
 function addRow64(g: Float64Array, row: number, x: number, v: Float64Array, width: number): void {
   for (let j = 0; j < width; j++) g[row + j]! += x * v[j]!;
-}
-
-/**
- * out = b + inputᵀ W for a dense layer, four outputs at a time held in registers (V8 keeps
- * them out of memory, about twice as fast as updating `out` row by row).
- */
-export function denseForward(
-  params: Float32Array,
-  layer: Dense,
-  input: Float64Array,
-  out: Float64Array,
-) {
-  const width = layer.out, rows = layer.in, w = layer.w, b = layer.b;
-  let j = 0;
-  for (; j + 4 <= width; j += 4) {
-    let a0 = params[b + j]!, a1 = params[b + j + 1]!, a2 = params[b + j + 2]!;
-    let a3 = params[b + j + 3]!;
-    for (let r = 0, row = w + j; r < rows; r++, row += width) {
-      const x = input[r]!;
-      a0 += x * params[row]!;
-      a1 += x * params[row + 1]!;
-      a2 += x * params[row + 2]!;
-      a3 += x * params[row + 3]!;
-    }
-    out[j] = a0;
-    out[j + 1] = a1;
-    out[j + 2] = a2;
-    out[j + 3] = a3;
-  }
-  for (; j < width; j++) {
-    let a = params[b + j]!;
-    for (let r = 0; r < rows; r++) a += input[r]! * params[w + r * width + j]!;
-    out[j] = a;
-  }
-}
-
-/**
- * tanh by Eigen's rational approximation for float (|error| < 3e-7, below float32's rounding
- * of tfjs's tanh for most inputs), three times as fast as Math.tanh in V8.
- */
-export function tanh(x: number): number {
-  const c = x > 7.998811721801758
-    ? 7.998811721801758
-    : x < -7.998811721801758
-    ? -7.998811721801758
-    : x;
-  const x2 = c * c;
-  let p = -2.76076847742355e-16;
-  p = p * x2 + 2.00018790482477e-13;
-  p = p * x2 - 8.60467152213735e-11;
-  p = p * x2 + 5.12229709037114e-8;
-  p = p * x2 + 1.48572235717979e-5;
-  p = p * x2 + 6.37261928875436e-4;
-  p = p * x2 + 4.89352455891786e-3;
-  let q = 1.19825839466702e-6;
-  q = q * x2 + 1.18534705686654e-4;
-  q = q * x2 + 2.268434632439e-3;
-  q = q * x2 + 4.89352518554385e-3;
-  return (p * c) / q;
-}
-
-/**
- * Weight and bias gradients of a dense layer, and dInput = W dz (before the activation's
- * derivative); with `relu`, inputs at zero get dInput = 0 (ReLU passes nothing there).
- */
-export function denseBackward(
-  params: Float32Array,
-  g: Float64Array,
-  layer: Dense,
-  input: Float64Array,
-  dz: Float64Array,
-  dInput: Float64Array,
-  relu: boolean,
-): void {
-  const width = layer.out;
-  for (let j = 0; j < width; j++) g[layer.b + j]! += dz[j]!;
-  for (let r = 0; r < layer.in; r++) {
-    const x = input[r]!, row = layer.w + r * width;
-    if (relu && !(x > 0)) {
-      dInput[r] = 0;
-      continue;
-    }
-    let sum = 0;
-    for (let j = 0; j < width; j++) {
-      const d = dz[j]!;
-      g[row + j]! += x * d;
-      sum += params[row + j]! * d;
-    }
-    dInput[r] = sum;
-  }
 }

@@ -55,8 +55,10 @@ export type {
   MinibatchReport,
   UpdateDiagnostics,
 } from "./ppo.ts";
-export { flatLayout, MlpGradient, sparseInputs, tanh } from "./mlp_gradient.ts";
-export type { FlatLayout, SparseInputs } from "./mlp_gradient.ts";
+export { flatLayout, tanh } from "./flat.ts";
+export type { FlatLayout } from "./flat.ts";
+export { MlpGradient, sparseInputs } from "./mlp_gradient.ts";
+export type { SparseInputs } from "./mlp_gradient.ts";
 export { PpoLossGradient } from "./ppo_gradient.ts";
 export type {
   DecisionTargets,

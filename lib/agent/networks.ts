@@ -212,9 +212,13 @@ export class AgentNetworks {
             }`,
           );
         }
-        // TensorFlow.js variable names are global: suffix them so that networks can coexist.
+        // TensorFlow.js variable names are global: suffix them so that networks can coexist. In
+        // a tidy: a variable does not free the tensor it is made from.
         const unique = `${spec.name}#${networkCount}`;
-        return [spec.name, tf.variable(tf.tensor(value, [...spec.shape]), true, unique)];
+        return [
+          spec.name,
+          tf.tidy(() => tf.variable(tf.tensor(value, [...spec.shape]), true, unique)),
+        ];
       }),
     );
     networkCount++;

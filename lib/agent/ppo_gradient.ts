@@ -15,7 +15,7 @@
  * @module
  */
 import type { TrainConfig } from "./config.ts";
-import type { FlatLayout } from "./mlp_gradient.ts";
+import type { FlatLayout } from "./flat.ts";
 import type { DecisionBatch } from "./networks.ts";
 import type { MinibatchReport } from "./ppo.ts";
 
@@ -107,12 +107,17 @@ export class PpoLossGradient {
 
   /**
    * Adds the policy loss and entropy of minibatch position k's decision, whose allowed slots'
-   * scores are `scores[0, count)` and whose chosen slot is the `chosen`-th of them; replaces
-   * the scores by ∂L/∂s.
+   * scores are `scores[0, count)` and whose chosen slot is the `chosen`-th of them (-1: the
+   * action is not an allowed slot, a RangeError); replaces the scores by ∂L/∂s.
    */
   policy(k: number, scores: Float64Array, count: number, chosen: number): void {
     const { indices, targets, advantages, config } = this.#batch!;
     const i = indices[k]!, clip = config.clip, b = indices.length;
+    if (!(chosen >= 0 && chosen < count)) {
+      throw new RangeError(
+        `Expected decision ${i}'s action ${targets.action[i]} to be one of its allowed slots`,
+      );
+    }
     let max = -Infinity;
     for (let s = 0; s < count; s++) if (scores[s]! > max) max = scores[s]!;
     let total = 0;

@@ -18,16 +18,21 @@ import {
 } from "../experiment/mod.ts";
 import { makeBaseline, type Policy, runEpisode } from "../policies/mod.ts";
 import { hashInts, Rng } from "../random/mod.ts";
+import { Adam } from "./adam.ts";
 import { initTensorflow } from "./backend.ts";
 import { type Checkpoint, checkpointFolder, loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
 import type { TrainConfig } from "./config.ts";
+import { BestHeuristicTeacher, imitationUpdate, teacherActor, teacherSlot } from "./imitation.ts";
 import { LearnedPolicy } from "./learned_policy.ts";
 import { arrayLearner, type Learner, type LearnerFactory, TfjsLearner } from "./learner.ts";
-import { type AgentShape, initialParameters, type ParameterValues } from "./networks.ts";
+import {
+  type AgentNetworks,
+  type AgentShape,
+  initialParameters,
+  type ParameterValues,
+} from "./networks.ts";
 import { widenForPreference } from "./preference.ts";
 import { collectRollout, type Rollout } from "./rollout.ts";
-import { Adam } from "./adam.ts";
-import { BestHeuristicTeacher, imitationUpdate, teacherActor, teacherSlot } from "./imitation.ts";
 
 /** Random streams of an update, hashed with (seed, update). */
 const STREAM = {
@@ -220,7 +225,11 @@ export class Trainer {
     });
   }
 
-  /** The networks and their optimizer. */
+  /**
+   * The networks and their optimizer. {@linkcode Trainer.imitate} replaces the learner (unless
+   * it is a {@linkcode TfjsLearner}) by a new one with the phase's weights and the optimizer's
+   * state as it was.
+   */
   get learner(): Learner {
     return this.#learner;
   }
@@ -250,21 +259,53 @@ export class Trainer {
   imitate(onRound?: (row: ImitationRow) => void): ImitationRow[] {
     const config = this.config, imitation = config.imitation;
     if (!imitation) return [];
-    const teacher = new BestHeuristicTeacher(imitation.teachers);
-    const data: Rollout[] = [], rows: ImitationRow[] = [];
-    // The phase's loss is written in TensorFlow.js: it runs on a TensorFlow.js learner, whose
-    // weights the session's learner takes back at the end.
+    // The phase's loss is written in TensorFlow.js: it runs on the session's learner if that is
+    // a TensorFlow.js one, else on a temporary one whose weights the session's learner takes at
+    // the end (its optimizer does not take part and carries on as it was). The phase has an
+    // Adam of its own either way, whose moments PPO does not inherit.
     const trained = this.#learner;
-    const learner = trained instanceof TfjsLearner ? trained : new TfjsLearner(this.shape, {
-      parameters: trained.snapshot(),
-      learningRate: trained.learningRate,
-    });
-    this.#learner = learner;
-    // The phase has its own Adam, so PPO starts from fresh moments; its learning rate decays
-    // linearly to 0 over every pass of the phase.
-    const optimizer = new Adam([...learner.networks.variables.values()], {
-      learningRate: imitation.learningRate,
-    });
+    let networks: AgentNetworks, optimizer: Adam, temporary: TfjsLearner | undefined;
+    if (trained instanceof TfjsLearner) {
+      networks = trained.networks;
+      optimizer = new Adam([...networks.variables.values()], {
+        learningRate: imitation.learningRate,
+      });
+    } else {
+      temporary = new TfjsLearner(this.shape, {
+        parameters: trained.snapshot(),
+        learningRate: imitation.learningRate,
+      });
+      ({ networks, optimizer } = temporary);
+    }
+    try {
+      const rows = this.#imitationRounds(imitation, networks, optimizer, onRound);
+      if (temporary) {
+        this.#learner = this.#makeLearner(this.shape, {
+          parameters: networks.snapshot(),
+          optimizer: trained.optimizerState(),
+          learningRate: trained.learningRate,
+        });
+        trained.dispose();
+      }
+      return rows;
+    } finally {
+      if (temporary) temporary.dispose();
+      else optimizer.dispose();
+    }
+  }
+
+  /**
+   * The rounds of the imitation phase on `networks`: behaviour cloning, then DAgger; the
+   * learning rate decays linearly to 0 over every pass of the phase.
+   */
+  #imitationRounds(
+    imitation: NonNullable<TrainConfig["imitation"]>,
+    networks: AgentNetworks,
+    optimizer: Adam,
+    onRound: ((row: ImitationRow) => void) | undefined,
+  ): ImitationRow[] {
+    const config = this.config, teacher = new BestHeuristicTeacher(imitation.teachers);
+    const data: Rollout[] = [], rows: ImitationRow[] = [];
     const passes = imitation.rounds * imitation.epochs;
     for (let round = 0; round < imitation.rounds; round++) {
       const episodes = round === 0
@@ -274,7 +315,7 @@ export class Trainer {
       const started = performance.now();
       const actor = round === 0
         ? teacherActor(teacher)
-        : new LearnedPolicy(this.shape, learner.snapshot(), { mode: "sample" });
+        : new LearnedPolicy(this.shape, networks.snapshot(), { mode: "sample" });
       const rollout = collectRollout(this.#envs, actor, {
         shape: this.shape,
         episodesPerEnv,
@@ -287,7 +328,7 @@ export class Trainer {
         label: (decision) => teacherSlot(teacher, decision),
       });
       data.push(rollout);
-      const diagnostics = imitationUpdate(learner.networks, optimizer, data, {
+      const diagnostics = imitationUpdate(networks, optimizer, data, {
         epochs: imitation.epochs,
         minibatchSize: imitation.minibatchSize,
         valueCoef: imitation.valueCoef,
@@ -296,27 +337,17 @@ export class Trainer {
         learningRate: (epoch) =>
           imitation.learningRate * (1 - (round * imitation.epochs + epoch) / passes),
       });
+      const greedy = new LearnedPolicy(this.shape, networks.snapshot(), { name: "ppo" });
       const row: ImitationRow = {
         round,
         decisions: data.reduce((sum, part) => sum + part.size, 0),
         actorMakespan: rollout.makespans.reduce((s, v) => s + v, 0) / rollout.makespans.length,
-        evalMakespan: meanMakespan(this.#evalEnv, this.policy(), this.#evalSeeds),
+        evalMakespan: meanMakespan(this.#evalEnv, greedy, this.#evalSeeds),
         ...diagnostics,
         seconds: (performance.now() - started) / 1000,
       };
       rows.push(row);
       onRound?.(row);
-    }
-    optimizer.dispose();
-    if (learner !== trained) {
-      // The session's optimizer did not take part: it carries on as it was.
-      this.#learner = this.#makeLearner(this.shape, {
-        parameters: learner.snapshot(),
-        optimizer: trained.optimizerState(),
-        learningRate: trained.learningRate,
-      });
-      trained.dispose();
-      learner.dispose();
     }
     return rows;
   }

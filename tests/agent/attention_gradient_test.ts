@@ -3,19 +3,18 @@ import {
   type AgentShape,
   AttentionGradient,
   type AttentionShape,
-  collectRollout,
   initialParameters,
   initTensorflow,
   LearnedPolicy,
   parseTrainConfig,
   type Rollout,
 } from "../../lib/agent/mod.ts";
-import { SEED_CLUSTER } from "../../lib/cluster/mod.ts";
 import { nodeStateSize } from "../../lib/env/mod.ts";
 import { embedding } from "../../lib/embedding/mod.ts";
-import { makeEnv, resolveScenario } from "../../lib/experiment/mod.ts";
+import { resolveScenario } from "../../lib/experiment/mod.ts";
 import { Rng } from "../../lib/random/mod.ts";
-import { assertGradientMatches, assertSameUpdates } from "../helpers/learners.ts";
+import { seed18Cluster } from "../helpers/clusters.ts";
+import { assertGradientMatches, assertSameUpdates, twoEpisodes } from "../helpers/learners.ts";
 
 await initTensorflow();
 
@@ -25,15 +24,7 @@ const ATTENTION = parseTrainConfig(
 
 /** The scenario of a design: the seed's cluster, or it twice over. */
 function scenarioOf(nodes: 9 | 18, embeddingName: string) {
-  const cluster = nodes === 18
-    ? {
-      name: "seed-18",
-      nodes: [
-        ...SEED_CLUSTER.nodes,
-        ...SEED_CLUSTER.nodes.map((n) => ({ ...n, name: `${n.name}b` })),
-      ],
-    }
-    : "seed-9";
+  const cluster = nodes === 18 ? seed18Cluster() : "seed-9";
   return resolveScenario({
     name: "s",
     cluster,
@@ -61,18 +52,10 @@ function rolloutOf(
   embeddingName: string,
   values: Map<string, Float32Array>,
 ): Rollout {
-  const scenario = scenarioOf(nodes, embeddingName);
-  return collectRollout(
-    [makeEnv(scenario), makeEnv(scenario)],
+  return twoEpisodes(
+    shape,
+    scenarioOf(nodes, embeddingName),
     new LearnedPolicy(shape, values, { mode: "sample" }),
-    {
-      shape,
-      episodesPerEnv: 1,
-      episodeSeed: (env, episode) => 100 * env + episode + 7,
-      rng: new Rng(11),
-      reward: "elapsed",
-      rewardScale: 100,
-    },
   );
 }
 

@@ -4,6 +4,7 @@ import * as tf from "@tensorflow/tfjs";
 import {
   AgentNetworks,
   type AgentShape,
+  arrayLearner,
   assertRunsOn,
   type AttentionShape,
   BestHeuristicTeacher,
@@ -15,16 +16,17 @@ import {
   loadCheckpoint,
   loadLearnedPolicy,
   parseTrainConfig,
+  tfjsLearner,
   Trainer,
   writeContext,
   writeNodeTokens,
 } from "../../lib/agent/mod.ts";
 import { CONTEXT_SIZE, nodeTokenSize } from "../../lib/agent/tokens.ts";
-import { SEED_CLUSTER } from "../../lib/cluster/mod.ts";
 import { type Decision, type Instance, sampleDecisions } from "../../lib/env/mod.ts";
 import { drawInstance, makeEnv, resolveScenario } from "../../lib/experiment/mod.ts";
 import { makeBaseline, runEpisode } from "../../lib/policies/mod.ts";
 import { Rng } from "../../lib/random/mod.ts";
+import { seed18Cluster } from "../helpers/clusters.ts";
 
 await initTensorflow();
 
@@ -52,15 +54,7 @@ const DESIGNS: AttentionShape[] = [
 
 /** Copies of decisions of random play on a cluster (the seed's, or it twice over). */
 function decisions(count: number, options: { doubled?: boolean; embedding?: string } = {}) {
-  const cluster = options.doubled
-    ? {
-      name: "seed-18",
-      nodes: [
-        ...SEED_CLUSTER.nodes,
-        ...SEED_CLUSTER.nodes.map((n) => ({ ...n, name: `${n.name}b` })),
-      ],
-    }
-    : "seed-9";
+  const cluster = options.doubled ? seed18Cluster() : "seed-9";
   const env = makeEnv(resolveScenario({
     name: "s",
     cluster,
@@ -129,28 +123,30 @@ for (const design of DESIGNS) {
   }
 }
 
-Deno.test("property: FastAttention's scores of a decision do not depend on what it scored before (its node cache)", () => {
-  const shape = shapeOf(DESIGNS[1]!);
-  const values = new AgentNetworks(shape, parametersOf(shape, 5));
-  const pool = [...decisions(30), ...decisions(30, { doubled: true })];
-  const alone = pool.map((decision) => {
-    const out = new Float64Array(25);
-    new FastAttention(shape, values.snapshot()).score(decision, out);
-    return out;
-  });
-  const shared = new FastAttention(shape, values.snapshot());
-  fc.assert(
-    fc.property(fc.array(fc.nat(pool.length - 1), { minLength: 1, maxLength: 40 }), (order) => {
+for (const design of [DESIGNS[1]!, DESIGNS[2]!]) {
+  Deno.test(`property: FastAttention's scores of a decision do not depend on what it scored before (its node cache; ${design.heads} heads, ${design.layers} layer(s), pairs ${design.pairs ?? 0})`, () => {
+    const shape = shapeOf(design);
+    const values = new AgentNetworks(shape, parametersOf(shape, 5));
+    const pool = [...decisions(30), ...decisions(30, { doubled: true })];
+    const alone = pool.map((decision) => {
       const out = new Float64Array(25);
-      for (const k of order) {
-        shared.score(pool[k]!, out);
-        assert.deepEqual(out, alone[k]);
-      }
-    }),
-    { numRuns: 60 },
-  );
-  values.dispose();
-});
+      new FastAttention(shape, values.snapshot()).score(decision, out);
+      return out;
+    });
+    const shared = new FastAttention(shape, values.snapshot());
+    fc.assert(
+      fc.property(fc.array(fc.nat(pool.length - 1), { minLength: 1, maxLength: 40 }), (order) => {
+        const out = new Float64Array(25);
+        for (const k of order) {
+          shared.score(pool[k]!, out);
+          assert.deepEqual(out, alone[k]);
+        }
+      }),
+      { numRuns: 60 },
+    );
+    values.dispose();
+  });
+}
 
 Deno.test("the attention allocator runs without an embedding (width-0 task features)", () => {
   const shape = shapeOf(DESIGNS[0]!, 0);
@@ -295,13 +291,7 @@ Deno.test("a checkpoint that cannot run on a scenario fails naming the mismatch"
   };
   const bigger = resolveScenario({
     name: "seed-18",
-    cluster: {
-      name: "c18",
-      nodes: [
-        ...SEED_CLUSTER.nodes,
-        ...SEED_CLUSTER.nodes.map((n) => ({ ...n, name: `${n.name}b` })),
-      ],
-    },
+    cluster: seed18Cluster(),
     window: 48,
     workload: { minTasks: 30, maxTasks: 40 },
   });
@@ -367,3 +357,30 @@ Deno.test("imitation: behaviour cloning then DAgger raises the student's agreeme
   assert.ok(rows[2]!.crossEntropy < rows[0]!.crossEntropy);
   trainer.dispose();
 });
+
+for (const [name, factory] of [["array", arrayLearner], ["TensorFlow.js", tfjsLearner]] as const) {
+  Deno.test(`imitation: an exception in the phase leaves the session's ${name} learner in place and leaks no tensor`, async () => {
+    const trainer = await Trainer.create({
+      ...ATTENTION_TOY,
+      imitation: {
+        teachers: ["max-min"],
+        rounds: 2,
+        episodes: 8,
+        epochs: 1,
+        minibatchSize: 64,
+        learningRate: 1e-3,
+        valueCoef: 0.5,
+      },
+    }, factory);
+    const learner = trainer.learner, before = learner.snapshot(), tensors = liveTensors();
+    assert.throws(() =>
+      trainer.imitate(() => {
+        throw new Error("stopped after a round");
+      }), /stopped after a round/);
+    assert.equal(trainer.learner, learner);
+    // The array learner's weights are untouched; the TensorFlow.js one trained in place.
+    if (name === "array") assert.deepEqual(trainer.learner.snapshot(), before);
+    assert.equal(liveTensors(), tensors);
+    trainer.dispose();
+  });
+}

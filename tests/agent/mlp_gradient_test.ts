@@ -4,7 +4,6 @@ import {
   Adam,
   type AgentShape,
   agentShape,
-  collectRollout,
   FlatAdam,
   initialParameters,
   initTensorflow,
@@ -18,10 +17,10 @@ import {
   scorerInputSize,
   type TrainConfig,
 } from "../../lib/agent/mod.ts";
-import { makeEnv, resolveScenario } from "../../lib/experiment/mod.ts";
+import { resolveScenario } from "../../lib/experiment/mod.ts";
 import { Rng } from "../../lib/random/mod.ts";
 import { loadSweep, resolveRuns } from "../../lib/sweep/mod.ts";
-import { assertGradientMatches } from "../helpers/learners.ts";
+import { assertGradientMatches, twoEpisodes } from "../helpers/learners.ts";
 
 await initTensorflow();
 
@@ -51,21 +50,13 @@ function parameters(shape: AgentShape, seed: number): Map<string, Float32Array> 
   return values;
 }
 
-/** A real rollout of a scenario under a random policy. */
+/** A real rollout of a scenario under the greedy policy of `values`. */
 function rollout(
   shape: AgentShape,
   scenario: TrainConfig["train"],
   values: Map<string, Float32Array>,
 ): Rollout {
-  const resolved = resolveScenario(scenario);
-  return collectRollout([makeEnv(resolved), makeEnv(resolved)], new LearnedPolicy(shape, values), {
-    shape,
-    episodesPerEnv: 1,
-    episodeSeed: (env, episode) => 100 * env + episode + 7,
-    rng: new Rng(11),
-    reward: "elapsed",
-    rewardScale: 100,
-  });
+  return twoEpisodes(shape, resolveScenario(scenario), new LearnedPolicy(shape, values));
 }
 
 /** The embedding ablation's arms (every embedding, learned sizes, none), then deeper scorers. */

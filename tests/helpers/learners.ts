@@ -9,6 +9,7 @@ import * as tf from "@tensorflow/tfjs";
 import {
   AgentNetworks,
   type AgentShape,
+  collectRollout,
   type FlatGradient,
   gather,
   ppoLoss,
@@ -17,12 +18,30 @@ import {
   type TrainConfig,
   Trainer,
 } from "../../lib/agent/mod.ts";
+import { makeEnv, type Scenario } from "../../lib/experiment/mod.ts";
 import { Rng } from "../../lib/random/mod.ts";
+
+/** A rollout of one episode on each of two environments of `scenario`, acting with `actor`. */
+export function twoEpisodes(
+  shape: AgentShape,
+  scenario: Scenario,
+  actor: Parameters<typeof collectRollout>[1],
+): Rollout {
+  return collectRollout([makeEnv(scenario), makeEnv(scenario)], actor, {
+    shape,
+    episodesPerEnv: 1,
+    episodeSeed: (env, episode) => 100 * env + episode + 7,
+    rng: new Rng(11),
+    reward: "elapsed",
+    rewardScale: 100,
+  });
+}
 
 /**
  * Asserts that a gradient engine's loss terms and gradient on a minibatch of 40 of the
  * rollout's decisions equal TensorFlow.js's gradient of ppoLoss within `tolerance` (default
- * 1e-5), with targets that make ratios and values clip; returns the gradient by name.
+ * 1e-5), with targets that make ratios and values clip; and that it rejects an action that
+ * is not one of its decision's allowed slots, naming both. Returns the gradient by name.
  */
 export function assertGradientMatches<I>(
   engine: FlatGradient<I>,
@@ -73,7 +92,8 @@ export function assertGradientMatches<I>(
   const layout = engine.layout;
   const flat = new Float32Array(layout.size);
   for (const name of layout.names) flat.set(values.get(name)!, layout.offsets.get(name)!);
-  const loss = engine.minibatch(flat, engine.inputs(steps), {
+  const inputs = engine.inputs(steps);
+  const loss = engine.minibatch(flat, inputs, {
     indices,
     advantages,
     targets: { action, oldLogProbability, oldValue, returns },
@@ -106,6 +126,20 @@ export function assertGradientMatches<I>(
     }
   });
   assert.ok(largest > 1e-2, `gradients too small to compare (${largest})`);
+  const slots = steps.mask.length / n;
+  const masked = steps.mask.findIndex((allowed) => !allowed);
+  const i = Math.floor(masked / slots), forbidden = Int32Array.from(action);
+  forbidden[i] = masked % slots;
+  assert.throws(
+    () =>
+      engine.minibatch(flat, inputs, {
+        indices: [i],
+        advantages: new Float32Array(1),
+        targets: { action: forbidden, oldLogProbability, oldValue, returns },
+        config,
+      }),
+    new RegExp(`^RangeError: Expected decision ${i}'s action ${masked % slots} to be one of`),
+  );
   return gradients;
 }
 

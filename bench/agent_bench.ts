@@ -68,17 +68,28 @@ Deno.bench("act: tfjs-wasm, 256 decisions one at a time", { group: "act" }, () =
   }
 });
 
-const envs = Array.from({ length: config.envs }, () => makeEnv(resolveScenario(config.train)));
-const actor = new LearnedPolicy(shape, trainer.learner.snapshot(), { mode: "sample" });
-let seed = 0;
-const probe = collectRollout(envs, actor, {
-  shape,
-  episodesPerEnv: config.episodesPerEnv,
-  episodeSeed: (e, k) => e * 1000 + k,
-  rng: new Rng(0),
-  reward: "elapsed",
-  rewardScale: 100,
-});
+/**
+ * A collector of a session's config with its sampling policy: iteration k's rollout (episode
+ * seeds from `base`).
+ */
+function collector(session: Trainer, base: number): (k: number) => Rollout {
+  const c = session.config;
+  const envs = Array.from({ length: c.envs }, () => makeEnv(resolveScenario(c.train)));
+  const actor = new LearnedPolicy(session.shape, session.learner.snapshot(), { mode: "sample" });
+  return (k) =>
+    collectRollout(envs, actor, {
+      shape: session.shape,
+      episodesPerEnv: c.episodesPerEnv,
+      episodeSeed: (e, episode) => base + k * 1000 + e * 100 + episode,
+      rng: new Rng(base + k),
+      reward: c.reward,
+      rewardScale: c.rewardScale,
+    });
+}
+
+const collectHeadline = collector(trainer, 0);
+let iteration = 0;
+const probe = collectHeadline(iteration);
 console.log(
   `collection: one iteration = ${config.envs} envs x ${config.episodesPerEnv} episodes ≈ ${probe.size} environment steps`,
 );
@@ -87,37 +98,10 @@ Deno.bench(
   `collect: ${config.envs} envs x ${config.episodesPerEnv} episodes (≈${probe.size} steps)`,
   { group: "train" },
   () => {
-    seed++;
-    collectRollout(envs, actor, {
-      shape,
-      episodesPerEnv: config.episodesPerEnv,
-      episodeSeed: (e, k) => seed * 100_000 + e * 1000 + k,
-      rng: new Rng(seed),
-      reward: "elapsed",
-      rewardScale: 100,
-    });
+    collectHeadline(++iteration);
   },
 );
 
-// The update, side by side: both paths from the same weights on the same rollouts, alternately.
-// Iteration k's rollout; negative k warm collection up first, as the update's first run warms
-// it up: a training run collects 1800 times, and its first collections run unoptimised code.
-const collectIteration = (k: number) =>
-  collectRollout(envs, actor, {
-    shape,
-    episodesPerEnv: config.episodesPerEnv,
-    episodeSeed: (e, episode) => 7_000_000 + k * 1000 + e * 100 + episode,
-    rng: new Rng(100 + k),
-    reward: "elapsed",
-    rewardScale: 100,
-  });
-const COLLECTION_WARM_UP = 20;
-for (let k = -COLLECTION_WARM_UP; k < 0; k++) collectIteration(k);
-const iterations = Array.from({ length: 6 }, (_, k) => {
-  const started = performance.now();
-  const rollout = collectIteration(k);
-  return { rollout, collectMs: performance.now() - started };
-});
 /**
  * Mean update time (ms) of the array path and of the tfjs reference, both from the session's
  * weights, on the same rollouts, alternately; the first update of each warms it up.
@@ -139,72 +123,48 @@ function compareUpdates(session: Trainer, rollouts: readonly Rollout[]): [number
   return totals.map((ms) => ms / (rollouts.length - 1)) as [number, number];
 }
 
-const counted = iterations.length - 1;
-const [fastMs, referenceMs] = compareUpdates(trainer, iterations.map((it) => it.rollout));
-const collectMs = iterations.slice(1).reduce((sum, it) => sum + it.collectMs, 0) / counted;
-const steps = iterations.reduce((sum, it) => sum + it.rollout.size, 0) / iterations.length;
-console.log(
-  [
-    `PPO update of the headline config (≈${
-      Math.round(steps)
-    } steps, ${config.epochs} epochs x ${config.minibatches} minibatches), mean of ${counted}:`,
-    `  array path (ArrayLearner)        ${fastMs.toFixed(1)} ms`,
-    `  tfjs reference (TfjsLearner)   ${referenceMs.toFixed(1)} ms`,
-    `  ratio                          ${(referenceMs / fastMs).toFixed(2)}x`,
-    `  collection                     ${collectMs.toFixed(1)} ms (${
-      Math.round(steps / collectMs)
-    }k steps/s, after ${COLLECTION_WARM_UP} warm-up collections)`,
-    `  update share of an iteration   ${(100 * fastMs / (fastMs + collectMs)).toFixed(0)}% (${
-      (100 * referenceMs / (referenceMs + collectMs)).toFixed(0)
-    }% with the reference)`,
-  ].join("\n"),
-);
+/** Untimed collections before the timed ones: a training run's first collections run unoptimised code. */
+const COLLECTION_WARM_UP = 20;
 
-// The attention allocator's update, side by side, on rollouts of its sampling policy.
-const attentionEnvs = Array.from(
-  { length: attentionConfig.envs },
-  () => makeEnv(resolveScenario(attentionConfig.train)),
-);
-const attentionActor = new LearnedPolicy(
-  attentionTrainer.shape,
-  attentionTrainer.learner.snapshot(),
-  { mode: "sample" },
-);
-const attentionIterations = Array.from({ length: 4 }, (_, k) => {
-  const started = performance.now();
-  const rollout = collectRollout(attentionEnvs, attentionActor, {
-    shape: attentionTrainer.shape,
-    episodesPerEnv: attentionConfig.episodesPerEnv,
-    episodeSeed: (e, episode) => 9_000_000 + k * 1000 + e * 100 + episode,
-    rng: new Rng(200 + k),
-    reward: "elapsed",
-    rewardScale: 100,
+/**
+ * Prints a session's PPO update on both paths side by side, on the rollouts of 6 timed
+ * collections (after the warm-up), and the update's share of a training iteration.
+ */
+function compareIterations(label: string, session: Trainer, base: number): void {
+  const collect = collector(session, base), c = session.config;
+  for (let k = -COLLECTION_WARM_UP; k < 0; k++) collect(k);
+  const iterations = Array.from({ length: 6 }, (_, k) => {
+    const started = performance.now();
+    const rollout = collect(k);
+    return { rollout, collectMs: performance.now() - started };
   });
-  return { rollout, collectMs: performance.now() - started };
-});
-const attentionRollouts = attentionIterations.map((it) => it.rollout);
-const attentionCollectMs = attentionIterations.slice(1).reduce((sum, it) => sum + it.collectMs, 0) /
-  (attentionIterations.length - 1);
-const [attentionFastMs, attentionReferenceMs] = compareUpdates(attentionTrainer, attentionRollouts);
-const attentionSteps = attentionRollouts.reduce((sum, r) => sum + r.size, 0) /
-  attentionRollouts.length;
-console.log(
-  [
-    `PPO update of the attention allocator (experiments/attention.json, ≈${
-      Math.round(attentionSteps)
-    } steps, ${attentionConfig.epochs} epochs x ${attentionConfig.minibatches} minibatches), mean of ${
-      attentionRollouts.length - 1
-    }:`,
-    `  array path (ArrayLearner)      ${attentionFastMs.toFixed(1)} ms`,
-    `  tfjs reference (TfjsLearner)   ${attentionReferenceMs.toFixed(1)} ms`,
-    `  ratio                          ${(attentionReferenceMs / attentionFastMs).toFixed(2)}x`,
-    `  collection                     ${attentionCollectMs.toFixed(1)} ms`,
-    `  update share of an iteration   ${
-      (100 * attentionFastMs / (attentionFastMs + attentionCollectMs)).toFixed(0)
-    }% (${
-      (100 * attentionReferenceMs / (attentionReferenceMs + attentionCollectMs)).toFixed(0)
-    }% with the reference)`,
-  ].join("\n"),
+  const counted = iterations.length - 1;
+  const [fastMs, referenceMs] = compareUpdates(session, iterations.map((it) => it.rollout));
+  const collectMs = iterations.slice(1).reduce((sum, it) => sum + it.collectMs, 0) / counted;
+  const steps = iterations.reduce((sum, it) => sum + it.rollout.size, 0) / iterations.length;
+  console.log(
+    [
+      `PPO update of ${label} (≈${
+        Math.round(steps)
+      } steps, ${c.epochs} epochs x ${c.minibatches} minibatches), mean of ${counted}:`,
+      `  array path (ArrayLearner)      ${fastMs.toFixed(1)} ms`,
+      `  tfjs reference (TfjsLearner)   ${referenceMs.toFixed(1)} ms`,
+      `  ratio                          ${(referenceMs / fastMs).toFixed(2)}x`,
+      `  collection                     ${collectMs.toFixed(1)} ms (${
+        Math.round(steps / collectMs)
+      }k steps/s, after ${COLLECTION_WARM_UP} warm-up collections)`,
+      `  update share of an iteration   ${(100 * fastMs / (fastMs + collectMs)).toFixed(0)}% (${
+        (100 * referenceMs / (referenceMs + collectMs)).toFixed(0)
+      }% with the reference)`,
+    ].join("\n"),
+  );
+}
+
+compareIterations("the headline config", trainer, 7_000_000);
+compareIterations(
+  "the attention allocator (experiments/attention.json)",
+  attentionTrainer,
+  9_000_000,
 );
 
 Deno.bench("one training update: collection + PPO update (4 epochs x 4 minibatches)", {

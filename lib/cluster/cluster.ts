@@ -136,6 +136,15 @@ export interface ClusterDrawOptions {
  */
 export function drawCluster(template: Cluster, rng: Rng, options: ClusterDrawOptions): Cluster {
   const count = options.nodes ?? template.nodes.length, jitter = options.jitter ?? 0;
+  if (template.nodes.length === 0) {
+    throw new RangeError(`Expected template ${template.name} to have nodes but found none`);
+  }
+  if (!Number.isInteger(count) || count < 1) {
+    throw new RangeError(`Expected nodes to be a positive integer but found ${count}`);
+  }
+  if (!(jitter >= 0 && jitter <= 2)) {
+    throw new RangeError(`Expected jitter to be in [0, 2] but found ${jitter}`);
+  }
   const nodes = Array.from({ length: count }, (_, i): NodeSpec => {
     const type = template.nodes[rng.int(template.nodes.length)]!;
     const speed = Math.exp(rng.uniform(-jitter, jitter));

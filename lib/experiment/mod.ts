@@ -15,7 +15,7 @@ export {
   SCENARIOS,
   scenarioSchema,
 } from "./scenario.ts";
-export type { Scenario, ScenarioConfig } from "./scenario.ts";
+export type { ClusterModel, Scenario, ScenarioConfig } from "./scenario.ts";
 export { objectiveSchema, scheduleCost, stepCost } from "./objective.ts";
 export type { Objective } from "./objective.ts";
 export { evaluateInstance, evaluateScenario, meanTenantSlowdown } from "./evaluate.ts";

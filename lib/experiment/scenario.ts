@@ -47,8 +47,11 @@ export const scenarioSchema = z.object({
    * `drawCluster`), chosen by the episode seed. Absent: every episode runs on the cluster.
    */
   clusterDraws: z.object({
+    /** Clusters drawn, once, when the scenario resolves. */
     pool: z.number().int().positive().max(4096),
+    /** Largest log-scale of a drawn node's speeds (0: the node types exactly). */
     jitter: z.number().min(0).max(2).default(0),
+    /** Seed of the draws: the pool is the scenario's, the same for every training seed. */
     seed: z.number().int().default(0),
   }).strict().optional(),
   /** The workload of each episode. */

@@ -84,6 +84,20 @@ Deno.test("drawCluster() draws the template's node types, unique names, speeds w
     ),
     { numRuns: 50 },
   );
+  for (
+    const [options, field] of [[{ nodes: 0 }, "nodes"], [{ nodes: 2.5 }, "nodes"], [{
+      jitter: -0.1,
+    }, "jitter"], [{ jitter: NaN }, "jitter"]] as const
+  ) {
+    assert.throws(
+      () => drawCluster(SEED_CLUSTER, new Rng(1), { name: "d", ...options }),
+      new RegExp(`Expected ${field}`),
+    );
+  }
+  assert.throws(
+    () => drawCluster({ name: "empty", nodes: [] }, new Rng(1), { name: "d" }),
+    /template empty/,
+  );
   const exact = drawCluster(SEED_CLUSTER, new Rng(1), { name: "d" });
   assert.equal(exact.nodes.length, SEED_CLUSTER.nodes.length);
   assert.ok(exact.nodes.every((n) => SEED_CLUSTER.nodes.some((t) => t.cpuSpeed === n.cpuSpeed)));

@@ -174,7 +174,7 @@ Deno.test("resolveScenario() loads a cluster file by path", async () => {
   }
 });
 
-Deno.test("clusterDraws: each episode on a drawn mix of the cluster's node types, by its seed", () => {
+Deno.test("resolveScenario() with clusterDraws runs each episode on a drawn mix of the cluster's node types, by its seed", () => {
   const config = {
     name: "drawn",
     clusterDraws: { pool: 4 },

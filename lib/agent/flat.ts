@@ -115,8 +115,22 @@ export function denseBackward(
 ): void {
   const width = layer.out;
   for (let j = 0; j < width; j++) g[layer.b + j]! += dz[j]!;
-  dInput.fill(0, 0, layer.in);
-  multiplyBackward(params, g, layer.w, input, 0, layer.in, dz, 0, width, dInput, 0, relu);
+  // multiplyBackward's loop, specialised: through a call to it, a minibatch of the 128-64 MLP
+  // scorer took 30-36 ms instead of 28-30.
+  for (let r = 0; r < layer.in; r++) {
+    const x = input[r]!, row = layer.w + r * width;
+    if (relu && !(x > 0)) {
+      dInput[r] = 0;
+      continue;
+    }
+    let sum = 0;
+    for (let j = 0; j < width; j++) {
+      const d = dz[j]!;
+      g[row + j]! += x * d;
+      sum += params[row + j]! * d;
+    }
+    dInput[r] = sum;
+  }
 }
 
 /**

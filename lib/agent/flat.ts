@@ -1,8 +1,10 @@
 /**
- * The typed-array kernels the hand-written networks share (mlp_gradient.ts, attention_gradient.ts,
- * fast_attention.ts, fast_scorer.ts): the flat parameter layout, dense layers forward and
- * backward, the activations, and pooling over a set of tokens. Every loop reads Float64Array
- * activations (Float32Array parameters), so that V8 compiles each one monomorphic.
+ * The typed-array kernels of the hand-written networks (mlp_gradient.ts, attention_gradient.ts,
+ * fast_attention.ts, fast_scorer.ts): the flat parameter layout, dense layers and x·W products
+ * forward and backward, the activations, and pooling over a set of tokens. Every loop reads
+ * Float64Array activations and Float32Array parameters, so that V8 compiles each one
+ * monomorphic. The acting path's product (fast_attention.ts: Float64Array weights, summed row by
+ * row) is its own: another order of the sums would change its scores' last bits.
  *
  * @module
  */

@@ -581,19 +581,36 @@ export class AttentionGradient implements FlatGradient<AttentionInputs> {
     }
     dTasks.fill(0, 0, count * D);
     poolBackward(tasks, count, D, input, 3 * D, dInput, 3 * D, dTasks);
+    this.#embeddingBackward(params, tasks, dTasks, count, d, at.criticTaskW, at.criticTaskB);
+  }
+
+  /**
+   * The backward of the candidates' task embeddings relu(e_k W + b) (each e_k the `inputSize`
+   * numbers of `#taskInput[k]`), from ∂L/∂embedding in `dTokens` (zeroed where the ReLU was off).
+   */
+  #embeddingBackward(
+    params: Float32Array,
+    embedded: Float64Array,
+    dTokens: Float64Array,
+    count: number,
+    inputSize: number,
+    wAt: number,
+    bAt: number,
+  ): void {
+    const D = this.#width, g = this.gradient, withInputs = this.shape.embeddingDim > 0;
     for (let k = 0; k < count; k++) {
       const o = k * D;
-      for (let a = 0; a < D; a++) if (!(tasks[o + a]! > 0)) dTasks[o + a] = 0;
-      addGradient(g, at.criticTaskB, dTasks, o, D);
-      if (d > 0) {
+      for (let a = 0; a < D; a++) if (!(embedded[o + a]! > 0)) dTokens[o + a] = 0;
+      addGradient(g, bAt, dTokens, o, D);
+      if (withInputs) {
         multiplyBackward(
           params,
           g,
-          at.criticTaskW,
+          wAt,
           this.#taskInput[k]!,
           0,
-          d,
-          dTasks,
+          inputSize,
+          dTokens,
           o,
           D,
           undefined,
@@ -959,27 +976,7 @@ export class AttentionGradient implements FlatGradient<AttentionInputs> {
     }
     // The task tokens' embedding (ReLU).
     const embedded = this.#pairs > 0 ? this.#embedded : this.#tokens[0]!;
-    const d = this.shape.embeddingDim;
-    for (let k = 0; k < count; k++) {
-      const o = k * D;
-      for (let a = 0; a < D; a++) if (!(embedded[o + a]! > 0)) dTokens[o + a] = 0;
-      addGradient(g, at.taskB, dTokens, o, D);
-      if (d > 0) {
-        multiplyBackward(
-          params,
-          g,
-          at.taskW,
-          this.#taskInput[k]!,
-          0,
-          P,
-          dTokens,
-          o,
-          D,
-          undefined,
-          0,
-        );
-      }
-    }
+    this.#embeddingBackward(params, embedded, dTokens, count, P, at.taskW, at.taskB);
     // The node encoder: n = h W1 + b1, h = relu(x W0 + b0).
     for (let r = 0; r < m; r++) {
       const o = r * D;

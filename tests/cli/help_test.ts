@@ -1,13 +1,41 @@
 import assert from "node:assert/strict";
-import { ROOT, runDeno } from "../helpers/deno.ts";
+import { denoTasks, ROOT, runDeno } from "../helpers/deno.ts";
 
-const tasks: Record<string, string> = JSON.parse(
-  await Deno.readTextFile(`${ROOT}deno.json`),
-).tasks;
+const tasks = await denoTasks();
 /** The tasks that are schedlab commands (a module of lib/cli). */
-const COMMANDS = Object.entries(tasks).filter(([, line]) =>
-  /^deno run .* lib\/cli\/\w+\.ts$/.test(line)
+const COMMANDS = Object.entries(tasks).filter(([, task]) =>
+  /^deno run .* lib\/cli\/\w+\.ts$/.test(task.command)
 );
+
+/** Runs the `./schedlab` launcher as a user does. */
+async function launcher(...args: string[]) {
+  const output = await new Deno.Command(`${ROOT}schedlab`, { args, cwd: ROOT }).output();
+  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
+}
+
+Deno.test("./schedlab --help lists every task of deno.json with its description, exit 0", async () => {
+  for (const flag of ["--help", "-h", "help"]) {
+    const { code, stdout, stderr } = await launcher(flag);
+    assert.equal(code, 0, stderr);
+    const listed = stdout.split("\n").filter((line) => /^ {2}\S/.test(line));
+    assert.deepEqual(
+      listed.map((line) => line.trim().split(/ {2,}/)),
+      Object.entries(tasks).map(([name, task]) => [name, task.description]),
+    );
+    for (const task of Object.values(tasks)) assert.ok(task.description.length > 10);
+  }
+});
+
+Deno.test("./schedlab with no command, or an unknown one, names it and lists the commands, exit 2", async () => {
+  const none = await launcher();
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, /^commands:$/m);
+  const unknown = await launcher("trian", "--config", "x.json");
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /schedlab: unknown command 'trian'/);
+  assert.match(unknown.stderr, /^ {2}train {2,}\S/m);
+});
 
 async function task(name: string, ...args: string[]) {
   return await runDeno(["task", "--quiet", name, ...args]);
@@ -21,7 +49,7 @@ Deno.test("every module of lib/cli that runs a command is a task of deno.json", 
   }
   assert.ok(modules.length >= 10);
   for (const module of modules) {
-    assert.ok(COMMANDS.some(([, line]) => line.endsWith(module)), `${module} has no task`);
+    assert.ok(COMMANDS.some(([, task]) => task.command.endsWith(module)), `${module} has no task`);
   }
 });
 

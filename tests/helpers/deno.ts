@@ -28,3 +28,16 @@ export async function runDeno(args: readonly string[]): Promise<CommandOutput> {
   const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
   return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
 }
+
+/** A task of deno.json: a schedlab command, its one-line description and the line it runs. */
+export interface DenoTask {
+  /** What `./schedlab --help` prints beside the command's name. */
+  readonly description: string;
+  /** The command line `deno task` runs. */
+  readonly command: string;
+}
+
+/** deno.json's tasks by name, in their order. */
+export async function denoTasks(): Promise<Record<string, DenoTask>> {
+  return JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`)).tasks;
+}

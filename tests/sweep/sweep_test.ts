@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { Queue } from "bullmq";
 import { connectRedis, startRedisServer } from "../../lib/live/redis.ts";
+import { denoTasks, ROOT } from "../helpers/deno.ts";
 import {
   codeVersion,
   DETERMINISTIC_FILES,
@@ -20,7 +21,6 @@ import {
   workerCommand,
 } from "../../lib/sweep/mod.ts";
 
-const ROOT = new URL("../../", import.meta.url).pathname;
 const TINY = `${ROOT}tests/sweep/tiny.json`;
 const VALID = ["seed-5d", "learned-4d"];
 /** Learning-curve columns that are wall-clock measurements, not results. */
@@ -293,8 +293,7 @@ Deno.test("a sweep whose owner is killed with kill -9 resumes and keeps its fini
     const out = `${dir}/out`;
     const flags = ["--arms", VALID.join(","), "--seeds", "1", "--updates", "10"];
     // `./schedlab sweep` as deno.json runs it (its permissions included), minus `deno task`.
-    const tasks = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`)).tasks;
-    const [, ...task] = (tasks.sweep as string).split(" ");
+    const [, ...task] = (await denoTasks()).sweep!.command.split(" ");
     const owner = new Deno.Command(Deno.execPath(), {
       args: [...task, TINY, "--workers", "1", "--out", out, ...flags],
       cwd: ROOT,

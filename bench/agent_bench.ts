@@ -6,22 +6,26 @@
  * printed), and one training update of each network. Before the benches it prints the PPO
  * update of the headline config on the array path (ArrayLearner) beside the TensorFlow.js
  * reference (TfjsLearner), measured alternately on the same rollouts, their ratio, and the
- * update's share of a training iteration (collection + update); then the same side by side for
- * the attention allocator of experiments/attention.json. Run with `./schedlab bench`.
+ * update's share of a training iteration (collection + update), and its arithmetic: the
+ * multiply-adds it performs, their rate, and the update time and share that the dense peak of
+ * this core (a wasm-SIMD matrix product) would allow; then the update side by side for the
+ * attention allocator of experiments/attention.json. Run with `./schedlab bench`.
  */
 import * as tf from "@tensorflow/tfjs";
+import { getThreadsCount } from "@tensorflow/tfjs-backend-wasm";
 import {
   AgentNetworks,
-  arrayLearner,
+  ArrayLearner,
   collectRollout,
   FastScorer,
   initialParameters,
   initTensorflow,
   LearnedPolicy,
   makeScorer,
+  MlpGradient,
   parseTrainConfig,
   type Rollout,
-  tfjsLearner,
+  TfjsLearner,
   Trainer,
 } from "../lib/agent/mod.ts";
 import { sampleDecisions } from "../lib/env/mod.ts";
@@ -102,25 +106,51 @@ Deno.bench(
   },
 );
 
+/** Mean times (ms) of the updates on both paths, and the array path's multiply-adds. */
+interface UpdateTimes {
+  /** Array path (ArrayLearner). */
+  readonly arrayMs: number;
+  /** TensorFlow.js reference (TfjsLearner). */
+  readonly referenceMs: number;
+  /** Multiply-adds of an array-path update (MlpGradient's networks only, else NaN). */
+  readonly multiplyAdds: number;
+}
+
 /**
- * Mean update time (ms) of the array path and of the tfjs reference, both from the session's
- * weights, on the same rollouts, alternately; the first update of each warms it up.
+ * The update on the array path and on the tfjs reference, both from the session's weights, on
+ * the same rollouts, alternately; the first update of each warms it up. For the MLP networks,
+ * the multiply-adds the array path performed, counted outside the timed spans.
  */
-function compareUpdates(session: Trainer, rollouts: readonly Rollout[]): [number, number] {
-  const weights = session.learner.snapshot(), sessionConfig = session.config;
-  const learners = [arrayLearner, tfjsLearner].map((make) =>
-    make(session.shape, { parameters: weights, learningRate: sessionConfig.learningRate })
-  );
+function compareUpdates(session: Trainer, rollouts: readonly Rollout[]): UpdateTimes {
+  const sessionConfig = session.config,
+    init = {
+      parameters: session.learner.snapshot(),
+      learningRate: sessionConfig.learningRate,
+    };
+  const array = new ArrayLearner(session.shape, init);
+  const reference = new TfjsLearner(session.shape, init);
+  const engine = array.engine instanceof MlpGradient ? array.engine : undefined;
   const totals = [0, 0];
+  let multiplyAdds = 0;
   rollouts.forEach((rollout, k) => {
-    learners.forEach((learner, path) => {
+    const skipped = engine?.skippedMultiplyAdds ?? 0;
+    [array, reference].forEach((learner, path) => {
       const started = performance.now();
       learner.update(rollout, { config: sessionConfig, rng: new Rng(k) });
       if (k > 0) totals[path]! += performance.now() - started;
     });
+    if (k > 0 && engine) {
+      multiplyAdds += engine.multiplyAdds(engine.inputs(rollout), sessionConfig.epochs) -
+        (engine.skippedMultiplyAdds - skipped);
+    }
   });
-  learners.forEach((learner) => learner.dispose());
-  return totals.map((ms) => ms / (rollouts.length - 1)) as [number, number];
+  reference.dispose();
+  const counted = rollouts.length - 1;
+  return {
+    arrayMs: totals[0]! / counted,
+    referenceMs: totals[1]! / counted,
+    multiplyAdds: engine ? multiplyAdds / counted : NaN,
+  };
 }
 
 /** Untimed collections before the timed ones: a training run's first collections run unoptimised code. */
@@ -128,9 +158,14 @@ const COLLECTION_WARM_UP = 20;
 
 /**
  * Prints a session's PPO update on both paths side by side, on the rollouts of 6 timed
- * collections (after the warm-up), and the update's share of a training iteration.
+ * collections (after the warm-up), and the update's share of a training iteration; returns
+ * the array path's update and the collection's mean times (ms).
  */
-function compareIterations(label: string, session: Trainer, base: number): void {
+function compareIterations(
+  label: string,
+  session: Trainer,
+  base: number,
+): UpdateTimes & { collectMs: number } {
   const collect = collector(session, base), c = session.config;
   for (let k = -COLLECTION_WARM_UP; k < 0; k++) collect(k);
   const iterations = Array.from({ length: 6 }, (_, k) => {
@@ -139,7 +174,8 @@ function compareIterations(label: string, session: Trainer, base: number): void 
     return { rollout, collectMs: performance.now() - started };
   });
   const counted = iterations.length - 1;
-  const [fastMs, referenceMs] = compareUpdates(session, iterations.map((it) => it.rollout));
+  const times = compareUpdates(session, iterations.map((it) => it.rollout));
+  const { arrayMs: fastMs, referenceMs } = times;
   const collectMs = iterations.slice(1).reduce((sum, it) => sum + it.collectMs, 0) / counted;
   const steps = iterations.reduce((sum, it) => sum + it.rollout.size, 0) / iterations.length;
   console.log(
@@ -158,9 +194,71 @@ function compareIterations(label: string, session: Trainer, base: number): void 
       }% with the reference)`,
     ].join("\n"),
   );
+  return { ...times, collectMs };
 }
 
-compareIterations("the headline config", trainer, 7_000_000);
+/**
+ * GFLOP/s of TensorFlow.js's wasm backend (XNNPACK) multiplying two 512x512 float32 matrices:
+ * the best of 8 products after 2 warm-ups.
+ */
+function matMulPeak(): number {
+  const n = 512, a = tf.randomUniform([n, n], -1, 1, "float32", 1);
+  const b = tf.randomUniform([n, n], -1, 1, "float32", 2);
+  let best = Infinity;
+  for (let k = 0; k < 10; k++) {
+    const started = performance.now();
+    const product = tf.matMul(a, b);
+    product.dataSync();
+    if (k >= 2) best = Math.min(best, performance.now() - started);
+    product.dispose();
+  }
+  tf.dispose([a, b]);
+  return 2 * n ** 3 / best / 1e6;
+}
+
+/**
+ * GFLOP/s of the update's inner loop in plain JS (mlp_gradient.ts's addRow): a Float64Array of
+ * width 128 += x · a row of a Float32Array, over the 64 rows of a matrix in turn, for ≈ 200 ms.
+ */
+function axpyRate(): number {
+  const width = 128, rows = 64, weights = new Float32Array(rows * width).fill(0.5);
+  const out = new Float64Array(width);
+  let passes = 0;
+  const started = performance.now();
+  while (performance.now() - started < 200 || passes < 100) {
+    for (let r = 0; r < rows; r++) {
+      const x = 1e-3 * (r + 1), row = r * width;
+      for (let j = 0; j < width; j++) out[j]! += x * weights[row + j]!;
+    }
+    passes++;
+  }
+  return 2 * passes * rows * width / (performance.now() - started) / 1e6;
+}
+
+/**
+ * Prints an update's arithmetic: its multiply-adds, their rate, this core's dense peak (a
+ * wasm-SIMD matrix product) and the update time and share of an iteration that peak allows.
+ */
+function printArithmetic(times: UpdateTimes & { collectMs: number }, epochs: number): void {
+  const { arrayMs, collectMs, multiplyAdds } = times, flops = 2 * multiplyAdds;
+  const peak = matMulPeak(), atPeakMs = flops / peak / 1e6;
+  console.log(
+    [
+      `  multiply-adds of an update     ${(multiplyAdds / 1e6).toFixed(1)} M (the inner loops' ` +
+      `a += x·y: values pass + ${epochs} epochs, MlpGradient.multiplyAdds)`,
+      `  achieved rate                  ${(flops / arrayMs / 1e6).toFixed(2)} GFLOP/s ` +
+      `(2 flops per multiply-add; plain JS axpy, width 128: ${axpyRate().toFixed(2)} GFLOP/s)`,
+      `  dense peak of this core        ${peak.toFixed(1)} GFLOP/s (tf.matMul 512x512 float32, ` +
+      `wasm SIMD ${simd ? "on" : "off"}, ${getThreadsCount()} thread, best of 8)`,
+      `  update at that peak            ${atPeakMs.toFixed(1)} ms vs collection ${
+        collectMs.toFixed(1)
+      } ms: update share ≥ ${(100 * atPeakMs / (atPeakMs + collectMs)).toFixed(0)}%`,
+    ].join("\n"),
+  );
+}
+
+const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
+printArithmetic(compareIterations("the headline config", trainer, 7_000_000), config.epochs);
 compareIterations(
   "the attention allocator (experiments/attention.json)",
   attentionTrainer,

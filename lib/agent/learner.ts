@@ -49,14 +49,15 @@ export class ArrayLearner implements Learner {
   readonly shape: AgentShape;
   /** Every parameter, flat, in {@linkcode parameterLayout} order. */
   readonly parameters: Float32Array;
-  readonly #engine: MlpGradient | AttentionGradient;
+  /** The gradient engine of its network. */
+  readonly engine: MlpGradient | AttentionGradient;
   readonly #optimizer: FlatAdam;
 
   /** @param shape sizes @param init parameters, optimizer state, learning rate */
   constructor(shape: AgentShape, init: Parameters<LearnerFactory>[1]) {
     this.shape = shape;
-    this.#engine = shape.attention ? new AttentionGradient(shape) : new MlpGradient(shape);
-    const layout = this.#engine.layout;
+    this.engine = shape.attention ? new AttentionGradient(shape) : new MlpGradient(shape);
+    const layout = this.engine.layout;
     this.parameters = new Float32Array(layout.size);
     layout.names.forEach((name, i) => {
       const value = init.parameters.get(name), length = layout.lengths[i]!;
@@ -80,7 +81,7 @@ export class ArrayLearner implements Learner {
   }
 
   snapshot(): Map<string, Float32Array> {
-    const layout = this.#engine.layout;
+    const layout = this.engine.layout;
     return new Map(layout.names.map((name, i) => {
       const offset = layout.offsets.get(name)!;
       return [name, this.parameters.slice(offset, offset + layout.lengths[i]!)];
@@ -88,7 +89,7 @@ export class ArrayLearner implements Learner {
   }
 
   update(rollout: Rollout, options: { config: TrainConfig; rng: Rng }): UpdateDiagnostics {
-    const engine = this.#engine;
+    const engine = this.engine;
     return engine instanceof AttentionGradient
       ? this.#update(engine, rollout, options)
       : this.#update(engine, rollout, options);

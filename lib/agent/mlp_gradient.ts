@@ -233,6 +233,11 @@ export class MlpGradient implements FlatGradient<SparseInputs> {
   readonly layout: FlatLayout;
   /** Gradient of the last minibatch, flat. */
   readonly gradient: Float64Array;
+  /**
+   * Multiply-adds of the critic backwards skipped so far, ∂L/∂V being exactly 0 (an active
+   * value clip): counted by {@linkcode multiplyAdds}, not run.
+   */
+  skippedMultiplyAdds = 0;
   readonly #scorer: Dense[];
   readonly #critic: Dense[];
   readonly #scorerHead: Heads;
@@ -311,6 +316,53 @@ export class MlpGradient implements FlatGradient<SparseInputs> {
   }
 
   /**
+   * The floating-point multiply-adds one PPO update performs on `inputs` in this engine's
+   * inner loops: each element of a loop of the form `a += x·y` over a layer's width counts one.
+   * That is the values pass (the critic's forward once per decision), then per decision and
+   * epoch the critic's forward and backward and the scorer's forward and backward as written
+   * here: the shared first-layer term (node row + the state's non-zero rows; backward, bias
+   * too), per allowed slot its task rows and the output's dot product (the fused passes run
+   * both task rows even for a slot with fewer, and are counted so), the weight gradients, and
+   * the learned embedding's rows. Not counted: the per-minibatch passes over the parameters
+   * (the heads' mix, the gradient's norm, Adam). Every critic backward is counted: the update
+   * skips those of ∂L/∂V exactly 0, whose count {@linkcode skippedMultiplyAdds} tallies. For a
+   * one-hidden-layer scorer without preference (a deeper one's backward skips the rows of
+   * inactive ReLUs: data-dependent).
+   *
+   * @param inputs the rollout's sparse inputs ({@linkcode sparseInputs})
+   * @param epochs passes over every decision (the config's `epochs`, no early stop)
+   * @returns the count of multiply-adds (2 floating-point operations each)
+   */
+  multiplyAdds(inputs: SparseInputs, epochs: number): number {
+    const shape = this.shape;
+    if (this.#scorer.length !== 1 || shape.preference) {
+      throw new RangeError(
+        `Expected a one-hidden-layer scorer without preference but found scorerHidden [${shape.scorerHidden}]${
+          shape.preference ? " with preference" : ""
+        }`,
+      );
+    }
+    const width = this.#scorer[0]!.out, embed = this.#embed, window = shape.window;
+    let values = 0, perEpoch = 0;
+    for (let i = 0; i < inputs.size; i++) {
+      const critic = this.#criticMultiplyAdds(inputs, i);
+      values += critic.forward;
+      perEpoch += critic.forward + critic.backward;
+      // Scorer's shared term: node + state rows forward; bias + node + state rows backward.
+      const stateRows = inputs.stateStart[i + 1]! - inputs.stateStart[i]!;
+      perEpoch += (3 + 2 * stateRows) * width;
+      for (let k = inputs.slotStart[i]!; k < inputs.slotStart[i + 1]!; k++) {
+        const features = inputs.featureStart[k + 1]! - inputs.featureStart[k]!;
+        const task = inputs.slot[k]! < window, rows = !task ? 0 : embed ? embed.size : features;
+        if (embed && task) perEpoch += 2 * features * embed.size;
+        perEpoch += (rows <= 2 ? 3 : rows + 1) * width;
+        perEpoch += (rows <= 2 && !embed ? 3 : 1 + 2 * rows) * width;
+      }
+    }
+    return values + epochs * perEpoch;
+  }
+
+  /**
    * Zeroes the gradient, then accumulates the PPO loss's gradient over the minibatch
    * `indices` (advantages given per minibatch position, already normalised if wanted).
    */
@@ -324,6 +376,7 @@ export class MlpGradient implements FlatGradient<SparseInputs> {
       const i = indices[k]!;
       const dv = loss.value(k, this.#criticForward(params, inputs, i));
       if (dv !== 0) this.#criticBackward(params, inputs, i, dv);
+      else this.skippedMultiplyAdds += this.#criticMultiplyAdds(inputs, i).backward;
       const count = this.#scorerForward(params, inputs, i), first = inputs.slotStart[i]!;
       let chosen = -1;
       for (let s = 0; s < count; s++) if (inputs.slot[first + s] === targets.action[i]) chosen = s;
@@ -333,6 +386,17 @@ export class MlpGradient implements FlatGradient<SparseInputs> {
     this.#scorerHead.flush(this.gradient);
     this.#criticHead.flush(this.gradient);
     return loss.report();
+  }
+
+  /** Multiply-adds of the critic's forward and backward for decision i. */
+  #criticMultiplyAdds(inputs: SparseInputs, i: number): { forward: number; backward: number } {
+    const layers = this.#critic, last = layers.at(-1)!.out;
+    // Sparse first layer (forward and weight gradient), dense layers (backward: weight
+    // gradient and input gradient), output.
+    let dense = 0;
+    for (let l = 1; l < layers.length; l++) dense += layers[l]!.in * layers[l]!.out;
+    const first = (inputs.criticStart[i + 1]! - inputs.criticStart[i]!) * layers[0]!.out;
+    return { forward: first + dense + last, backward: last + 2 * dense + first };
   }
 
   #criticForward(params: Float32Array, inputs: SparseInputs, i: number): number {

@@ -15,6 +15,7 @@ import {
   preferenceSize,
   type Rollout,
   scorerInputSize,
+  type SparseInputs,
   type TrainConfig,
 } from "../../lib/agent/mod.ts";
 import { resolveScenario } from "../../lib/experiment/mod.ts";
@@ -162,4 +163,127 @@ Deno.test("FlatAdam takes the steps of the tfjs Adam within 1e-6 and round-trips
   );
   tf.dispose(variables);
   reference.dispose();
+});
+
+/** Offsets of consecutive runs of the given lengths: [0, l0, l0 + l1, ...]. */
+function starts(lengths: number[]): Int32Array {
+  return Int32Array.from([
+    0,
+    ...lengths.map((_, k) => lengths.slice(0, k + 1).reduce((a, b) => a + b)),
+  ]);
+}
+
+/**
+ * Sparse inputs made by hand from their non-zero counts (the values do not matter to a count):
+ * per decision its state's and critic input's non-zeros and its allowed slots as [slot, features].
+ */
+function handInputs(
+  decisions: { state: number; critic: number; slots: [number, number][] }[],
+): SparseInputs {
+  const slots = decisions.flatMap((d) => d.slots), n = decisions.length;
+  const state = starts(decisions.map((d) => d.state)),
+    critic = starts(decisions.map((d) => d.critic));
+  const features = starts(slots.map(([, count]) => count));
+  return {
+    size: n,
+    node: new Int32Array(n),
+    stateStart: state,
+    stateIndex: new Int32Array(state.at(-1)!),
+    stateValue: new Float32Array(state.at(-1)!),
+    slotStart: starts(decisions.map((d) => d.slots.length)),
+    slot: Int32Array.from(slots.map(([slot]) => slot)),
+    featureStart: features,
+    featureIndex: new Int32Array(features.at(-1)!),
+    featureValue: new Float32Array(features.at(-1)!),
+    criticStart: critic,
+    criticIndex: new Int32Array(critic.at(-1)!),
+    criticValue: new Float32Array(critic.at(-1)!),
+    preference: new Float32Array(n),
+  };
+}
+
+// 2 nodes of 1 state number, 2-d features, window 2 (the idle slot is 2), scorer 6→4→1,
+// critic 9→3→2→1.
+const TINY: AgentShape = {
+  nodeCount: 2,
+  nodeStateSize: 1,
+  embeddingDim: 2,
+  window: 2,
+  scorerHidden: [4],
+  criticHidden: [3, 2],
+};
+// Decision 0: 1 state and 4 critic non-zeros, task slot 0 with 2 features (fused passes), idle.
+// Decision 1: no state and 3 critic non-zeros, task slot 1 with 3 features (general passes), idle.
+const TWO_DECISIONS = handInputs([
+  { state: 1, critic: 4, slots: [[0, 2], [2, 0]] },
+  { state: 0, critic: 3, slots: [[1, 3], [2, 0]] },
+]);
+
+Deno.test("MlpGradient.multiplyAdds() counts the loops of a hand-computed update", () => {
+  // Critic forward: rows·3 + 3·2 + 2 (output); backward: 2 (output) + 2·3·2 + rows·3.
+  const values = (4 * 3 + 6 + 2) + (3 * 3 + 6 + 2);
+  const critic = (20 + (2 + 12 + 12)) + (17 + (2 + 12 + 9));
+  // Scorer's shared term: (node + state rows)·4 forward, (bias + node + state rows)·4 backward.
+  const shared = (2 * 4 + 3 * 4) + (1 * 4 + 2 * 4);
+  // A slot of ≤ 2 rows: 3·4 forward (2 rows + output), 3·4 backward; 3 rows: (3 + 1)·4 and
+  // (1 + 2·3)·4.
+  const slots = (24 + 24) + ((16 + 28) + 24);
+  const engine = new MlpGradient(TINY);
+  assert.equal(engine.multiplyAdds(TWO_DECISIONS, 2), values + 2 * (critic + shared + slots));
+  assert.equal(engine.multiplyAdds(TWO_DECISIONS, 0), values);
+});
+
+Deno.test("MlpGradient.multiplyAdds() counts a learned embedding's rows", () => {
+  const one = handInputs([{ state: 1, critic: 4, slots: [[0, 2], [2, 0]] }]);
+  // With a 3-d learned embedding, slot 0: 2 features·3 forward and backward, then 3 rows:
+  // (3 + 1)·4 forward and (1 + 2·3)·4 backward; the idle slot: 3·4 fused forward, 4 backward.
+  const task = 2 * 2 * 3 + 16 + 28, idle = 12 + 4;
+  const engine = new MlpGradient({ ...TINY, learnedDim: 3 });
+  assert.equal(engine.multiplyAdds(one, 1), 20 + (46 + 20 + task + idle));
+});
+
+Deno.test("MlpGradient.multiplyAdds() refuses a deeper scorer and preference, naming them", () => {
+  assert.throws(
+    () => new MlpGradient({ ...TINY, scorerHidden: [4, 4] }).multiplyAdds(TWO_DECISIONS, 1),
+    /one-hidden-layer scorer .* found scorerHidden \[4,4\]/,
+  );
+  assert.throws(
+    () => new MlpGradient({ ...TINY, preference: true }).multiplyAdds(TWO_DECISIONS, 1),
+    /found scorerHidden \[4\] with preference/,
+  );
+});
+
+Deno.test("MlpGradient.skippedMultiplyAdds tallies the critic backwards a value clip skips", () => {
+  const shape = agentShape(HEADLINE), values = parameters(shape, 5);
+  const batch = rollout(shape, HEADLINE.train, values), engine = new MlpGradient(shape);
+  const params = new Float32Array(engine.layout.size);
+  engine.layout.names.forEach((name) => {
+    params.set(values.get(name)!, engine.layout.offsets.get(name)!);
+  });
+  const inputs = engine.inputs(batch), v = new Float32Array(batch.size);
+  engine.values(params, inputs, v);
+  const indices = Array.from({ length: batch.size }, (_, i) => i);
+  // Old values 1 above the values and returns on them: the clipped term, 0.8², beats the
+  // unclipped 0 and is flat in V, so every ∂L/∂V is 0 when the value loss is clipped.
+  const minibatch = (clipValueLoss: boolean) =>
+    engine.minibatch(params, inputs, {
+      indices,
+      advantages: new Float32Array(batch.size).fill(1),
+      targets: {
+        action: batch.action,
+        oldLogProbability: batch.logProbability,
+        oldValue: v.map((x) => x + 1),
+        returns: v,
+      },
+      config: { ...HEADLINE, clipValueLoss },
+    });
+  minibatch(false);
+  assert.equal(engine.skippedMultiplyAdds, 0);
+  minibatch(true);
+  // Critic 64-64: per decision its input's non-zero rows·64 + 2·64·64 (dense) + 64 (output).
+  let expected = 0;
+  for (let i = 0; i < batch.size; i++) {
+    expected += (inputs.criticStart[i + 1]! - inputs.criticStart[i]!) * 64 + 2 * 64 * 64 + 64;
+  }
+  assert.equal(engine.skippedMultiplyAdds, expected);
 });

@@ -237,11 +237,12 @@ function axpyRate(): number {
 
 /**
  * Prints an update's arithmetic: its multiply-adds, their rate, this core's dense peak (a
- * wasm-SIMD matrix product) and the update time and share of an iteration that peak allows.
+ * wasm-SIMD matrix product), the update time and share of an iteration that peak allows, and
+ * the rate an update share of 50% needs (the update as fast as the collection).
  */
 function printArithmetic(times: UpdateTimes & { collectMs: number }, epochs: number): void {
   const { arrayMs, collectMs, multiplyAdds } = times, flops = 2 * multiplyAdds;
-  const peak = matMulPeak(), atPeakMs = flops / peak / 1e6;
+  const peak = matMulPeak(), atPeakMs = flops / peak / 1e6, needed = flops / collectMs / 1e6;
   console.log(
     [
       `  multiply-adds of an update     ${(multiplyAdds / 1e6).toFixed(1)} M (the inner loops' ` +
@@ -253,6 +254,8 @@ function printArithmetic(times: UpdateTimes & { collectMs: number }, epochs: num
       `  update at that peak            ${atPeakMs.toFixed(1)} ms vs collection ${
         collectMs.toFixed(1)
       } ms: update share ≥ ${(100 * atPeakMs / (atPeakMs + collectMs)).toFixed(0)}%`,
+      `  a 50% share needs              ${needed.toFixed(1)} GFLOP/s (the update as fast as the ` +
+      `collection: ${(100 * needed / peak).toFixed(0)}% of that peak)`,
     ].join("\n"),
   );
 }

@@ -23,6 +23,8 @@ export {
 } from "./workload.ts";
 export type { ParameterSplit, WorkloadSpec } from "./workload.ts";
 export { metricsOf, scoreSchedule } from "./schedule.ts";
+export { diagnoseSchedule } from "./diagnosis.ts";
+export type { Placement, ScheduleDiagnosis } from "./diagnosis.ts";
 export { loadEtc, parseEtc, parseEtcSolution } from "./etc.ts";
 export type { Schedule, ScheduleMetrics } from "./schedule.ts";
 export { IDLE, SchedulingEnv } from "./simulator.ts";

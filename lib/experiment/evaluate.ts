@@ -7,7 +7,7 @@
  */
 import { makespanLowerBound, makespanOptimum, minSumCompletion } from "../bounds/mod.ts";
 import { actualDurations, type Instance, SchedulingEnv, scoreSchedule } from "../env/mod.ts";
-import type { ScheduleMetrics } from "../env/mod.ts";
+import type { EpisodeInfo, ScheduleMetrics } from "../env/mod.ts";
 import { mapInstance, PlannedPolicy, type Policy, runEpisode } from "../policies/mod.ts";
 import { hashInts } from "../random/mod.ts";
 import { drawInstance, makeEnv, type Scenario } from "./scenario.ts";
@@ -104,6 +104,8 @@ export interface EvaluationOptions {
   milpTimeLimit?: number;
   /** Called after each episode. */
   onProgress?: (done: number, total: number) => void;
+  /** Called after each episode of a scenario with its instance and each policy's run, in order. */
+  onEpisode?: (instance: Instance, runs: readonly EpisodeInfo[]) => void;
 }
 
 interface EpisodeBounds {
@@ -226,6 +228,7 @@ export async function evaluateScenario(
     );
     boundSeconds += (performance.now() - start) / 1000;
     runs.push(results);
+    options.onEpisode?.(instance, results);
     options.onProgress?.(episode + 1, options.episodes);
   }
   return report(

@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { makespanLowerBound, makespanOptimum, minSumCompletion } from "../../lib/bounds/mod.ts";
-import { actualDurations, instanceFromMatrix, SchedulingEnv, splitOf } from "../../lib/env/mod.ts";
+import {
+  actualDurations,
+  type EpisodeInfo,
+  type Instance,
+  instanceFromMatrix,
+  SchedulingEnv,
+  splitOf,
+} from "../../lib/env/mod.ts";
 import { SEED_CLUSTER } from "../../lib/cluster/mod.ts";
 import {
   drawInstance,
@@ -12,7 +19,7 @@ import {
   tQuantile975,
 } from "../../lib/experiment/mod.ts";
 import { baselineNames, makeBaseline, runEpisode } from "../../lib/policies/mod.ts";
-import { Rng } from "../../lib/random/mod.ts";
+import { hashInts, Rng } from "../../lib/random/mod.ts";
 
 Deno.test("every baseline's makespan and ΣC respect the exact optima and the LP bound (fast-check)", async () => {
   const policies = baselineNames().map(makeBaseline);
@@ -54,9 +61,22 @@ Deno.test("every baseline's makespan and ΣC respect the exact optima and the LP
 
 Deno.test("evaluateScenario() compares policies on the same episodes, reproducibly", async () => {
   const scenario = resolveScenario("seed-9");
-  const options = { episodes: 3, seed: 5, policies: ["greedy-sjf", "max-min"].map(makeBaseline) };
+  const runs: { instance: Instance; makespans: number[] }[] = [];
+  const options = {
+    episodes: 3,
+    seed: 5,
+    policies: ["greedy-sjf", "max-min"].map(makeBaseline),
+    onEpisode: (instance: Instance, infos: readonly EpisodeInfo[]) =>
+      runs.push({ instance, makespans: infos.map((info) => info.makespan) }),
+  };
   const report = await evaluateScenario(scenario, options);
   assert.equal(report.episodes, 3);
+  // onEpisode saw each episode's instance and every policy's run, in the policies' order.
+  assert.equal(runs.length, 3);
+  runs.forEach((run, e) => {
+    assert.deepEqual(run.instance.expected, drawInstance(scenario, hashInts(5, e)).expected);
+    assert.deepEqual(run.makespans, report.results.map((r) => r.perEpisode.makespan[e]));
+  });
   assert.deepEqual(report.results.map((r) => r.policy), ["greedy-sjf", "max-min"]);
   assert.equal(report.bounds.makespanOptimalEpisodes, 3);
   assert.equal(report.bounds.makespanBounds.length, 3);

@@ -92,7 +92,10 @@ export class FastAttention {
   readonly #folding: Float64Array;
   readonly #taskInput: Float64Array;
   readonly #context = new Float32Array(CONTEXT_SIZE);
-  /** The pair network's node side B h_i + b_p, [m, pairs], and one task's side A t_j. */
+  /**
+   * The pair network's node side B h_i + b_p, [m, pairs] (kept, like the keys and values, while
+   * the node's token is unchanged), and one task's side A t_j.
+   */
   #pairNodes = new Float64Array(0);
   readonly #pairTask: Float64Array;
   /** One pair's channels, and a task's reading [own; max; mean] of them. */
@@ -227,6 +230,11 @@ export class FastAttention {
       for (let j = 0; j < D; j++) nodes[base + j] = b0[j]!;
       multiply(x, token, tokenSize, w0, nodes, base, D);
       for (let j = 0; j < D; j++) if (nodes[base + j]! < 0) nodes[base + j] = 0;
+      const pairs = this.#attention.pairs ?? 0;
+      if (pairs > 0) {
+        this.#pairNodes.set(get("attn/pair/b"), i * pairs);
+        multiply(nodes, base, D, get("attn/pair/node"), this.#pairNodes, i * pairs, pairs);
+      }
       for (let l = 0; l < this.#layers.length; l++) {
         const layer = this.#layers[l]!, folded = this.#folded[l]!;
         for (let h = 0; h < H; h++) {
@@ -329,14 +337,9 @@ export class FastAttention {
   /** The pair network: adds each candidate's reading of its pairs to its token, in place. */
   #readPairs(tasks: Float64Array, count: number, m: number, requester: number): void {
     const D = this.#attention.width, P = this.#attention.pairs!, K = PAIR_CHANNELS;
-    const get = this.#get, nodes = this.#nodes, pairNodes = this.#pairNodes;
+    const get = this.#get, pairNodes = this.#pairNodes;
     const out = get("attn/pair/out"), readWeights = get("attn/pair/w");
     const bias = get("attn/pair/bias"), taskSide = get("attn/pair/task");
-    const nodeSide = get("attn/pair/node"), nodeBias = get("attn/pair/b");
-    for (let i = 0; i < m; i++) {
-      pairNodes.set(nodeBias, i * P);
-      multiply(nodes, i * D, D, nodeSide, pairNodes, i * P, P);
-    }
     const fromTask = this.#pairTask, pair = this.#pair, read = this.#pairRead;
     for (let slot = 0; slot < count; slot++) {
       const base = slot * D;

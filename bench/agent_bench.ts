@@ -33,14 +33,16 @@ import { makeEnv, resolveScenario } from "../lib/experiment/mod.ts";
 import { Rng } from "../lib/random/mod.ts";
 
 await initTensorflow();
-const config = parseTrainConfig(
-  JSON.parse(await Deno.readTextFile(new URL("../experiments/headline.json", import.meta.url))),
-);
-const trainer = await Trainer.create({ ...config, evalEvery: 0 });
-const attentionConfig = parseTrainConfig(
-  JSON.parse(await Deno.readTextFile(new URL("../experiments/attention.json", import.meta.url))),
-);
-const attentionTrainer = await Trainer.create({ ...attentionConfig, evalEvery: 0 });
+/** A training session of an experiment config (no evaluations). */
+async function session(name: string): Promise<Trainer> {
+  const file = new URL(`../experiments/${name}.json`, import.meta.url);
+  const parsed = parseTrainConfig(JSON.parse(await Deno.readTextFile(file)));
+  return await Trainer.create({ ...parsed, evalEvery: 0 });
+}
+const trainer = await session("headline"), config = trainer.config;
+const attentionTrainer = await session("attention");
+/** The committed attention recipe: the same allocator with the pair network (acting only). */
+const pairsTrainer = await session("attention-drawn-pairs");
 const shape = trainer.shape;
 const env = makeEnv(resolveScenario(config.train));
 const decisions = sampleDecisions(env, 256, { seed: 1, firstEpisode: 1, idleProbability: 0.2 });
@@ -57,6 +59,16 @@ const attention = makeScorer(attentionTrainer.shape, attentionTrainer.learner.sn
 Deno.bench("act: attention fast path, 256 decisions", { group: "act" }, () => {
   for (const d of decisions) attention.score(d, scores);
 });
+
+const attentionPairs = makeScorer(pairsTrainer.shape, pairsTrainer.learner.snapshot());
+
+Deno.bench(
+  "act: attention fast path with the pair network, 256 decisions",
+  { group: "act" },
+  () => {
+    for (const d of decisions) attentionPairs.score(d, scores);
+  },
+);
 
 Deno.bench("act: tfjs-wasm, 256 decisions one at a time", { group: "act" }, () => {
   for (const d of decisions) {
@@ -283,7 +295,13 @@ Deno.bench("one training update of the attention allocator (experiments/attentio
 });
 
 // Decisions per second of each fast path, printed (Deno.bench reports time per 256).
-for (const [name, scorer] of [["seed scorer", fast], ["attention", attention]] as const) {
+for (
+  const [name, scorer] of [
+    ["seed scorer", fast],
+    ["attention (experiments/attention.json)", attention],
+    ["attention, pair network (experiments/attention-drawn-pairs.json)", attentionPairs],
+  ] as const
+) {
   for (const d of decisions) scorer.score(d, scores);
   let count = 0;
   const start = performance.now();

@@ -98,8 +98,7 @@ export class FastAttention {
    */
   #pairNodes = new Float64Array(0);
   readonly #pairTask: Float64Array;
-  /** One pair's channels, and a task's reading [own; max; mean] of them. */
-  readonly #pair = new Float64Array(PAIR_CHANNELS);
+  /** A task's reading [own; max; mean] of its pairs' channels. */
   readonly #pairRead = new Float64Array(3 * PAIR_CHANNELS);
 
   /**
@@ -336,31 +335,44 @@ export class FastAttention {
 
   /** The pair network: adds each candidate's reading of its pairs to its token, in place. */
   #readPairs(tasks: Float64Array, count: number, m: number, requester: number): void {
-    const D = this.#attention.width, P = this.#attention.pairs!, K = PAIR_CHANNELS;
+    // The channels live in four locals: this fails to type-check if PAIR_CHANNELS changes.
+    const D = this.#attention.width, P = this.#attention.pairs!, K: 4 = PAIR_CHANNELS;
     const get = this.#get, pairNodes = this.#pairNodes;
     const out = get("attn/pair/out"), readWeights = get("attn/pair/w");
     const bias = get("attn/pair/bias"), taskSide = get("attn/pair/task");
-    const fromTask = this.#pairTask, pair = this.#pair, read = this.#pairRead;
+    const fromTask = this.#pairTask, read = this.#pairRead;
     for (let slot = 0; slot < count; slot++) {
       const base = slot * D;
       fromTask.fill(0);
       multiply(tasks, base, D, taskSide, fromTask, 0, P);
-      read.fill(0, 0, K);
-      read.fill(-Infinity, K, 2 * K);
-      read.fill(0, 2 * K, 3 * K);
+      // Each pair's channels c0..c3, read at the requester, at their maximum and on average.
+      let own0 = 0, own1 = 0, own2 = 0, own3 = 0;
+      let max0 = -Infinity, max1 = -Infinity, max2 = -Infinity, max3 = -Infinity;
+      let mean0 = 0, mean1 = 0, mean2 = 0, mean3 = 0;
       for (let i = 0; i < m; i++) {
-        pair.fill(0);
-        for (let p = 0; p < P; p++) {
-          const h = fromTask[p]! + pairNodes[i * P + p]!;
+        let c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+        for (let p = 0, node = i * P; p < P; p++) {
+          const h = fromTask[p]! + pairNodes[node + p]!;
           if (h <= 0) continue;
-          for (let c = 0; c < K; c++) pair[c]! += h * out[p * K + c]!;
+          const o = p * K;
+          c0 += h * out[o]!;
+          c1 += h * out[o + 1]!;
+          c2 += h * out[o + 2]!;
+          c3 += h * out[o + 3]!;
         }
-        for (let c = 0; c < K; c++) {
-          if (i === requester) read[c] = pair[c]!;
-          if (pair[c]! > read[K + c]!) read[K + c] = pair[c]!;
-          read[2 * K + c]! += pair[c]! / m;
-        }
+        if (i === requester) own0 = c0, own1 = c1, own2 = c2, own3 = c3;
+        if (c0 > max0) max0 = c0;
+        if (c1 > max1) max1 = c1;
+        if (c2 > max2) max2 = c2;
+        if (c3 > max3) max3 = c3;
+        mean0 += c0 / m;
+        mean1 += c1 / m;
+        mean2 += c2 / m;
+        mean3 += c3 / m;
       }
+      read[0] = own0, read[1] = own1, read[2] = own2, read[3] = own3;
+      read[4] = max0, read[5] = max1, read[6] = max2, read[7] = max3;
+      read[8] = mean0, read[9] = mean1, read[10] = mean2, read[11] = mean3;
       for (let j = 0; j < D; j++) tasks[base + j]! += bias[j]!;
       multiply(read, 0, 3 * K, readWeights, tasks, base, D);
       for (let j = 0; j < D; j++) if (tasks[base + j]! < 0) tasks[base + j] = 0;

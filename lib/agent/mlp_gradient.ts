@@ -233,11 +233,9 @@ export class MlpGradient implements FlatGradient<SparseInputs> {
   readonly layout: FlatLayout;
   /** Gradient of the last minibatch, flat. */
   readonly gradient: Float64Array;
-  /**
-   * Multiply-adds of the critic backwards skipped so far, ∂L/∂V being exactly 0 (an active
-   * value clip): counted by {@linkcode multiplyAdds}, not run.
-   */
-  skippedMultiplyAdds = 0;
+  /** Critic backwards skipped so far (∂L/∂V exactly 0), and their decisions' sparse inputs. */
+  #skippedBackwards = 0;
+  #skippedInputs = 0;
   readonly #scorer: Dense[];
   readonly #critic: Dense[];
   readonly #scorerHead: Heads;
@@ -345,7 +343,10 @@ export class MlpGradient implements FlatGradient<SparseInputs> {
     const width = this.#scorer[0]!.out, embed = this.#embed, window = shape.window;
     let values = 0, perEpoch = 0;
     for (let i = 0; i < inputs.size; i++) {
-      const critic = this.#criticMultiplyAdds(inputs, i);
+      const critic = this.#criticMultiplyAdds(
+        1,
+        inputs.criticStart[i + 1]! - inputs.criticStart[i]!,
+      );
       values += critic.forward;
       perEpoch += critic.forward + critic.backward;
       // Scorer's shared term: node + state rows forward; bias + node + state rows backward.
@@ -376,7 +377,10 @@ export class MlpGradient implements FlatGradient<SparseInputs> {
       const i = indices[k]!;
       const dv = loss.value(k, this.#criticForward(params, inputs, i));
       if (dv !== 0) this.#criticBackward(params, inputs, i, dv);
-      else this.skippedMultiplyAdds += this.#criticMultiplyAdds(inputs, i).backward;
+      else {
+        this.#skippedBackwards++;
+        this.#skippedInputs += inputs.criticStart[i + 1]! - inputs.criticStart[i]!;
+      }
       const count = this.#scorerForward(params, inputs, i), first = inputs.slotStart[i]!;
       let chosen = -1;
       for (let s = 0; s < count; s++) if (inputs.slot[first + s] === targets.action[i]) chosen = s;
@@ -388,15 +392,23 @@ export class MlpGradient implements FlatGradient<SparseInputs> {
     return loss.report();
   }
 
-  /** Multiply-adds of the critic's forward and backward for decision i. */
-  #criticMultiplyAdds(inputs: SparseInputs, i: number): { forward: number; backward: number } {
+  /**
+   * Multiply-adds of the critic backwards skipped so far, ∂L/∂V being exactly 0 (an active
+   * value clip): counted by {@linkcode multiplyAdds}, not run.
+   */
+  get skippedMultiplyAdds(): number {
+    return this.#criticMultiplyAdds(this.#skippedBackwards, this.#skippedInputs).backward;
+  }
+
+  /** Multiply-adds of the critic's forward and backward over decisions with `inputs` non-zeros. */
+  #criticMultiplyAdds(decisions: number, inputs: number): { forward: number; backward: number } {
     const layers = this.#critic, last = layers.at(-1)!.out;
     // Sparse first layer (forward and weight gradient), dense layers (backward: weight
     // gradient and input gradient), output.
     let dense = 0;
     for (let l = 1; l < layers.length; l++) dense += layers[l]!.in * layers[l]!.out;
-    const first = (inputs.criticStart[i + 1]! - inputs.criticStart[i]!) * layers[0]!.out;
-    return { forward: first + dense + last, backward: last + 2 * dense + first };
+    const first = inputs * layers[0]!.out, perDecision = decisions * (dense + last);
+    return { forward: first + perDecision, backward: first + perDecision + decisions * dense };
   }
 
   #criticForward(params: Float32Array, inputs: SparseInputs, i: number): number {

@@ -217,6 +217,9 @@ export class FastAttention {
     const x = this.#x, nodes = this.#nodes, tokenSize = this.#tokenSize;
     writeNodeTokens(decision, x);
     const computedFrom = this.#computedFrom, w0 = get("attn/node/w0"), b0 = get("attn/node/b0");
+    const pairs = this.#attention.pairs ?? 0, pairNodes = this.#pairNodes;
+    const pairNode = pairs > 0 ? get("attn/pair/node") : undefined;
+    const pairBias = pairs > 0 ? get("attn/pair/b") : undefined;
     for (let i = 0; i < m; i++) {
       const token = i * tokenSize;
       if (this.#computedCount === m) {
@@ -229,10 +232,9 @@ export class FastAttention {
       for (let j = 0; j < D; j++) nodes[base + j] = b0[j]!;
       multiply(x, token, tokenSize, w0, nodes, base, D);
       for (let j = 0; j < D; j++) if (nodes[base + j]! < 0) nodes[base + j] = 0;
-      const pairs = this.#attention.pairs ?? 0;
-      if (pairs > 0) {
-        this.#pairNodes.set(get("attn/pair/b"), i * pairs);
-        multiply(nodes, base, D, get("attn/pair/node"), this.#pairNodes, i * pairs, pairs);
+      if (pairNode && pairBias) {
+        pairNodes.set(pairBias, i * pairs);
+        multiply(nodes, base, D, pairNode, pairNodes, i * pairs, pairs);
       }
       for (let l = 0; l < this.#layers.length; l++) {
         const layer = this.#layers[l]!, folded = this.#folded[l]!;
@@ -261,7 +263,7 @@ export class FastAttention {
       }
       for (let j = 0; j < D; j++) if (tasks[slot * D + j]! < 0) tasks[slot * D + j] = 0;
     }
-    if ((this.#attention.pairs ?? 0) > 0) this.#readPairs(tasks, count, m, decision.node);
+    if (pairs > 0) this.#readPairs(tasks, count, m, decision.node);
     // Cross-attention layers.
     const pooled = this.#pooled, update = this.#update, logits = this.#logits[0]!;
     this.#layers.forEach((layer, l) => {

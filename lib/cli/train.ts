@@ -1,6 +1,6 @@
 /**
- * `./schedlab train --config FILE [--out DIR] [--resume DIR] [--updates N] [--seed S]
- * [--no-evaluate]`: trains the PPO allocator (after the config's imitation phase, if any), with
+ * `./schedlab train --config FILE [--out DIR] [--resume DIR] [--init-from DIR] [--updates N]
+ * [--seed S] [--no-evaluate]`: trains the PPO allocator (after the config's imitation phase, if any), with
  * a progress line per round and per update; Ctrl-C stops after the current update and still
  * writes the checkpoint and the evaluation.
  *
@@ -11,7 +11,7 @@ import { reportTable } from "../experiment/mod.ts";
 import { integerFlag, parseFlags, progressBar, requiredFlag, runCommand } from "./common.ts";
 
 const USAGE =
-  "./schedlab train --config experiments/NAME.json [--out DIR] [--resume DIR] [--updates N] [--seed S] [--no-evaluate]";
+  "./schedlab train --config experiments/NAME.json [--out DIR] [--resume DIR] [--init-from DIR] [--updates N] [--seed S] [--no-evaluate]";
 
 if (import.meta.main) {
   await runCommand("train", USAGE, async (args) => {
@@ -23,6 +23,11 @@ if (import.meta.main) {
       },
       out: { type: "string", arg: "DIR", help: "the run folder (default results/NAME)" },
       resume: { type: "string", arg: "DIR", help: "a checkpoint or run folder to resume from" },
+      "init-from": {
+        type: "string",
+        arg: "DIR",
+        help: "start from this checkpoint's weights (default: the config's initFrom)",
+      },
       updates: { type: "string", arg: "N", help: "PPO updates (default: the config's)" },
       seed: { type: "string", arg: "S", help: "the run's seed (default: the config's)" },
       "no-evaluate": { type: "boolean", help: "skip the final evaluation beside the baselines" },
@@ -32,6 +37,7 @@ if (import.meta.main) {
       ...loaded,
       updates: integerFlag("updates", flags.updates, loaded.updates, 0),
       seed: integerFlag("seed", flags.seed, loaded.seed),
+      ...(flags["init-from"] ? { initFrom: flags["init-from"] } : {}),
     };
     const out = flags.out ?? `results/${config.name}`;
     let stop = false;

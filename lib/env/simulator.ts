@@ -6,8 +6,10 @@
  * a node is idle and tasks are pending, that node *requests* work (idle nodes request in the
  * order they became idle; at reset, in a seeded random order): the action is the slot of the
  * pending task it takes in the candidate window (the first `window` pending tasks in arrival
- * order), or {@linkcode IDLE} to leave it idle until the next event. A node may idle only
- * while some task is running, so the simulation never deadlocks. All completions at the same
+ * order), or {@linkcode IDLE} to leave it idle until the next event (or, with `idleTimeout`,
+ * for at most that many seconds: the end of an idle is an event too, at which every idle node
+ * is asked again). A node may idle only while some task is running, so the simulation never
+ * deadlocks. All completions at the same
  * instant are processed together. The reward of a step is minus the time that elapses until
  * the next decision, so an episode's undiscounted return is minus the makespan. When the
  * instance has a power model, each step also reports the joules it commits (the started
@@ -23,7 +25,7 @@ import { DecisionEncoder } from "./encoder.ts";
 import { actualDuration, type Instance } from "./instance.ts";
 import { metricsOf, type ScheduleMetrics } from "./schedule.ts";
 
-/** The action that leaves the requesting node idle until the next event. */
+/** The action that leaves the requesting node idle until the next event (at most `idleTimeout`). */
 export const IDLE = -1;
 
 /** Label of the random stream that orders the nodes' first requests. */
@@ -104,6 +106,11 @@ export interface EnvOptions {
   timeScale: number;
   /** How tasks are shown (needs instances whose tasks have kinds); default none. */
   embedding?: Embedding;
+  /**
+   * Longest idle, seconds: a node that idles is asked again this long after at the latest
+   * (default: not before the next completion or arrival).
+   */
+  idleTimeout?: number;
 }
 
 /** Where `reset` takes its instance from. */
@@ -152,6 +159,7 @@ export class SchedulingEnv {
   #expectedEnd = new Float64Array(0); // when the running task is expected to end; -Infinity: idle
   #busy = new Float64Array(0);
   #declined = new Uint8Array(0);
+  #wakeAt = new Float64Array(0); // when a declined node is asked again (Infinity: next event)
   #idleQueue = new Int32Array(0); // idle nodes, earliest idle first
   #idleCount = 0;
   #freeAt = new Float64Array(0);
@@ -183,6 +191,10 @@ export class SchedulingEnv {
    * @param generate draws an instance per episode when `reset` is not given one
    */
   constructor(options: EnvOptions, generate?: InstanceGenerator) {
+    const timeout = options.idleTimeout;
+    if (timeout !== undefined && !(timeout > 0)) {
+      throw new RangeError(`Expected idleTimeout > 0 seconds but found ${timeout}`);
+    }
     this.encoder = new DecisionEncoder(options);
     this.options = options;
     this.#generate = generate;
@@ -230,6 +242,7 @@ export class SchedulingEnv {
       this.#expectedEnd[i] = -Infinity;
       this.#busy[i] = 0;
       this.#declined[i] = 0;
+      this.#wakeAt[i] = Infinity;
       this.#idleQueue[i] = i;
     }
     new Rng(hashInts(options.seed, NODE_ORDER_STREAM)).shuffle(this.#idleQueue);
@@ -269,6 +282,7 @@ export class SchedulingEnv {
         );
       }
       this.#declined[this.#node] = 1;
+      this.#wakeAt[this.#node] = this.#now + (this.options.idleTimeout ?? Infinity);
     } else {
       const count = Math.min(this.#pendingCount, this.options.window);
       if (!Number.isInteger(action) || action < 0 || action >= count) {
@@ -316,6 +330,7 @@ export class SchedulingEnv {
       this.#expectedEnd = new Float64Array(m);
       this.#busy = new Float64Array(m);
       this.#declined = new Uint8Array(m);
+      this.#wakeAt = new Float64Array(m);
       this.#idleQueue = new Int32Array(m);
       this.#freeAt = new Float64Array(m);
       this.#otherWaiting = new Int32Array(m);
@@ -378,7 +393,7 @@ export class SchedulingEnv {
   /** Moves time forward until some idle node can take a pending task, or the episode ends. */
   #advance(): void {
     const m = this.#nodeCount, finishAt = this.#finishAt, idleQueue = this.#idleQueue;
-    const declined = this.#declined;
+    const declined = this.#declined, wakeAt = this.#wakeAt;
     for (;;) {
       if (this.#pendingCount > 0) {
         let k = 0;
@@ -402,11 +417,15 @@ export class SchedulingEnv {
       let next = this.#nextArrival < this.#instance.taskCount
         ? this.#instance.arrival[this.#order[this.#nextArrival]!]!
         : Infinity;
-      for (let i = 0; i < m; i++) if (finishAt[i]! < next) next = finishAt[i]!;
+      for (let i = 0; i < m; i++) {
+        if (finishAt[i]! < next) next = finishAt[i]!;
+        if (wakeAt[i]! < next) next = wakeAt[i]!;
+      }
       if (next === Infinity) throw new Error("simulator stalled: nothing runs and nothing arrives");
       this.#now = next;
       for (let i = 0; i < m; i++) {
         declined[i] = 0;
+        wakeAt[i] = Infinity;
         if (finishAt[i] === next) {
           this.#completion[this.#runningTask[i]!] = next;
           this.#runningTask[i] = -1;

@@ -62,6 +62,11 @@ export const scenarioSchema = z.object({
   timeScale: z.number().positive().default(100),
   /** The task embedding's registry name. */
   embedding: z.string().default("seed"),
+  /**
+   * Longest idle, seconds: a node that declines work is asked again this long after at the
+   * latest (absent: not before the next completion or arrival).
+   */
+  idleTimeout: z.number().positive().optional(),
   /** Idle nodes stay on (drawing their idle watts until the makespan) or sleep (drawing nothing). */
   idleNodes: z.enum(["on", "sleep"]).default("on"),
   /** What a schedule costs: makespan, energy and fairness weights (lib/experiment/objective.ts). */
@@ -208,9 +213,14 @@ export function drawInstance(scenario: Scenario, seed: number): Instance {
 
 /** The simulator of a scenario, drawing a fresh instance per episode seed. */
 export function makeEnv(scenario: Scenario): SchedulingEnv {
-  const { window, timeScale } = scenario.config;
+  const { window, timeScale, idleTimeout } = scenario.config;
   return new SchedulingEnv(
-    { window, timeScale, embedding: embedding(scenario.config.embedding) },
+    {
+      window,
+      timeScale,
+      embedding: embedding(scenario.config.embedding),
+      ...(idleTimeout === undefined ? {} : { idleTimeout }),
+    },
     (seed) => drawInstance(scenario, seed),
   );
 }

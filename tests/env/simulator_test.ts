@@ -68,6 +68,38 @@ Deno.test("SchedulingEnv.step() follows hand-checked schedules", () => {
   assert.deepEqual(info.utilisation, [2 / 7, 6 / 7]);
 });
 
+Deno.test("SchedulingEnv asks an idling node again after idleTimeout, else at the next event", () => {
+  // Task 0 runs 10 s; the second node to request idles once, then takes task 1 (1 s).
+  const run = (idleTimeout?: number): { asked: number[]; completion: number[] } => {
+    const env = new SchedulingEnv({
+      window: 2,
+      timeScale: 1,
+      ...(idleTimeout ? { idleTimeout } : {}),
+    });
+    let decision: Decision = env.reset({ seed: 0, instance: matrix([[10, 10], [1, 1]]) });
+    const asked: number[] = [];
+    let idled = false;
+    for (;;) {
+      asked.push(decision.now);
+      const idle: boolean = decision.canIdle && !idled;
+      idled ||= idle;
+      const result = env.step(idle ? IDLE : 0);
+      if (result.info) return { asked, completion: Array.from(result.info.completion) };
+      decision = result.observation;
+    }
+  };
+  assert.deepEqual(run(), { asked: [0, 0, 10], completion: [10, 11] });
+  assert.deepEqual(run(3), { asked: [0, 0, 3], completion: [10, 4] });
+  // A timeout past the next event changes nothing.
+  assert.deepEqual(run(20), run());
+  for (const bad of [0, -1, NaN]) {
+    assert.throws(
+      () => new SchedulingEnv({ window: 2, timeScale: 1, idleTimeout: bad }),
+      /idleTimeout > 0/,
+    );
+  }
+});
+
 Deno.test("SchedulingEnv counts simultaneous completions and clears a finished node's state", () => {
   const instance = matrix([[1, 1], [1, 1], [1, 1], [1, 1]]);
   const env = new SchedulingEnv({ window: 4, timeScale: 1 });

@@ -53,6 +53,8 @@ export const scenarioSchema = z.object({
     jitter: z.number().min(0).max(2).default(0),
     /** Seed of the draws: the pool is the scenario's, the same for every training seed. */
     seed: z.number().int().default(0),
+    /** Share of the episodes that run on the configured cluster itself rather than a drawn one. */
+    clusterShare: z.number().min(0).max(1).default(0),
   }).strict().optional(),
   /** The workload of each episode. */
   workload: workloadSchema,
@@ -193,13 +195,17 @@ const CLUSTER_STREAM = 0xc1a5;
 
 /**
  * Draws a scenario's instance for an episode seed (on its cluster or, under `clusterDraws`, the
- * drawn cluster the seed picks; with the nodes' power and the tenants).
+ * drawn cluster the seed picks, or the configured one for `clusterShare` of the seeds; with the
+ * nodes' power and the tenants).
  */
 export function drawInstance(scenario: Scenario, seed: number): Instance {
   const { workload, name } = scenario.config;
   const tasks = generateTasks(workload, new Rng(seed));
   const drawn = scenario.drawn;
-  const { model, power } = drawn.length > 0
+  const share = scenario.config.clusterDraws?.clusterShare ?? 0;
+  const onDrawn = drawn.length > 0 &&
+    (share === 0 || hashInts(seed, CLUSTER_STREAM, 1) / 2 ** 32 >= share);
+  const { model, power } = onDrawn
     ? drawn[hashInts(seed, CLUSTER_STREAM) % drawn.length]!
     : scenario;
   const tenants = drawTenants(workload, tasks.length, new Rng(hashInts(seed, TENANT_STREAM)));

@@ -227,6 +227,32 @@ Deno.test("resolveScenario() with clusterDraws runs each episode on a drawn mix 
   );
 });
 
+Deno.test("clusterDraws.clusterShare runs that share of the episodes on the configured cluster", () => {
+  const config = { name: "drawn", workload: { minTasks: 4, maxTasks: 6 } };
+  const plain = resolveScenario(config);
+  const onConfigured = (clusterShare: number) => {
+    const scenario = resolveScenario({ ...config, clusterDraws: { pool: 4, clusterShare } });
+    let count = 0;
+    for (let seed = 0; seed < 400; seed++) {
+      const instance = drawInstance(scenario, seed);
+      const expected = drawInstance(plain, seed);
+      if (instance.nodes === SEED_CLUSTER.nodes) {
+        assert.deepEqual(instance.expected, expected.expected, "the configured cluster's model");
+        count++;
+      }
+    }
+    return count / 400;
+  };
+  assert.equal(onConfigured(0), 0);
+  assert.equal(onConfigured(1), 1);
+  const half = onConfigured(0.5);
+  assert.ok(half > 0.42 && half < 0.58, `about half on the configured cluster: ${half}`);
+  assert.throws(
+    () => resolveScenario({ ...config, clusterDraws: { pool: 4, clusterShare: 1.5 } }),
+    /clusterDraws\.clusterShare/,
+  );
+});
+
 Deno.test("the headline's training episodes never contain a held-out parameter", async () => {
   const root = new URL("../../", import.meta.url).pathname;
   const config = JSON.parse(await Deno.readTextFile(`${root}experiments/headline.json`));

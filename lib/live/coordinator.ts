@@ -300,7 +300,7 @@ export class Coordinator {
     const { policy } = this.#options;
     const keys = this.#keys;
     let assigned = 0;
-    for (const node of this.state.askable) {
+    for (const node of this.state.askable(Date.now())) {
       if (this.state.counts.pending === 0) break;
       const now = Date.now();
       const started = performance.now();

@@ -22,6 +22,8 @@ export interface LivePolicy {
   readonly timeScale: number;
   /** Task embedding (a learned policy's own). */
   readonly embedding: Embedding | undefined;
+  /** Longest wait, seconds (the scenario's `idleTimeout`; undefined: until the next event). */
+  readonly idleTimeout: number | undefined;
   /** Where it came from, for manifests and the dashboard. */
   readonly source: string;
 }
@@ -37,12 +39,13 @@ export async function resolveLivePolicy(
   name = "ppo",
 ): Promise<LivePolicy> {
   if ("policy" in source) {
-    const { window, timeScale } = resolveScenario("live-9").config;
+    const { window, timeScale, idleTimeout } = resolveScenario("live-9").config;
     return {
       policy: makeBaseline(source.policy),
       window,
       timeScale,
       embedding: undefined,
+      idleTimeout,
       source: `baseline ${source.policy}`,
     };
   }
@@ -55,6 +58,7 @@ export async function resolveLivePolicy(
     window: scenario.window,
     timeScale: scenario.timeScale,
     embedding: embedding(scenario.embedding),
+    idleTimeout: scenario.idleTimeout,
     source: `checkpoint ${source.checkpoint} (trained on ${scenario.name})`,
   };
 }
@@ -89,5 +93,6 @@ export function coordinatorOptions(
     window: live.window,
     timeScale: live.timeScale,
     embedding: live.embedding,
+    idleTimeout: live.idleTimeout,
   };
 }

@@ -27,6 +27,8 @@ export interface LiveStateOptions {
   timeScale: number;
   /** How tasks are shown to the policy (the learned one needs its own). */
   embedding?: Embedding | undefined;
+  /** Longest wait, seconds: a node told to wait is asked again this long after at the latest. */
+  idleTimeout?: number | undefined;
 }
 
 /** A task placed on a node. */
@@ -56,7 +58,7 @@ export class LiveState {
   readonly #running = new Map<number, Placement>();
   readonly #done = new Set<number>();
   readonly #waiting = new Map<string, number>();
-  readonly #declined = new Set<string>();
+  readonly #declined = new Map<string, number>(); // node -> when it is asked again, ms
   #instance: Instance | undefined;
 
   /** @param options nodes, duration model, window, time scale, embedding */
@@ -206,7 +208,7 @@ export class LiveState {
     const decision = this.decision(node, now);
     const slot = policy.act(decision);
     if (slot === IDLE && decision.canIdle) {
-      this.#declined.add(node);
+      this.#declined.set(node, now + (this.options.idleTimeout ?? Infinity) * 1000);
       return { wait: true };
     }
     if (!(slot >= 0 && slot < decision.candidateCount)) {
@@ -217,9 +219,14 @@ export class LiveState {
     return { task: this.#ids[decision.candidates[slot]!]! };
   }
 
-  /** Waiting nodes that have not declined since the last event, earliest request first. */
-  get askable(): string[] {
-    return this.waiting.filter((node) => !this.#declined.has(node) && this.hasNode(node));
+  /**
+   * Waiting nodes that have not declined since the last event (or whose wait timed out by
+   * `now`, ms since the Unix epoch), earliest request first.
+   */
+  askable(now: number): string[] {
+    return this.waiting.filter((node) =>
+      !((this.#declined.get(node) ?? -Infinity) > now) && this.hasNode(node)
+    );
   }
 
   /**
@@ -253,7 +260,7 @@ export class LiveState {
       encoder.embedTask(task.kind, task.parameter, features, slot * encoder.featureSize);
     }
     encoder.writeMask(mask, count, this.#running.size > 0);
-    const others = this.askable.filter((other) => other !== node).map((other) =>
+    const others = this.askable(now).filter((other) => other !== node).map((other) =>
       this.#nodeIndex.get(other)!
     );
     return {

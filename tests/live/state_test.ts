@@ -91,6 +91,19 @@ Deno.test("LiveState.decision() shows the simulator's view of the same situation
   assert.ok(expected > 0.05, `a task long enough to be still running: ${expected} s`);
 });
 
+Deno.test("LiveState asks a waiting node again after idleTimeout", () => {
+  const state = new LiveState({ ...options, idleTimeout: 2 });
+  const [a, b] = shortWorkload({ count: 2, seed: 1 }).tasks;
+  state.submit(a!, 0);
+  state.submit(b!, 0);
+  state.assign(a!.id, { node: "laptop-fast", assignedAt: 0 });
+  state.request("pi5", 0);
+  const waiter: Policy = { name: "wait", description: "", reset() {}, act: () => IDLE };
+  assert.deepEqual(state.decide(waiter, "pi5", 1000), { wait: true });
+  assert.deepEqual(state.askable(2999), [], "not before the timeout");
+  assert.deepEqual(state.askable(3000), ["pi5"], "asked again 2 s after it was told to wait");
+});
+
 Deno.test("LiveState tracks requeues, duplicates and declined nodes", () => {
   const state = new LiveState(options);
   const [a, b] = shortWorkload({ count: 2, seed: 1 }).tasks;
@@ -115,9 +128,9 @@ Deno.test("LiveState tracks requeues, duplicates and declined nodes", () => {
   const [c] = shortWorkload({ count: 1, seed: 2, idPrefix: "c" }).tasks;
   state.submit(c!, 40);
   assert.deepEqual(state.decide(waiter, "pi4-1", 50), { wait: true });
-  assert.deepEqual(state.askable, []);
+  assert.deepEqual(state.askable(1e9), []);
   state.complete(b!.id, "laptop-medium");
-  assert.deepEqual(state.askable, ["pi4-1"]);
+  assert.deepEqual(state.askable(60), ["pi4-1"]);
   // With nothing running a node may not wait: a policy that tries is an error.
   assert.throws(() => state.decide(waiter, "pi4-1", 60), /answered slot -1 of 1/);
   assert.deepEqual(state.decide(makeBaseline("greedy-sjf"), "pi4-1", 60), { task: c!.id });

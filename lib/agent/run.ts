@@ -117,12 +117,17 @@ export function evaluateLearned(
     baselines?: readonly string[];
     exactMakespan?: boolean;
     onProgress?: (done: number, total: number) => void;
+    /** The idle timeout the policy runs under (its training scenario's), if any. */
+    idleTimeout?: number | undefined;
   },
 ): Promise<EvaluationReport> {
   return evaluateScenario(resolveScenario(scenario), {
     episodes: options.episodes,
     seed: options.seed,
     policies: [policy, ...(options.baselines ?? baselineNames()).map(makeBaseline)],
+    ...(options.idleTimeout === undefined
+      ? {}
+      : { idleTimeouts: new Map([[policy.name, options.idleTimeout]]) }),
     ...(options.exactMakespan === undefined ? {} : { exactMakespan: options.exactMakespan }),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
@@ -171,11 +176,13 @@ export async function trainRun(
       heldout: await evaluateLearned(policy, config.evaluate, {
         episodes: config.finalEvalEpisodes,
         seed: config.seed + 1,
+        idleTimeout: config.train.idleTimeout,
         ...(options.onEvaluation ? { onProgress: options.onEvaluation } : {}),
       }),
       training: await evaluateLearned(policy, config.train, {
         episodes: Math.min(50, config.finalEvalEpisodes),
         seed: config.seed + 1,
+        idleTimeout: config.train.idleTimeout,
       }),
     }));
     await results.json("evaluation", { heldout, training });

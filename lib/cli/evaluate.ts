@@ -3,7 +3,8 @@
  * [--split heldout|train] [--policies a,b] [--no-exact] [--json]`: a checkpoint's greedy policy
  * beside every baseline and bound, in the same JSON shape as `./schedlab baselines --json`; on
  * the checkpoint's own evaluation (or training) scenario, or on any scenario it can run on (a
- * network that cannot fails with an error naming the mismatch).
+ * network that cannot fails with an error naming the mismatch). A checkpoint trained with an
+ * idle timeout acts under it; the baselines under the scenario's.
  *
  * @module
  */
@@ -70,6 +71,7 @@ if (import.meta.main) {
     const report = await evaluateLearned(policy, scenario.config, {
       episodes: integerFlag("episodes", flags.episodes, config.finalEvalEpisodes, 1),
       seed: integerFlag("seed", flags.seed, config.seed + 1),
+      idleTimeout: config.train.idleTimeout,
       onProgress: progressBar("evaluate"),
       ...(flags.policies
         ? { baselines: flags.policies.split(",").map((name) => name.trim()) }

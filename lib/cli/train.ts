@@ -8,7 +8,14 @@
  */
 import { loadTrainConfig, trainRun } from "../agent/mod.ts";
 import { reportTable } from "../experiment/mod.ts";
-import { integerFlag, parseFlags, progressBar, requiredFlag, runCommand } from "./common.ts";
+import {
+  integerFlag,
+  parseFlags,
+  progressBar,
+  requiredFlag,
+  runCommand,
+  UsageError,
+} from "./common.ts";
 
 const USAGE =
   "./schedlab train --config experiments/NAME.json [--out DIR] [--resume DIR] [--init-from DIR] [--updates N] [--seed S] [--no-evaluate]";
@@ -32,6 +39,9 @@ if (import.meta.main) {
       seed: { type: "string", arg: "S", help: "the run's seed (default: the config's)" },
       "no-evaluate": { type: "boolean", help: "skip the final evaluation beside the baselines" },
     });
+    if (flags.resume !== undefined && flags["init-from"] !== undefined) {
+      throw new UsageError("Expected --resume or --init-from but found both");
+    }
     const loaded = await loadTrainConfig(requiredFlag("config", flags.config));
     const config = {
       ...loaded,

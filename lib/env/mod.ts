@@ -27,7 +27,7 @@ export { diagnoseSchedule } from "./diagnosis.ts";
 export type { Placement, ScheduleDiagnosis } from "./diagnosis.ts";
 export { loadEtc, parseEtc, parseEtcSolution } from "./etc.ts";
 export type { Schedule, ScheduleMetrics } from "./schedule.ts";
-export { IDLE, SchedulingEnv } from "./simulator.ts";
+export { assertIdleTimeout, IDLE, SchedulingEnv } from "./simulator.ts";
 export { DecisionEncoder, NODE_SPEC_SIZE, nodeSpecFeatures, nodeStateSize } from "./encoder.ts";
 export type { EncoderOptions } from "./encoder.ts";
 export { checkDeterminism, checkEpisode } from "./check.ts";

@@ -28,6 +28,13 @@ import { metricsOf, type ScheduleMetrics } from "./schedule.ts";
 /** The action that leaves the requesting node idle until the next event (at most `idleTimeout`). */
 export const IDLE = -1;
 
+/** Throws unless `idleTimeout` is absent or a positive number of seconds. */
+export function assertIdleTimeout(idleTimeout: number | undefined): void {
+  if (idleTimeout !== undefined && !(idleTimeout > 0)) {
+    throw new RangeError(`Expected idleTimeout > 0 seconds but found ${idleTimeout}`);
+  }
+}
+
 /** Label of the random stream that orders the nodes' first requests. */
 const NODE_ORDER_STREAM = 0x0de;
 
@@ -187,14 +194,12 @@ export class SchedulingEnv {
   #decision: Mutable<Decision> | undefined;
 
   /**
-   * @param options window, time scale, embedding
+   * @param options window, time scale, embedding, idle timeout
    * @param generate draws an instance per episode when `reset` is not given one
+   * @throws RangeError when the idle timeout is not a positive number of seconds
    */
   constructor(options: EnvOptions, generate?: InstanceGenerator) {
-    const timeout = options.idleTimeout;
-    if (timeout !== undefined && !(timeout > 0)) {
-      throw new RangeError(`Expected idleTimeout > 0 seconds but found ${timeout}`);
-    }
+    assertIdleTimeout(options.idleTimeout);
     this.encoder = new DecisionEncoder(options);
     this.options = options;
     this.#generate = generate;

@@ -17,6 +17,8 @@ import { summarise, type Summary } from "./stats.ts";
 export interface PolicyResult {
   /** Policy name. */
   readonly policy: string;
+  /** The longest idle its episodes ran under, seconds (absent: until the next event). */
+  readonly idleTimeout?: number;
   /** Mean makespan, seconds. */
   readonly makespan: number;
   /** Mean sum of completion times, seconds. */
@@ -145,6 +147,7 @@ function report(
   seconds: number[],
   bounds: EpisodeBounds[],
   boundSeconds: number,
+  idleTimeouts: readonly (number | undefined)[] = [],
 ): EvaluationReport {
   const results = policies.map((policy, p) => {
     const own = runs.map((episode) => episode[p]!);
@@ -155,8 +158,10 @@ function report(
       const optimum = bounds[e]!.sumCompletion;
       return optimum === null ? [] : [r.sumCompletion / optimum];
     });
+    const idleTimeout = idleTimeouts[p];
     return {
       policy: policy.name,
+      ...(idleTimeout === undefined ? {} : { idleTimeout }),
       makespan: makespanSummary.mean,
       sumCompletion: sumCompletionSummary.mean,
       makespanSummary,
@@ -206,9 +211,25 @@ function report(
  */
 export async function evaluateScenario(
   scenario: Scenario,
-  options: EvaluationOptions & { episodes: number; seed: number },
+  options: EvaluationOptions & {
+    episodes: number;
+    seed: number;
+    /**
+     * Per policy name, the idle timeout its episodes run under instead of the scenario's (a
+     * checkpoint's own, from its training scenario).
+     */
+    idleTimeouts?: ReadonlyMap<string, number>;
+  },
 ): Promise<EvaluationReport> {
-  const env = makeEnv(scenario);
+  const timeouts = options.policies.map((policy) =>
+    options.idleTimeouts?.get(policy.name) ?? scenario.config.idleTimeout
+  );
+  const envs = new Map<number | undefined, SchedulingEnv>();
+  const envOf = timeouts.map((timeout) => {
+    let env = envs.get(timeout);
+    if (!env) envs.set(timeout, env = makeEnv(scenario, timeout));
+    return env;
+  });
   const runs: ScheduleMetrics[][] = [];
   const bounds: EpisodeBounds[] = [];
   const seconds = options.policies.map(() => 0);
@@ -218,7 +239,7 @@ export async function evaluateScenario(
     const instance = drawInstance(scenario, seed);
     const results = options.policies.map((policy, p) => {
       const start = performance.now();
-      const info = runEpisode(env, policy, { seed, instance });
+      const info = runEpisode(envOf[p]!, policy, { seed, instance });
       seconds[p]! += (performance.now() - start) / 1000;
       return info;
     });
@@ -239,6 +260,7 @@ export async function evaluateScenario(
     seconds,
     bounds,
     boundSeconds,
+    timeouts,
   );
 }
 

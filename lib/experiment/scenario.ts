@@ -23,7 +23,7 @@ import {
   SchedulingEnv,
   workloadSchema,
 } from "../env/mod.ts";
-import { hashInts, Rng } from "../random/mod.ts";
+import { hashInts, Rng, unitFloat } from "../random/mod.ts";
 import { readJsonFile, validate } from "../validation/mod.ts";
 import { type Objective, objectiveSchema } from "./objective.ts";
 import { makeBaseline, runEpisode } from "../policies/mod.ts";
@@ -204,7 +204,7 @@ export function drawInstance(scenario: Scenario, seed: number): Instance {
   const drawn = scenario.drawn;
   const share = scenario.config.clusterDraws?.clusterShare ?? 0;
   const onDrawn = drawn.length > 0 &&
-    (share === 0 || hashInts(seed, CLUSTER_STREAM, 1) / 2 ** 32 >= share);
+    (share === 0 || unitFloat(hashInts(seed, CLUSTER_STREAM, 1)) >= share);
   const { model, power } = onDrawn
     ? drawn[hashInts(seed, CLUSTER_STREAM) % drawn.length]!
     : scenario;
@@ -217,9 +217,17 @@ export function drawInstance(scenario: Scenario, seed: number): Instance {
   });
 }
 
-/** The simulator of a scenario, drawing a fresh instance per episode seed. */
-export function makeEnv(scenario: Scenario): SchedulingEnv {
-  const { window, timeScale, idleTimeout } = scenario.config;
+/**
+ * The simulator of a scenario, drawing a fresh instance per episode seed.
+ *
+ * @param scenario the scenario
+ * @param idleTimeout the longest idle, seconds (default the scenario's)
+ */
+export function makeEnv(
+  scenario: Scenario,
+  idleTimeout = scenario.config.idleTimeout,
+): SchedulingEnv {
+  const { window, timeScale } = scenario.config;
   return new SchedulingEnv(
     {
       window,

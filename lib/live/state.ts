@@ -10,7 +10,13 @@
 import type { Cluster } from "../cluster/mod.ts";
 import type { DurationModel } from "../duration/mod.ts";
 import type { Embedding } from "../embedding/mod.ts";
-import { type Decision, DecisionEncoder, IDLE, type Instance } from "../env/mod.ts";
+import {
+  assertIdleTimeout,
+  type Decision,
+  DecisionEncoder,
+  IDLE,
+  type Instance,
+} from "../env/mod.ts";
 import type { Policy } from "../policies/mod.ts";
 import type { Task } from "../tasks/mod.ts";
 import type { LiveTask } from "./protocol.ts";
@@ -61,8 +67,12 @@ export class LiveState {
   readonly #declined = new Map<string, number>(); // node -> when it is asked again, ms
   #instance: Instance | undefined;
 
-  /** @param options nodes, duration model, window, time scale, embedding */
+  /**
+   * @param options nodes, duration model, window, time scale, embedding, idle timeout
+   * @throws RangeError when the model's node count or the idle timeout is wrong
+   */
   constructor(options: LiveStateOptions) {
+    assertIdleTimeout(options.idleTimeout);
     this.options = options;
     this.encoder = new DecisionEncoder(options);
     this.#nodeIndex = new Map(options.cluster.nodes.map((node, i) => [node.name, i]));
@@ -202,7 +212,8 @@ export class LiveState {
    * @param policy the scheduler
    * @param node a waiting node
    * @param now wall clock, ms since the Unix epoch
-   * @returns a task id, or wait (the node is not asked again before the next event)
+   * @returns a task id, or wait (the node is not asked again before the next event, or before
+   *   `idleTimeout` seconds have passed)
    */
   decide(policy: Policy, node: string, now: number): Choice {
     const decision = this.decision(node, now);

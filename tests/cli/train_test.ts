@@ -97,6 +97,12 @@ Deno.test("train and evaluate reject bad flags, configs and checkpoints clearly"
         2,
         /Expected --updates to be an integer/,
       ],
+      [
+        "train",
+        ["--config", "experiments/toy.json", "--resume", dir, "--init-from", dir],
+        2,
+        /Expected --resume or --init-from but found both/,
+      ],
       ["evaluate", ["--checkpoint", dir], 1, /Invalid checkpoint .*cannot read checkpoint\.json/],
       [
         "evaluate",

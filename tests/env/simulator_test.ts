@@ -9,7 +9,7 @@ import {
   nodeStateSize,
   SchedulingEnv,
 } from "../../lib/env/mod.ts";
-import { makeEnv, resolveScenario } from "../../lib/experiment/mod.ts";
+import { makeEnv, resolveScenario, SCENARIOS } from "../../lib/experiment/mod.ts";
 import { Rng } from "../../lib/random/mod.ts";
 
 const matrix = (rows: number[][]) =>
@@ -23,6 +23,8 @@ Deno.test("SchedulingEnv passes the determinism check on every built-in scenario
     const env = makeEnv(resolveScenario(name));
     for (const seed of [1, 2, 3]) checkDeterminism(env, seed, (d) => d.candidateCount - 1);
     checkDeterminism(env, 4, (d) => (d.canIdle && d.now < 5 ? IDLE : 0));
+    const timed = makeEnv(resolveScenario({ ...SCENARIOS[name], idleTimeout: 0.7 }));
+    checkDeterminism(timed, 5, (d) => (d.canIdle && d.now < 5 ? IDLE : 0));
   }
 });
 
@@ -92,6 +94,20 @@ Deno.test("SchedulingEnv asks an idling node again after idleTimeout, else at th
   assert.deepEqual(run(3), { asked: [0, 0, 3], completion: [10, 4] });
   // A timeout past the next event changes nothing.
   assert.deepEqual(run(20), run());
+  // Two nodes idle at 0 under a 3 s timeout: both are asked again at 3, together.
+  const env = new SchedulingEnv({ window: 3, timeScale: 1, idleTimeout: 3 });
+  let decision: Decision = env.reset({
+    seed: 0,
+    instance: matrix([[9, 9, 9], [1, 1, 1], [1, 1, 1]]),
+  });
+  const asked: number[] = [];
+  for (;;) {
+    asked.push(decision.now);
+    const result = env.step(decision.now === 0 && decision.canIdle ? IDLE : 0);
+    if (result.info) break;
+    decision = result.observation;
+  }
+  assert.deepEqual(asked, [0, 0, 0, 3, 3]);
   for (const bad of [0, -1, NaN]) {
     assert.throws(
       () => new SchedulingEnv({ window: 2, timeScale: 1, idleTimeout: bad }),

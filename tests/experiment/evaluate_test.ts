@@ -4,6 +4,7 @@ import { makespanLowerBound, makespanOptimum, minSumCompletion } from "../../lib
 import {
   actualDurations,
   type EpisodeInfo,
+  IDLE,
   type Instance,
   instanceFromMatrix,
   SchedulingEnv,
@@ -18,7 +19,7 @@ import {
   summarise,
   tQuantile975,
 } from "../../lib/experiment/mod.ts";
-import { baselineNames, makeBaseline, runEpisode } from "../../lib/policies/mod.ts";
+import { baselineNames, makeBaseline, type Policy, runEpisode } from "../../lib/policies/mod.ts";
 import { hashInts, Rng } from "../../lib/random/mod.ts";
 
 Deno.test("every baseline's makespan and ΣC respect the exact optima and the LP bound (fast-check)", async () => {
@@ -92,6 +93,39 @@ Deno.test("evaluateScenario() compares policies on the same episodes, reproducib
   }
   const again = await evaluateScenario(scenario, options);
   assert.deepEqual(again.results.map((r) => r.makespan), report.results.map((r) => r.makespan));
+});
+
+Deno.test("evaluateScenario() runs a policy under its own idle timeout, the others under the scenario's", async () => {
+  // Waits whenever it may during the first 20 s, then takes the first candidate.
+  const waiter: Policy = {
+    name: "waiter",
+    description: "",
+    reset() {},
+    act: (decision) => decision.canIdle && decision.now < 20 ? IDLE : 0,
+  };
+  const config = { name: "small", workload: { minTasks: 8, maxTasks: 10 } };
+  const common = { episodes: 3, seed: 2, exactMakespan: false };
+  const makespans = async (scenario: unknown, policies: Policy[], timeouts?: [string, number][]) =>
+    (await evaluateScenario(resolveScenario(scenario), {
+      ...common,
+      policies,
+      ...(timeouts ? { idleTimeouts: new Map(timeouts) } : {}),
+    })).results.map((r) => ({
+      policy: r.policy,
+      timeout: r.idleTimeout,
+      makespan: r.perEpisode.makespan,
+    }));
+  const mixed = await makespans(config, [waiter, makeBaseline("max-min")], [["waiter", 3]]);
+  assert.deepEqual(mixed[0], (await makespans({ ...config, idleTimeout: 3 }, [waiter]))[0]);
+  assert.deepEqual(mixed[1], (await makespans(config, [makeBaseline("max-min")]))[0]);
+  assert.equal(mixed[0]!.timeout, 3);
+  assert.equal(mixed[1]!.timeout, undefined);
+  const untimed = (await makespans(config, [waiter]))[0]!;
+  assert.notDeepEqual(
+    mixed[0]!.makespan,
+    untimed.makespan,
+    "the timeout changes the waiter's episodes",
+  );
 });
 
 Deno.test("evaluateInstance() maps batch heuristics statically and bounds the instance", async () => {

@@ -102,7 +102,7 @@ export function simulateLive(
     window: live.window,
     timeScale: live.timeScale,
     ...(live.embedding ? { embedding: live.embedding } : {}),
-    ...(live.idleTimeout ? { idleTimeout: live.idleTimeout } : {}),
+    ...(live.idleTimeout === undefined ? {} : { idleTimeout: live.idleTimeout }),
   });
   return runEpisode(env, live.policy, { seed: 0, instance });
 }

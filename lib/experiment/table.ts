@@ -33,7 +33,9 @@ export function reportTable(report: EvaluationReport): string {
   const rows = [...report.results]
     .sort((a, b) => a.makespan - b.makespan)
     .map((result) => [
-      result.policy,
+      result.idleTimeout === undefined
+        ? result.policy
+        : `${result.policy} (idle ≤ ${result.idleTimeout} s)`,
       meanCi(result.makespanSummary),
       meanCi(result.makespanRatio, 3),
       meanCi(result.sumCompletionSummary, 0),

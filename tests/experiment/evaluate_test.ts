@@ -15,6 +15,7 @@ import {
   drawInstance,
   evaluateInstance,
   evaluateScenario,
+  reportTable,
   resolveScenario,
   summarise,
   tQuantile975,
@@ -119,6 +120,14 @@ Deno.test("evaluateScenario() runs a policy under its own idle timeout, the othe
   assert.deepEqual(mixed[0], (await makespans({ ...config, idleTimeout: 3 }, [waiter]))[0]);
   assert.deepEqual(mixed[1], (await makespans(config, [makeBaseline("max-min")]))[0]);
   assert.equal(mixed[0]!.timeout, 3);
+  const table = reportTable(
+    await evaluateScenario(resolveScenario(config), {
+      ...common,
+      policies: [waiter],
+      idleTimeouts: new Map([["waiter", 3]]),
+    }),
+  );
+  assert.match(table, /\| waiter \(idle ≤ 3 s\)/);
   assert.equal(mixed[1]!.timeout, undefined);
   const untimed = (await makespans(config, [waiter]))[0]!;
   assert.notDeepEqual(

@@ -1,8 +1,9 @@
 /**
  * `./schedlab train --config FILE [--out DIR] [--resume DIR] [--init-from DIR] [--updates N]
- * [--seed S] [--no-evaluate]`: trains the PPO allocator (after the config's imitation phase, if any), with
- * a progress line per round and per update; Ctrl-C stops after the current update and still
- * writes the checkpoint and the evaluation.
+ * [--seed S] [--no-evaluate]`: trains the PPO allocator (after the config's imitation phase, if
+ * any; from a checkpoint's weights with `--init-from`), with a progress line per round and per
+ * update; Ctrl-C stops after the current update and still writes the checkpoint and the
+ * evaluation.
  *
  * @module
  */

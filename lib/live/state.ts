@@ -236,7 +236,7 @@ export class LiveState {
    */
   askable(now: number): string[] {
     return this.waiting.filter((node) =>
-      !((this.#declined.get(node) ?? -Infinity) > now) && this.hasNode(node)
+      (this.#declined.get(node) ?? -Infinity) <= now && this.hasNode(node)
     );
   }
 

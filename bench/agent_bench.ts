@@ -145,16 +145,13 @@ function compareUpdates(session: Trainer, rollouts: readonly Rollout[]): UpdateT
   const totals = [0, 0];
   let multiplyAdds = 0;
   rollouts.forEach((rollout, k) => {
-    const skipped = engine?.skippedMultiplyAdds ?? 0;
+    const before = engine?.multiplyAdds ?? 0;
     [array, reference].forEach((learner, path) => {
       const started = performance.now();
       learner.update(rollout, { config: sessionConfig, rng: new Rng(k) });
       if (k > 0) totals[path]! += performance.now() - started;
     });
-    if (k > 0 && engine) {
-      multiplyAdds += engine.multiplyAdds(engine.inputs(rollout), sessionConfig.epochs) -
-        (engine.skippedMultiplyAdds - skipped);
-    }
+    if (k > 0 && engine) multiplyAdds += engine.multiplyAdds - before;
   });
   reference.dispose();
   const counted = rollouts.length - 1;
@@ -229,8 +226,9 @@ function matMulPeak(): number {
 }
 
 /**
- * GFLOP/s of the update's inner loop in plain JS (mlp_gradient.ts's addRow): a Float64Array of
- * width 128 += x · a row of a Float32Array, over the 64 rows of a matrix in turn, for ≈ 200 ms.
+ * GFLOP/s of the array path's inner loop before its kernels moved to wasm SIMD, in plain JS: a
+ * Float64Array of width 128 += x · a row of a Float32Array, over the 64 rows of a matrix in turn,
+ * for ≈ 200 ms.
  */
 function axpyRate(): number {
   const width = 128, rows = 64, weights = new Float32Array(rows * width).fill(0.5);
@@ -257,8 +255,8 @@ function printArithmetic(times: UpdateTimes & { collectMs: number }, epochs: num
   const peak = matMulPeak(), atPeakMs = flops / peak / 1e6, needed = flops / collectMs / 1e6;
   console.log(
     [
-      `  multiply-adds of an update     ${(multiplyAdds / 1e6).toFixed(1)} M (the inner loops' ` +
-      `a += x·y: values pass + ${epochs} epochs, MlpGradient.multiplyAdds)`,
+      `  multiply-adds of an update     ${(multiplyAdds / 1e6).toFixed(1)} M (the kernels' ` +
+      `a += x·y, padded widths: values pass + ${epochs} epochs, MlpGradient.multiplyAdds)`,
       `  achieved rate                  ${(flops / arrayMs / 1e6).toFixed(2)} GFLOP/s ` +
       `(2 flops per multiply-add; plain JS axpy, width 128: ${axpyRate().toFixed(2)} GFLOP/s)`,
       `  dense peak of this core        ${peak.toFixed(1)} GFLOP/s (tf.matMul 512x512 float32, ` +

@@ -1,37 +1,32 @@
 /**
- * The PPO objective's gradient for the MLP scorer and critic, by hand in typed arrays: the
- * training path (TensorFlow.js computes the same objective in ppo.ts, kept as the reference).
- * It covers every shape of the seed's scorer: one or more hidden layers, the environment's
- * features or a learned embedding, and preference conditioning (lib/agent/preference.ts); not
- * the attention allocator, nor the imitation loss.
+ * The PPO objective's gradient for the MLP scorer and critic, by hand: the training path
+ * (TensorFlow.js computes the same objective in ppo.ts, kept as the reference). It covers every
+ * shape of the seed's scorer: one or more hidden layers, the environment's features or a learned
+ * embedding, and preference conditioning (lib/agent/preference.ts); not the attention allocator,
+ * nor the imitation loss.
  *
- * A minibatch is processed one decision at a time, forward then backward at once: the loss of
- * a decision depends only on its own slots, so nothing of the minibatch needs storing. The
- * scorer's first layer is split as in the acting path (node row + W_state·state once per
- * decision, W_task·task per candidate), only the non-zero inputs are read (the node and kind
- * one-hots make most of them zero), and the first layer's weight gradient is summed over the
- * decision's candidates before its outer product with the state. The loss's gradient with
- * respect to each decision's scores and value is lib/agent/ppo_gradient.ts's.
+ * A minibatch runs as a few batched products over all of its rows at once, in float32 on
+ * WebAssembly's SIMD lanes (lib/agent/simd.ts): the critic forward over its decisions, the
+ * loss's ∂L/∂V (lib/agent/ppo_gradient.ts), the critic backward; then the scorer forward over
+ * its decisions' shared terms and all of their allowed slots, the loss's ∂L/∂s decision by
+ * decision, the scorer backward. The parameters are copied into the kernels' memory (rows
+ * padded to a multiple of 4 with zeros) at each minibatch, and the gradient copied out.
+ *
+ * The scorer's first layer is split as in the acting path: a decision's shared term (bias, node
+ * row, the state's non-zero rows) once, then per allowed slot that term plus its task rows; only
+ * non-zero inputs are read, as (row, value) lists. The critic's first layer reads its sparse
+ * inputs the same way, its bias as one more row of value 1.
  *
  * With preference, the conditioning [w, w·one-hot(node)] adds w·(W_c[0] + W_c[1 + node]) to the
- * task slots' shared term only (not the idle slot's), so its rows take w times the task slots'
- * gradient of that term; the critic reads it among its sparse inputs. The knots' output heads
- * are mixed at the decision's w (shares κ_k, at most two nonzero; again only when w changes),
- * the forward and backward run against the mix, and knot k's heads take κ_k times the mix's
- * gradient.
+ * task slots only (not the idle slot): two more rows of value w in their lists. The knots'
+ * output heads are mixed at each decision's w (shares κ_k, at most two nonzero; once per
+ * distinct w of the minibatch), the forward and backward run against the mix, and knot k's
+ * heads take κ_k times the mix's gradient. A learned embedding's values tanh(f·W_e + b_e) are
+ * the task rows' values, computed per minibatch; their gradients come back from the backward.
  *
  * @module
  */
-import {
-  type Dense,
-  denseBackward,
-  denseForward,
-  denseLayers,
-  type FlatLayout,
-  flatLayout,
-  relu,
-  tanh,
-} from "./flat.ts";
+import { type FlatLayout, flatLayout } from "./flat.ts";
 import {
   type FlatGradient,
   type LossReport,
@@ -44,9 +39,9 @@ import {
   criticInputSize,
   type DecisionBatch,
   scorerInputSize,
-  taskInputSize,
 } from "./networks.ts";
 import { knotSuffix, knotWeights, PREFERENCE_KNOTS, preferenceSize } from "./preference.ts";
+import { type SimdKernels, simdKernels } from "./simd.ts";
 
 /** A rollout's inputs as sparse rows (index, value) of non-zeros, built once per update. */
 export interface SparseInputs {
@@ -142,89 +137,193 @@ export function sparseInputs(shape: AgentShape, batch: DecisionBatch): SparseInp
   };
 }
 
-/**
- * A network's output: one head, or with preference one per knot of w, which act as their
- * piecewise-linear mix at the decision's w ({@linkcode knotWeights}). The forward and backward
- * run against the mix; its gradient accumulates while w stays the same (always, without
- * preference) and is spread back to the knots, times their shares (at most two nonzero), when
- * w changes or the minibatch ends.
- */
-class Heads {
-  readonly #knots: { w: number; b: number; idle: number }[];
-  readonly #share: Float64Array;
-  /** The w of the current mix (NaN: none). */
-  #weight = NaN;
-  /** The mixed head's weights. */
-  readonly w: Float64Array;
-  /** The mixed head's bias. */
-  bias = 0;
-  /** The mixed head's idle bias (the scorer's idle slot), 0 for the critic. */
-  idle = 0;
-  /** Gradient with respect to the mixed weights, accumulated until {@linkcode flush}. */
-  readonly dw: Float64Array;
-  /** Gradient with respect to the mixed bias. */
-  db = 0;
-  /** Gradient with respect to the mixed idle bias. */
-  dIdle = 0;
+/** n rounded up to a multiple of 4 (a row's SIMD lanes). */
+function pad(n: number): number {
+  return (n + 3) & ~3;
+}
 
-  constructor(layout: FlatLayout, shape: AgentShape, prefix: string, width: number) {
-    const at = (name: string) => layout.offsets.get(`${prefix}/${name}`) ?? -1;
-    const suffixes = shape.preference ? PREFERENCE_KNOTS.map((_, k) => knotSuffix(k)) : [""];
-    this.#knots = suffixes.map((suffix) => ({
-      w: at(`wOut${suffix}`),
-      b: at(`bOut${suffix}`),
-      idle: at(`idle${suffix}`),
-    }));
-    this.#share = new Float64Array(this.#knots.length);
-    this.w = new Float64Array(width);
-    this.dw = new Float64Array(width);
-  }
+/** A dense layer: its place in the flat vector and its padded copy in the kernels' memory. */
+interface Layer {
+  /** Flat offsets of the weights [in, out] and biases [out]. */
+  readonly w: number;
+  readonly b: number;
+  readonly in: number;
+  readonly out: number;
+  /** Padded widths (multiples of 4). */
+  readonly inPad: number;
+  readonly outPad: number;
+  /** Byte offsets in the kernels' memory: weights [inPad, outPad], biases [outPad], Wᵀ. */
+  wAt: number;
+  bAt: number;
+  tAt: number;
+}
 
-  /** Drops the mix and its gradient (the parameters are about to change or have). */
-  reset(): void {
-    this.#weight = NaN;
-    this.dw.fill(0);
-    this.db = this.dIdle = 0;
-  }
-
-  /** Mixes the heads at w, spreading the gradient of the previous mix first; same w: nothing. */
-  at(params: Float32Array, g: Float64Array, weight: number): void {
-    if (weight === this.#weight) return;
-    this.flush(g);
-    this.#weight = weight;
-    const share = this.#share, w = this.w, knots = this.#knots;
-    if (share.length > 1) knotWeights(weight, share);
-    else share[0] = 1;
-    w.fill(0);
-    this.bias = this.idle = 0;
-    for (let k = 0; k < knots.length; k++) {
-      const c = share[k]!, knot = knots[k]!;
-      if (c === 0) continue;
-      for (let j = 0; j < w.length; j++) w[j]! += c * params[knot.w + j]!;
-      this.bias += c * params[knot.b]!;
-      if (knot.idle >= 0) this.idle += c * params[knot.idle]!;
-    }
-  }
-
-  /** Adds the mix's accumulated gradient to each knot's, times its share, and zeroes it. */
-  flush(g: Float64Array): void {
-    const share = this.#share, knots = this.#knots;
-    for (let k = 0; k < knots.length; k++) {
-      const c = share[k]!, knot = knots[k]!;
-      if (c === 0) continue;
-      addRow64(g, knot.w, c, this.dw, this.dw.length);
-      g[knot.b]! += c * this.db;
-      if (knot.idle >= 0) g[knot.idle]! += c * this.dIdle;
-    }
-    this.dw.fill(0);
-    this.db = this.dIdle = 0;
-  }
+/** A network's heads: knot k's output weights, bias and idle bias (flat offsets, -1: none). */
+interface Knot {
+  readonly w: number;
+  readonly b: number;
+  readonly idle: number;
 }
 
 /**
- * The gradient engine: reads parameters from a flat Float32Array and accumulates the
- * gradient of a minibatch's loss into a flat Float64Array of the same layout. Every buffer is
- * allocated once.
+ * The output heads of a minibatch: one mix of the knots per distinct w among its decisions
+ * (one knot of share 1 without preference), written as rows into the kernels' memory; their
+ * gradients, accumulated by the kernels and here, spread back to the knots.
+ */
+class HeadMixes {
+  readonly #knots: Knot[];
+  readonly #width: number;
+  readonly #index = new Map<number, number>();
+  readonly #share: Float64Array;
+  #weights: number[] = [];
+  /** Per mix: bias, idle bias and their gradients. */
+  bias = new Float64Array(0);
+  idle = new Float64Array(0);
+  dBias = new Float64Array(0);
+  dIdle = new Float64Array(0);
+  /** Byte offset of the mixes' rows, each `pad(width)` floats. */
+  at = 0;
+
+  constructor(layout: FlatLayout, shape: AgentShape, prefix: string, width: number) {
+    const offset = (name: string) => layout.offsets.get(`${prefix}/${name}`) ?? -1;
+    const suffixes = shape.preference ? PREFERENCE_KNOTS.map((_, k) => knotSuffix(k)) : [""];
+    this.#knots = suffixes.map((s) => ({
+      w: offset(`wOut${s}`),
+      b: offset(`bOut${s}`),
+      idle: offset(`idle${s}`),
+    }));
+    this.#share = new Float64Array(this.#knots.length);
+    this.#width = width;
+  }
+
+  /** Room for `count` mixes at byte offset `at`. */
+  reserve(at: number, count: number): void {
+    this.at = at;
+    if (this.bias.length >= count) return;
+    this.bias = new Float64Array(count);
+    this.idle = new Float64Array(count);
+    this.dBias = new Float64Array(count);
+    this.dIdle = new Float64Array(count);
+  }
+
+  /** Byte length of `count` mixes' rows. */
+  bytes(count: number): number {
+    return count * pad(this.#width) * 4;
+  }
+
+  /** Forgets the mixes (a new minibatch). */
+  clear(): void {
+    this.#index.clear();
+    this.#weights = [];
+  }
+
+  /** Mixes in use. */
+  get count(): number {
+    return this.#weights.length;
+  }
+
+  /** The byte offset of the mix at w, mixed into `memory` on first use. */
+  row(params: Float32Array, memory: Float32Array, weight: number): number {
+    let h = this.#index.get(weight);
+    if (h === undefined) {
+      h = this.#weights.length;
+      this.#index.set(weight, h);
+      this.#weights.push(weight);
+      this.#shares(weight);
+      const knots = this.#knots, share = this.#share, width = this.#width;
+      const row = (this.at >> 2) + h * pad(width);
+      let bias = 0, idle = 0;
+      for (let j = 0; j < width; j++) {
+        let sum = 0;
+        for (let k = 0; k < knots.length; k++) {
+          if (share[k] !== 0) sum += share[k]! * params[knots[k]!.w + j]!;
+        }
+        memory[row + j] = sum;
+      }
+      for (let k = 0; k < knots.length; k++) {
+        const c = share[k]!, knot = knots[k]!;
+        if (c === 0) continue;
+        bias += c * params[knot.b]!;
+        if (knot.idle >= 0) idle += c * params[knot.idle]!;
+      }
+      this.bias[h] = bias;
+      this.idle[h] = idle;
+      this.dBias[h] = this.dIdle[h] = 0;
+    }
+    return this.at + h * pad(this.#width) * 4;
+  }
+
+  /** Index of the mix at byte offset `row`. */
+  index(row: number): number {
+    return (row - this.at) / (pad(this.#width) * 4);
+  }
+
+  /** Adds each mix's gradient (its row in `memory` at +delta, and scalars) to the knots', times their shares. */
+  spread(g: Float64Array, memory: Float32Array, delta: number): void {
+    const knots = this.#knots, share = this.#share, width = this.#width;
+    this.#weights.forEach((weight, h) => {
+      this.#shares(weight);
+      const row = ((this.at + delta) >> 2) + h * pad(width);
+      for (let k = 0; k < knots.length; k++) {
+        const c = share[k]!, knot = knots[k]!;
+        if (c === 0) continue;
+        for (let j = 0; j < width; j++) g[knot.w + j]! += c * memory[row + j]!;
+        g[knot.b]! += c * this.dBias[h]!;
+        if (knot.idle >= 0) g[knot.idle]! += c * this.dIdle[h]!;
+      }
+    });
+  }
+
+  #shares(weight: number): void {
+    if (this.#share.length > 1) knotWeights(weight, this.#share);
+    else this.#share[0] = 1;
+  }
+}
+
+/** Lists of (row, value) per output row, in the kernels' form: starts, byte offsets, values. */
+interface RowLists {
+  readonly start: Int32Array;
+  readonly ptr: Int32Array;
+  readonly value: Float32Array;
+}
+
+/** Appends (ptr, value) to growing lists. */
+class ListBuilder {
+  start: number[] = [0];
+  ptr: number[] = [];
+  value: number[] = [];
+  add(ptr: number, value: number): void {
+    this.ptr.push(ptr);
+    this.value.push(value);
+  }
+  end(): void {
+    this.start.push(this.ptr.length);
+  }
+  build(): RowLists {
+    return {
+      start: Int32Array.from(this.start),
+      ptr: Int32Array.from(this.ptr),
+      value: Float32Array.from(this.value),
+    };
+  }
+}
+
+/** A rollout's inputs loaded into the kernels' memory (byte offsets of each array). */
+interface Loaded {
+  readonly inputs: SparseInputs;
+  /** Critic rows, scorer shared rows, scorer slot rows: starts, pointers, values. */
+  readonly critic: { start: number; ptr: number; value: number };
+  readonly shared: { start: number; ptr: number; value: number };
+  readonly slot: { start: number; ptr: number; value: number };
+  /** Per allowed slot: its first list entry (for the learned embedding's values). */
+  readonly slotEntries: Int32Array;
+  /** The lists themselves (critic, shared, slot), for counting. */
+  readonly lists: readonly [RowLists, RowLists, RowLists];
+}
+
+/**
+ * The gradient engine: reads parameters from a flat Float32Array and writes the gradient of a
+ * minibatch's loss into a flat Float64Array of the same layout.
  */
 export class MlpGradient implements FlatGradient<SparseInputs> {
   /** Sizes. */
@@ -233,35 +332,38 @@ export class MlpGradient implements FlatGradient<SparseInputs> {
   readonly layout: FlatLayout;
   /** Gradient of the last minibatch, flat. */
   readonly gradient: Float64Array;
-  /** Critic backwards skipped so far (∂L/∂V exactly 0), and their decisions' sparse inputs. */
-  #skippedBackwards = 0;
-  #skippedInputs = 0;
-  readonly #scorer: Dense[];
-  readonly #critic: Dense[];
-  readonly #scorerHead: Heads;
-  readonly #criticHead: Heads;
-  /** Offset of the first conditioning row of scorer/w0 ([w, w·one-hot]), -1 without. */
-  readonly #conditionRow: number;
-  readonly #embed: { w: number; b: number; size: number } | undefined;
-  /** Scorer activations per slot and layer: [slots][layer] of width. */
-  readonly #z: Float64Array[][];
-  readonly #task: Float64Array[];
-  /** Per slot: its first-layer task rows (offsets) and their input values, and how many. */
-  readonly #rowOf: Int32Array;
-  readonly #valueOf: Float64Array;
-  readonly #rows: Int32Array;
-  readonly #rowStride: number;
-  /** The decision's first-layer term shared by its slots, and the task slots' (conditioned). */
-  readonly #shared: Float64Array;
-  readonly #taskShared: Float64Array;
-  /** Gradients of those terms: the task slots' and the idle slot's. */
-  readonly #sharedGrad: Float64Array;
-  readonly #idleGrad: Float64Array;
-  readonly #scores: Float64Array;
-  readonly #delta: Float64Array[];
-  readonly #criticZ: Float64Array[];
-  readonly #criticDelta: Float64Array[];
+  readonly #kernels: SimdKernels = simdKernels();
+  #f32 = new Float32Array(0);
+  #i32 = new Int32Array(0);
+  readonly #critic: Layer[];
+  readonly #scorer: Layer[];
+  readonly #scorerHeads: HeadMixes;
+  readonly #criticHeads: HeadMixes;
   readonly #loss = new PpoLossGradient();
+  readonly #embed: { w: number; b: number; size: number } | undefined;
+  /** Flat offset of the first conditioning row of scorer/w0, -1 without. */
+  readonly #conditionRow: number;
+  /** Multiply-adds performed so far (see {@linkcode multiplyAdds}). */
+  #multiplyAdds = 0;
+  // Memory plan (byte offsets): parameters and activations, their gradients `#delta` above,
+  // then the integer and scalar arrays.
+  #delta = 0;
+  #criticA: number[] = [];
+  #scorerZ: number[] = [];
+  #shared = 0;
+  #zeros = 0;
+  #order = 0;
+  #slotOrder = 0;
+  #slotBase = 0;
+  #slotHeads = 0;
+  #criticRows = 0;
+  #out = 0;
+  #dOut = 0;
+  #dValue = 0;
+  #lists = 0;
+  #loaded: Loaded | undefined;
+  /** Scores of one decision's allowed slots, for the loss. */
+  readonly #scores: Float64Array;
 
   /** @param shape sizes */
   constructor(shape: AgentShape) {
@@ -269,43 +371,62 @@ export class MlpGradient implements FlatGradient<SparseInputs> {
     this.layout = flatLayout(shape);
     this.gradient = new Float64Array(this.layout.size);
     const offsets = this.layout.offsets;
-    this.#scorer = denseLayers(this.layout, "scorer", scorerInputSize(shape), shape.scorerHidden);
-    this.#critic = denseLayers(this.layout, "critic", criticInputSize(shape), shape.criticHidden);
-    this.#scorerHead = new Heads(this.layout, shape, "scorer", shape.scorerHidden.at(-1)!);
-    this.#criticHead = new Heads(this.layout, shape, "critic", shape.criticHidden.at(-1)!);
-    const l0 = this.#scorer[0]!;
-    this.#conditionRow = preferenceSize(shape) > 0
-      ? l0.w + (scorerInputSize(shape) - preferenceSize(shape)) * l0.out
-      : -1;
+    const layers = (prefix: string, input: number, hidden: readonly number[]): Layer[] => {
+      let width = input;
+      return hidden.map((out, l) => {
+        const layer = {
+          w: offsets.get(`${prefix}/w${l}`)!,
+          b: offsets.get(`${prefix}/b${l}`)!,
+          in: width,
+          out,
+          inPad: pad(width),
+          outPad: pad(out),
+          wAt: 0,
+          bAt: 0,
+          tAt: 0,
+        };
+        width = out;
+        return layer;
+      });
+    };
+    this.#scorer = layers("scorer", scorerInputSize(shape), shape.scorerHidden);
+    this.#critic = layers("critic", criticInputSize(shape), shape.criticHidden);
+    this.#scorerHeads = new HeadMixes(this.layout, shape, "scorer", shape.scorerHidden.at(-1)!);
+    this.#criticHeads = new HeadMixes(this.layout, shape, "critic", shape.criticHidden.at(-1)!);
     this.#embed = shape.learnedDim === undefined ? undefined : {
       w: offsets.get("scorer/embed/w")!,
       b: offsets.get("scorer/embed/b")!,
       size: shape.learnedDim,
     };
-    const slots = shape.window + 1, first = shape.scorerHidden[0]!;
-    this.#z = Array.from(
-      { length: slots },
-      () => shape.scorerHidden.map((width) => new Float64Array(width)),
-    );
-    this.#task = Array.from({ length: slots }, () => new Float64Array(taskInputSize(shape)));
-    this.#rowStride = Math.max(1, taskInputSize(shape));
-    this.#rowOf = new Int32Array(slots * this.#rowStride);
-    this.#valueOf = new Float64Array(slots * this.#rowStride);
-    this.#rows = new Int32Array(slots);
-    this.#shared = new Float64Array(first);
-    this.#taskShared = new Float64Array(first);
-    this.#sharedGrad = new Float64Array(first);
-    this.#idleGrad = new Float64Array(first);
-    this.#scores = new Float64Array(slots);
-    this.#delta = shape.scorerHidden.map((width) => new Float64Array(width));
-    this.#criticZ = shape.criticHidden.map((width) => new Float64Array(width));
-    this.#criticDelta = shape.criticHidden.map((width) => new Float64Array(width));
+    const l0 = this.#scorer[0]!;
+    this.#conditionRow = preferenceSize(shape) > 0
+      ? l0.w + (scorerInputSize(shape) - preferenceSize(shape)) * l0.out
+      : -1;
+    this.#scores = new Float64Array(shape.window + 1);
+    // Parameters first, at byte 16 (0 means "none" to the kernels).
+    let at = 16;
+    for (const layer of [...this.#scorer, ...this.#critic]) {
+      layer.wAt = at;
+      at += pad(layer.in) * layer.outPad * 4;
+      layer.bAt = at;
+      at += layer.outPad * 4;
+      layer.tAt = at;
+      at += layer.outPad * layer.inPad * 4;
+    }
+    this.#paramBytes = at;
   }
 
-  /** The critic's values of every decision of `inputs`, written into `out`. */
-  values(params: Float32Array, inputs: SparseInputs, out: Float32Array): void {
-    this.#criticHead.reset();
-    for (let i = 0; i < inputs.size; i++) out[i] = this.#criticForward(params, inputs, i);
+  readonly #paramBytes: number;
+
+  /**
+   * The floating-point multiply-adds the kernels performed so far (padded widths included):
+   * per row, each list entry's row (forward and backward, and its dot product for a learned
+   * embedding's values), each dense layer's rows × width three times (forward, weight gradient,
+   * input gradient), the heads' dot products and their gradients twice. Not counted: the
+   * activations, the copies, the loss, the heads' mixing and Adam.
+   */
+  get multiplyAdds(): number {
+    return this.#multiplyAdds;
   }
 
   /** The sparse form of a batch ({@linkcode sparseInputs}). */
@@ -313,358 +434,453 @@ export class MlpGradient implements FlatGradient<SparseInputs> {
     return sparseInputs(this.shape, batch);
   }
 
-  /**
-   * The floating-point multiply-adds one PPO update performs on `inputs` in this engine's
-   * inner loops: each element of a loop of the form `a += x·y` over a layer's width counts one.
-   * That is the values pass (the critic's forward once per decision), then per decision and
-   * epoch the critic's forward and backward and the scorer's forward and backward as written
-   * here: the shared first-layer term (node row + the state's non-zero rows; backward, bias
-   * too), per allowed slot its task rows and the output's dot product (the fused passes run
-   * both task rows even for a slot with fewer, and are counted so), the weight gradients, and
-   * the learned embedding's rows. Not counted: the per-minibatch passes over the parameters
-   * (the heads' mix, the gradient's norm, Adam). Every critic backward is counted: the update
-   * skips those of ∂L/∂V exactly 0, whose count {@linkcode skippedMultiplyAdds} tallies. For a
-   * one-hidden-layer scorer without preference (a deeper one's backward skips the rows of
-   * inactive ReLUs: data-dependent).
-   *
-   * @param inputs the rollout's sparse inputs ({@linkcode sparseInputs})
-   * @param epochs passes over every decision (the config's `epochs`, no early stop)
-   * @returns the count of multiply-adds (2 floating-point operations each)
-   */
-  multiplyAdds(inputs: SparseInputs, epochs: number): number {
-    const shape = this.shape;
-    if (this.#scorer.length !== 1 || shape.preference) {
-      throw new RangeError(
-        `Expected a one-hidden-layer scorer without preference but found scorerHidden [${shape.scorerHidden}]${
-          shape.preference ? " with preference" : ""
-        }`,
-      );
+  /** The critic's values of every decision of `inputs`, written into `out`. */
+  values(params: Float32Array, inputs: SparseInputs, out: Float32Array): void {
+    this.#load(inputs);
+    this.#copyParameters(params);
+    const heads = this.#criticHeads, n = inputs.size, f32 = this.#f32;
+    heads.clear();
+    for (let i = 0; i < n; i++) {
+      this.#i32[(this.#criticRows >> 2) + i] = heads.row(params, f32, inputs.preference[i]!);
     }
-    const width = this.#scorer[0]!.out, embed = this.#embed, window = shape.window;
-    let values = 0, perEpoch = 0;
-    for (let i = 0; i < inputs.size; i++) {
-      const critic = this.#criticMultiplyAdds(
-        1,
-        inputs.criticStart[i + 1]! - inputs.criticStart[i]!,
-      );
-      values += critic.forward;
-      perEpoch += critic.forward + critic.backward;
-      // Scorer's shared term: node + state rows forward; bias + node + state rows backward.
-      const stateRows = inputs.stateStart[i + 1]! - inputs.stateStart[i]!;
-      perEpoch += (3 + 2 * stateRows) * width;
-      for (let k = inputs.slotStart[i]!; k < inputs.slotStart[i + 1]!; k++) {
-        const features = inputs.featureStart[k + 1]! - inputs.featureStart[k]!;
-        const task = inputs.slot[k]! < window, rows = !task ? 0 : embed ? embed.size : features;
-        if (embed && task) perEpoch += 2 * features * embed.size;
-        perEpoch += (rows <= 2 ? 3 : rows + 1) * width;
-        perEpoch += (rows <= 2 && !embed ? 3 : 1 + 2 * rows) * width;
-      }
+    this.#criticForward(n, 0);
+    for (let i = 0; i < n; i++) {
+      const row = this.#i32[(this.#criticRows >> 2) + i]!;
+      out[i] = f32[(this.#out >> 2) + i]! + heads.bias[heads.index(row)]!;
     }
-    return values + epochs * perEpoch;
   }
 
   /**
-   * Zeroes the gradient, then accumulates the PPO loss's gradient over the minibatch
-   * `indices` (advantages given per minibatch position, already normalised if wanted).
+   * Zeroes the gradient, then writes the PPO loss's gradient over the minibatch `indices`
+   * (advantages given per minibatch position, already normalised if wanted).
    */
   minibatch(params: Float32Array, inputs: SparseInputs, batch: MinibatchTargets): LossReport {
-    this.gradient.fill(0);
-    this.#scorerHead.reset();
-    this.#criticHead.reset();
-    const { indices, targets } = batch, loss = this.#loss;
-    loss.begin(batch);
-    for (let k = 0; k < indices.length; k++) {
-      const i = indices[k]!;
-      const dv = loss.value(k, this.#criticForward(params, inputs, i));
-      if (dv !== 0) this.#criticBackward(params, inputs, i, dv);
-      else {
-        this.#skippedBackwards++;
-        this.#skippedInputs += inputs.criticStart[i + 1]! - inputs.criticStart[i]!;
+    const loaded = this.#load(inputs), { indices, targets } = batch, loss = this.#loss;
+    const b = indices.length, f32 = this.#f32, i32 = this.#i32;
+    this.#copyParameters(params);
+    // Gradients that accumulate: the parameters', the shared terms', the heads'.
+    f32.fill(0, (16 + this.#delta) >> 2, (this.#paramBytes + this.#delta) >> 2);
+    const shared = this.#shared, width = this.#scorer[0]!.outPad;
+    f32.fill(0, (shared + this.#delta) >> 2, ((shared + this.#delta) >> 2) + b * width);
+    const criticHeads = this.#criticHeads, scorerHeads = this.#scorerHeads;
+    criticHeads.clear();
+    scorerHeads.clear();
+    // Rows: the decisions, their heads, their allowed slots.
+    const order = this.#order >> 2, criticRows = this.#criticRows >> 2;
+    const slotOrder = this.#slotOrder >> 2, slotBase = this.#slotBase >> 2;
+    const slotHeads = this.#slotHeads >> 2;
+    let slots = 0;
+    for (let k = 0; k < b; k++) {
+      const i = indices[k]!, w = inputs.preference[i]!;
+      i32[order + k] = i;
+      i32[criticRows + k] = criticHeads.row(params, f32, w);
+      const head = scorerHeads.row(params, f32, w);
+      for (let s = inputs.slotStart[i]!; s < inputs.slotStart[i + 1]!; s++, slots++) {
+        i32[slotOrder + slots] = s;
+        i32[slotBase + slots] = shared + k * width * 4;
+        i32[slotHeads + slots] = head;
       }
-      const count = this.#scorerForward(params, inputs, i), first = inputs.slotStart[i]!;
-      let chosen = -1;
-      for (let s = 0; s < count; s++) if (inputs.slot[first + s] === targets.action[i]) chosen = s;
-      loss.policy(k, this.#scores, count, chosen);
-      this.#scorerBackward(params, inputs, i, count);
     }
-    this.#scorerHead.flush(this.gradient);
-    this.#criticHead.flush(this.gradient);
+    for (const heads of [criticHeads, scorerHeads]) {
+      const from = heads.at + this.#delta;
+      f32.fill(0, from >> 2, (from + heads.bytes(heads.count)) >> 2);
+    }
+    loss.begin(batch);
+    // The critic: forward, ∂L/∂V, backward.
+    this.#criticForward(b, this.#order);
+    const out = this.#out >> 2, dOut = this.#dOut >> 2;
+    for (let k = 0; k < b; k++) {
+      const h = criticHeads.index(i32[criticRows + k]!);
+      const dv = loss.value(k, f32[out + k]! + criticHeads.bias[h]!);
+      f32[dOut + k] = dv;
+      criticHeads.dBias[h]! += dv;
+    }
+    this.#criticBackward(b, this.#order);
+    // The scorer: forward, ∂L/∂s decision by decision, backward.
+    if (this.#embed) this.#embedForward(params, inputs, loaded, slots);
+    this.#scorerForward(b, slots);
+    const window = this.shape.window, scores = this.#scores;
+    for (let k = 0, first = 0; k < b; k++) {
+      const i = indices[k]!, count = inputs.slotStart[i + 1]! - inputs.slotStart[i]!;
+      const h = scorerHeads.index(i32[slotHeads + first]!);
+      const bias = scorerHeads.bias[h]!, idle = scorerHeads.idle[h]!;
+      let chosen = -1;
+      for (let s = 0; s < count; s++) {
+        const slot = inputs.slot[inputs.slotStart[i]! + s]!;
+        scores[s] = f32[out + first + s]! + bias + (slot === window ? idle : 0);
+        if (slot === targets.action[i]) chosen = s;
+      }
+      loss.policy(k, scores, count, chosen);
+      for (let s = 0; s < count; s++) {
+        f32[dOut + first + s] = scores[s]!;
+        scorerHeads.dBias[h]! += scores[s]!;
+        if (inputs.slot[inputs.slotStart[i]! + s] === window) scorerHeads.dIdle[h]! += scores[s]!;
+      }
+      first += count;
+    }
+    this.#scorerBackward(b, slots);
+    // The gradient, out of the kernels' memory.
+    this.#copyGradient();
+    criticHeads.spread(this.gradient, f32, this.#delta);
+    scorerHeads.spread(this.gradient, f32, this.#delta);
+    if (this.#embed) this.#embedBackward(inputs, loaded, slots);
     return loss.report();
   }
 
-  /**
-   * Multiply-adds of the critic backwards skipped so far, ∂L/∂V being exactly 0 (an active
-   * value clip): counted by {@linkcode multiplyAdds}, not run.
-   */
-  get skippedMultiplyAdds(): number {
-    return this.#criticMultiplyAdds(this.#skippedBackwards, this.#skippedInputs).backward;
-  }
-
-  /** Multiply-adds of the critic's forward and backward over decisions with `inputs` non-zeros. */
-  #criticMultiplyAdds(decisions: number, inputs: number): { forward: number; backward: number } {
-    const layers = this.#critic, last = layers.at(-1)!.out;
-    // Sparse first layer (forward and weight gradient), dense layers (backward: weight
-    // gradient and input gradient), output.
-    let dense = 0;
-    for (let l = 1; l < layers.length; l++) dense += layers[l]!.in * layers[l]!.out;
-    const first = inputs * layers[0]!.out, perDecision = decisions * (dense + last);
-    return { forward: first + perDecision, backward: first + perDecision + decisions * dense };
-  }
-
-  #criticForward(params: Float32Array, inputs: SparseInputs, i: number): number {
-    const layers = this.#critic, z = this.#criticZ;
-    // First layer from the sparse input.
-    const l0 = layers[0]!, a0 = z[0]!, width0 = l0.out;
-    for (let j = 0; j < width0; j++) a0[j] = params[l0.b + j]!;
-    for (let q = inputs.criticStart[i]!, end = inputs.criticStart[i + 1]!; q < end; q++) {
-      const x = inputs.criticValue[q]!, row = l0.w + inputs.criticIndex[q]! * width0;
-      for (let j = 0; j < width0; j++) a0[j]! += x * params[row + j]!;
+  /** Loads a rollout's row lists into the kernels' memory (once per inputs object). */
+  #load(inputs: SparseInputs): Loaded {
+    if (this.#loaded?.inputs === inputs) return this.#loaded;
+    const shape = this.shape, m = shape.nodeCount, window = shape.window, embed = this.#embed;
+    const c0 = this.#critic[0]!, s0 = this.#scorer[0]!, row = s0.outPad * 4;
+    const critic = new ListBuilder(), shared = new ListBuilder(), slot = new ListBuilder();
+    const taskBase = m * (1 + shape.nodeStateSize);
+    const condition = scorerInputSize(shape) - preferenceSize(shape);
+    const slotEntries = new Int32Array(inputs.slotStart[inputs.size]!);
+    for (let i = 0; i < inputs.size; i++) {
+      critic.add(c0.bAt, 1);
+      for (let q = inputs.criticStart[i]!; q < inputs.criticStart[i + 1]!; q++) {
+        critic.add(c0.wAt + inputs.criticIndex[q]! * c0.outPad * 4, inputs.criticValue[q]!);
+      }
+      critic.end();
+      shared.add(s0.bAt, 1);
+      shared.add(s0.wAt + inputs.node[i]! * row, 1);
+      for (let q = inputs.stateStart[i]!; q < inputs.stateStart[i + 1]!; q++) {
+        shared.add(s0.wAt + (m + inputs.stateIndex[q]!) * row, inputs.stateValue[q]!);
+      }
+      shared.end();
+      const w = inputs.preference[i]!;
+      for (let s = inputs.slotStart[i]!; s < inputs.slotStart[i + 1]!; s++) {
+        slotEntries[s] = slot.ptr.length;
+        if (inputs.slot[s]! < window) {
+          if (embed) {
+            for (let e = 0; e < embed.size; e++) slot.add(s0.wAt + (taskBase + e) * row, 0);
+          } else {
+            for (let q = inputs.featureStart[s]!; q < inputs.featureStart[s + 1]!; q++) {
+              slot.add(
+                s0.wAt + (taskBase + inputs.featureIndex[q]!) * row,
+                inputs.featureValue[q]!,
+              );
+            }
+          }
+          if (this.#conditionRow >= 0 && w !== 0) {
+            slot.add(s0.wAt + condition * row, w);
+            slot.add(s0.wAt + (condition + 1 + inputs.node[i]!) * row, w);
+          }
+        }
+        slot.end();
+      }
     }
-    for (let j = 0; j < width0; j++) a0[j] = tanh(a0[j]!);
-    let input = a0;
+    const lists = [critic.build(), shared.build(), slot.build()] as const;
+    const places = this.#plan(inputs.size, slotEntries.length, lists);
+    this.#loaded = {
+      inputs,
+      critic: places[0]!,
+      shared: places[1]!,
+      slot: places[2]!,
+      slotEntries,
+      lists,
+    };
+    return this.#loaded;
+  }
+
+  /**
+   * Lays out the kernels' memory for n decisions and `slots` allowed slots (growing it if
+   * needed) and copies the row lists in; returns where each list went.
+   */
+  #plan(
+    n: number,
+    slots: number,
+    lists: readonly RowLists[],
+  ): { start: number; ptr: number; value: number }[] {
+    let at = this.#paramBytes;
+    const take = (bytes: number) => {
+      const place = at;
+      at += (bytes + 15) & ~15;
+      return place;
+    };
+    this.#criticA = this.#critic.map((layer) => take(n * layer.outPad * 4));
+    this.#shared = take(n * this.#scorer[0]!.outPad * 4);
+    this.#scorerZ = this.#scorer.map((layer) => take(slots * layer.outPad * 4));
+    this.#criticHeads.reserve(take(this.#criticHeads.bytes(n)), n);
+    this.#scorerHeads.reserve(take(this.#scorerHeads.bytes(n)), n);
+    const widest = Math.max(...[...this.#critic, ...this.#scorer].map((layer) => layer.inPad));
+    this.#zeros = take(widest * 4);
+    this.#delta = at;
+    at *= 2;
+    const rows = Math.max(n, slots);
+    this.#order = take(n * 4);
+    this.#criticRows = take(n * 4);
+    this.#slotOrder = take(slots * 4);
+    this.#slotBase = take(slots * 4);
+    this.#slotHeads = take(slots * 4);
+    this.#out = take(rows * 4);
+    this.#dOut = take(rows * 4);
+    this.#dValue = take(lists[2]!.value.length * 4);
+    const places = lists.map((list) => ({
+      start: take(list.start.length * 4),
+      ptr: take(list.ptr.length * 4),
+      value: take(list.value.length * 4),
+    }));
+    const memory = this.#kernels.memory, pages = Math.ceil(at / 65536);
+    if (memory.buffer.byteLength < pages * 65536) {
+      memory.grow(pages - memory.buffer.byteLength / 65536);
+    }
+    this.#f32 = new Float32Array(memory.buffer as ArrayBuffer);
+    this.#i32 = new Int32Array(memory.buffer as ArrayBuffer);
+    this.#f32.fill(0, this.#zeros >> 2, (this.#zeros >> 2) + widest);
+    lists.forEach((list, k) => {
+      const place = places[k]!;
+      this.#i32.set(list.start, place.start >> 2);
+      this.#i32.set(list.ptr, place.ptr >> 2);
+      this.#f32.set(list.value, place.value >> 2);
+    });
+    return places;
+  }
+
+  /** Copies the parameters of the dense layers into the kernels' memory (padded, and Wᵀ). */
+  #copyParameters(params: Float32Array): void {
+    const f32 = this.#f32;
+    for (const layer of [...this.#scorer, ...this.#critic]) {
+      const { w, b, out, outPad, inPad } = layer, wAt = layer.wAt >> 2, tAt = layer.tAt >> 2;
+      for (let r = 0; r < layer.in; r++) {
+        f32.set(params.subarray(w + r * out, w + (r + 1) * out), wAt + r * outPad);
+      }
+      f32.set(params.subarray(b, b + out), layer.bAt >> 2);
+      for (let j = 0; j < out; j++) {
+        for (let r = 0; r < layer.in; r++) f32[tAt + j * inPad + r] = params[w + r * out + j]!;
+      }
+    }
+  }
+
+  /** The dense layers' gradients, out of the kernels' memory into {@linkcode gradient} (the rest zeroed). */
+  #copyGradient(): void {
+    const g = this.gradient, f32 = this.#f32;
+    g.fill(0);
+    for (const layer of [...this.#scorer, ...this.#critic]) {
+      const { w, b, out, outPad } = layer;
+      const wAt = (layer.wAt + this.#delta) >> 2, bAt = (layer.bAt + this.#delta) >> 2;
+      for (let r = 0; r < layer.in; r++) {
+        for (let j = 0; j < out; j++) g[w + r * out + j] = f32[wAt + r * outPad + j]!;
+      }
+      for (let j = 0; j < out; j++) g[b + j] = f32[bAt + j]!;
+    }
+  }
+
+  /** List entries of the rows `order[0, count)` of `list` (all of its first `count` rows without order). */
+  #entries(list: RowLists, count: number, order: number): number {
+    if (order === 0) return list.start[count]!;
+    let sum = 0;
+    for (let k = 0, i32 = this.#i32, at = order >> 2; k < count; k++) {
+      const i = i32[at + k]!;
+      sum += list.start[i + 1]! - list.start[i]!;
+    }
+    return sum;
+  }
+
+  /** The critic's forward over `count` decisions (order: their indices, 0 for the first count) into #out. */
+  #criticForward(count: number, order: number): void {
+    const k4 = this.#kernels, layers = this.#critic, a = this.#criticA, l0 = layers[0]!;
+    const { start, ptr, value } = this.#loaded!.critic;
+    k4.sparse(a[0]!, count, l0.outPad, order, start, ptr, value, 0);
+    k4.tanh(a[0]!, count * l0.outPad);
+    let performed = this.#entries(this.#loaded!.lists[0], count, order) * l0.outPad;
     for (let l = 1; l < layers.length; l++) {
-      const layer = layers[l]!, a = z[l]!;
-      denseForward(params, layer, input, a);
-      for (let j = 0; j < layer.out; j++) a[j] = tanh(a[j]!);
-      input = a;
-    }
-    const head = this.#criticHead;
-    head.at(params, this.gradient, inputs.preference[i]!);
-    let v = head.bias;
-    for (let j = 0; j < input.length; j++) v += input[j]! * head.w[j]!;
-    return v;
-  }
-
-  /** Backward of the critic from dL/dV (its forward for decision i just ran). */
-  #criticBackward(params: Float32Array, inputs: SparseInputs, i: number, dv: number): void {
-    const g = this.gradient, layers = this.#critic, z = this.#criticZ, delta = this.#criticDelta;
-    const hidden = layers.length, head = this.#criticHead;
-    head.db += dv;
-    const last = z[hidden - 1]!, dLast = delta[hidden - 1]!;
-    for (let j = 0; j < last.length; j++) {
-      const a = last[j]!;
-      head.dw[j]! += dv * a;
-      dLast[j] = dv * head.w[j]! * (1 - a * a);
-    }
-    for (let l = hidden - 1; l >= 1; l--) {
-      const layer = layers[l]!, dz = delta[l]!, input = z[l - 1]!, dInput = delta[l - 1]!;
-      denseBackward(params, g, layer, input, dz, dInput, false);
-      for (let j = 0; j < layer.in; j++) {
-        const a = input[j]!;
-        dInput[j] = dInput[j]! * (1 - a * a);
-      }
-    }
-    const l0 = layers[0]!, dz0 = delta[0]!, width0 = l0.out;
-    for (let j = 0; j < width0; j++) g[l0.b + j]! += dz0[j]!;
-    for (let q = inputs.criticStart[i]!, end = inputs.criticStart[i + 1]!; q < end; q++) {
-      const x = inputs.criticValue[q]!, row = l0.w + inputs.criticIndex[q]! * width0;
-      for (let j = 0; j < width0; j++) g[row + j]! += x * dz0[j]!;
-    }
-  }
-
-  /** Scores of decision i's allowed slots into #scores (in slot order); returns their count. */
-  #scorerForward(params: Float32Array, inputs: SparseInputs, i: number): number {
-    const shape = this.shape, layers = this.#scorer, l0 = layers[0]!, width = l0.out;
-    const m = shape.nodeCount, taskBase = l0.w + m * (1 + shape.nodeStateSize) * width;
-    const shared = this.#shared;
-    for (let j = 0; j < width; j++) shared[j] = params[l0.b + j]!;
-    addRow(shared, params, l0.w + inputs.node[i]! * width, 1, width);
-    for (let q = inputs.stateStart[i]!, end = inputs.stateStart[i + 1]!; q < end; q++) {
-      addRow(
-        shared,
-        params,
-        l0.w + (m + inputs.stateIndex[q]!) * width,
-        inputs.stateValue[q]!,
-        width,
+      const layer = layers[l]!;
+      k4.dense(
+        a[l - 1]!,
+        count,
+        layer.inPad,
+        layer.inPad,
+        layer.wAt,
+        layer.outPad,
+        layer.bAt,
+        a[l]!,
       );
+      k4.tanh(a[l]!, count * layer.outPad);
+      performed += count * layer.inPad * layer.outPad;
     }
-    const head = this.#scorerHead;
-    head.at(params, this.gradient, inputs.preference[i]!);
-    const taskShared = this.#conditioned(params, inputs, i);
-    const first = inputs.slotStart[i]!, count = inputs.slotStart[i + 1]! - first;
-    const window = shape.window, embed = this.#embed, hw = head.w;
-    const single = layers.length === 1, rowOf = this.#rowOf, valueOf = this.#valueOf;
-    const stride = this.#rowStride;
-    for (let s = 0; s < count; s++) {
-      const slot = inputs.slot[first + s]!, z = this.#z[s]!, z0 = z[0]!, base = s * stride;
-      // The candidate's first-layer rows (task input index e → row taskBase + e * width).
-      let rows = 0;
-      if (slot < window) {
-        const from = inputs.featureStart[first + s]!, to = inputs.featureStart[first + s + 1]!;
-        if (embed) {
-          // Learned embedding: tanh(f·W_e + b_e), every one of its rows.
-          const size = embed.size, task = this.#task[s]!;
-          for (let e = 0; e < size; e++) task[e] = params[embed.b + e]!;
-          for (let q = from; q < to; q++) {
-            const x = inputs.featureValue[q]!, row = embed.w + inputs.featureIndex[q]! * size;
-            for (let e = 0; e < size; e++) task[e]! += x * params[row + e]!;
-          }
-          for (let e = 0; e < size; e++) {
-            task[e] = Math.tanh(task[e]!);
-            rowOf[base + rows] = taskBase + e * width;
-            valueOf[base + rows++] = task[e]!;
-          }
-        } else {
-          for (let q = from; q < to; q++) {
-            rowOf[base + rows] = taskBase + inputs.featureIndex[q]! * width;
-            valueOf[base + rows++] = inputs.featureValue[q]!;
-          }
-        }
-      }
-      this.#rows[s] = rows;
-      // The idle slot starts from the decision's shared term, the task slots from theirs.
-      const start = slot < window ? taskShared : shared;
-      let score = 0;
-      if (rows <= 2) {
-        // One fused pass: shared + ≤ 2 task rows, ReLU, and the output's dot product.
-        const r1 = rows > 0 ? rowOf[base]! : l0.w, v1 = rows > 0 ? valueOf[base]! : 0;
-        const r2 = rows > 1 ? rowOf[base + 1]! : l0.w, v2 = rows > 1 ? valueOf[base + 1]! : 0;
-        for (let j = 0; j < width; j++) {
-          const zj = relu(start[j]! + v1 * params[r1 + j]! + v2 * params[r2 + j]!);
-          z0[j] = zj;
-          score += zj * hw[j]!;
-        }
-      } else {
-        z0.set(start);
-        for (let q = 0; q < rows; q++) {
-          addRow(z0, params, rowOf[base + q]!, valueOf[base + q]!, width);
-        }
-        for (let j = 0; j < width; j++) {
-          const zj = relu(z0[j]!);
-          z0[j] = zj;
-          score += zj * hw[j]!;
-        }
-      }
-      if (!single) {
-        let input = z0;
-        for (let l = 1; l < layers.length; l++) {
-          const layer = layers[l]!, a = z[l]!;
-          denseForward(params, layer, input, a);
-          for (let j = 0; j < layer.out; j++) a[j] = relu(a[j]!);
-          input = a;
-        }
-        score = 0;
-        for (let j = 0; j < hw.length; j++) score += input[j]! * hw[j]!;
-      }
-      score += head.bias;
-      this.#scores[s] = slot === window ? score + head.idle : score;
-    }
-    return count;
+    const last = layers.at(-1)!.outPad;
+    k4.rowDots(a.at(-1)!, count, last, this.#criticRows, this.#out);
+    this.#multiplyAdds += performed + count * last;
   }
 
-  /**
-   * The task slots' shared first-layer term of decision i: the decision's, plus the
-   * conditioning [w, w·one-hot(node)] times its rows when the shape reads w (0 adds nothing).
-   */
-  #conditioned(params: Float32Array, inputs: SparseInputs, i: number): Float64Array {
-    const row = this.#conditionRow, w = inputs.preference[i]!;
-    if (row < 0 || w === 0) return this.#shared;
-    const shared = this.#shared, out = this.#taskShared, width = shared.length;
-    const nodeRow = row + (1 + inputs.node[i]!) * width;
-    for (let j = 0; j < width; j++) {
-      out[j] = shared[j]! + w * (params[row + j]! + params[nodeRow + j]!);
-    }
-    return out;
-  }
-
-  /** Backward of the scorer from ∂L/∂s in #scores (its forward for decision i just ran). */
-  #scorerBackward(params: Float32Array, inputs: SparseInputs, i: number, count: number): void {
-    const g = this.gradient, shape = this.shape, layers = this.#scorer, l0 = layers[0]!;
-    const width = l0.out, m = shape.nodeCount, head = this.#scorerHead, hw = head.w;
-    const hidden = layers.length, delta = this.#delta, hdw = head.dw;
-    const sharedGrad = this.#sharedGrad, idleGrad = this.#idleGrad;
-    const first = inputs.slotStart[i]!, window = shape.window;
-    const embed = this.#embed, rowOf = this.#rowOf, valueOf = this.#valueOf;
-    const stride = this.#rowStride, dz0 = delta[0]!;
-    sharedGrad.fill(0);
-    idleGrad.fill(0);
-    for (let s = 0; s < count; s++) {
-      const ds = this.#scores[s]!, z = this.#z[s]!, z0 = z[0]!, slot = inputs.slot[first + s]!;
-      const rows = this.#rows[s]!, base = s * stride;
-      head.db += ds;
-      if (slot === window) head.dIdle += ds;
-      // The first layer's shared term's gradient: the task slots' apart from the idle slot's.
-      const into = slot === window ? idleGrad : sharedGrad;
-      if (hidden === 1 && rows <= 2 && !embed) {
-        // One fused pass: output weights, ReLU, shared and ≤ 2 task rows.
-        const r1 = rows > 0 ? rowOf[base]! : l0.w, v1 = rows > 0 ? valueOf[base]! : 0;
-        const r2 = rows > 1 ? rowOf[base + 1]! : l0.w, v2 = rows > 1 ? valueOf[base + 1]! : 0;
-        for (let j = 0; j < width; j++) {
-          const a = z0[j]!;
-          hdw[j]! += ds * a;
-          const d = ds * hw[j]! * +(a > 0);
-          into[j]! += d;
-          g[r1 + j]! += v1 * d;
-          g[r2 + j]! += v2 * d;
-        }
-        continue;
-      }
-      // Output layer, then through ReLU (a zero activation passes no gradient).
-      const last = z[hidden - 1]!, dLast = delta[hidden - 1]!;
-      for (let j = 0; j < last.length; j++) {
-        const a = last[j]!;
-        hdw[j]! += ds * a;
-        dLast[j] = ds * hw[j]! * +(a > 0);
-      }
-      for (let l = hidden - 1; l >= 1; l--) {
-        const layer = layers[l]!, input = z[l - 1]!, dInput = delta[l - 1]!;
-        denseBackward(params, g, layer, input, delta[l]!, dInput, true);
-      }
-      for (let j = 0; j < width; j++) into[j]! += dz0[j]!;
-      for (let q = 0; q < rows; q++) {
-        const row = rowOf[base + q]!, t = valueOf[base + q]!;
-        let dt = 0;
-        for (let j = 0; j < width; j++) {
-          g[row + j]! += t * dz0[j]!;
-          dt += params[row + j]! * dz0[j]!;
-        }
-        if (!embed) continue;
-        // Through the learned embedding's tanh to W_e and b_e.
-        const du = dt * (1 - t * t), size = embed.size;
-        g[embed.b + q]! += du;
-        for (
-          let f = inputs.featureStart[first + s]!, end = inputs.featureStart[first + s + 1]!;
-          f < end;
-          f++
-        ) {
-          g[embed.w + inputs.featureIndex[f]! * size + q]! += inputs.featureValue[f]! * du;
-        }
-      }
-    }
-    // The conditioning rows, read by the task slots only: w times their gradient.
-    const row = this.#conditionRow, w = inputs.preference[i]!;
-    if (row >= 0 && w !== 0) {
-      addRow64(g, row, w, sharedGrad, width);
-      addRow64(g, row + (1 + inputs.node[i]!) * width, w, sharedGrad, width);
-    }
-    // The decision's shared terms, read by every slot: bias, node row, state rows.
-    for (let j = 0; j < width; j++) sharedGrad[j]! += idleGrad[j]!;
-    addRow64(g, l0.b, 1, sharedGrad, width);
-    addRow64(g, l0.w + inputs.node[i]! * width, 1, sharedGrad, width);
-    for (let q = inputs.stateStart[i]!, end = inputs.stateStart[i + 1]!; q < end; q++) {
-      addRow64(
-        g,
-        l0.w + (m + inputs.stateIndex[q]!) * width,
-        inputs.stateValue[q]!,
-        sharedGrad,
-        width,
+  /** The critic's backward from ∂L/∂V in #dOut over the minibatch's `count` decisions. */
+  #criticBackward(count: number, order: number): void {
+    const k4 = this.#kernels, layers = this.#critic, a = this.#criticA, delta = this.#delta;
+    const last = layers.at(-1)!.outPad, top = a.at(-1)!;
+    k4.rowDotsAdjoint(top, count, last, this.#criticRows, this.#dOut, top + delta, delta);
+    k4.tanhAdjoint(top, top + delta, count * last);
+    let performed = 2 * count * last;
+    for (let l = layers.length - 1; l >= 1; l--) {
+      const layer = layers[l]!, input = a[l - 1]!, dy = a[l]! + delta;
+      k4.denseAdjoint(
+        input,
+        count,
+        layer.inPad,
+        layer.inPad,
+        layer.wAt,
+        layer.outPad,
+        layer.bAt,
+        dy,
+        delta,
       );
+      k4.dense(
+        dy,
+        count,
+        layer.outPad,
+        layer.outPad,
+        layer.tAt,
+        layer.inPad,
+        this.#zeros,
+        input + delta,
+      );
+      k4.tanhAdjoint(input, input + delta, count * layer.inPad);
+      performed += 2 * count * layer.inPad * layer.outPad;
+    }
+    const l0 = layers[0]!, { start, ptr, value } = this.#loaded!.critic;
+    k4.sparseAdjoint(a[0]! + delta, count, l0.outPad, order, start, ptr, value, 0, delta, 0);
+    this.#multiplyAdds += performed +
+      this.#entries(this.#loaded!.lists[0], count, order) * l0.outPad;
+  }
+
+  /** The scorer's forward: the `count` decisions' shared terms, then their `slots` allowed slots' scores into #out. */
+  #scorerForward(count: number, slots: number): void {
+    const k4 = this.#kernels, layers = this.#scorer, z = this.#scorerZ, l0 = layers[0]!;
+    const loaded = this.#loaded!, shared = loaded.shared, slot = loaded.slot, width = l0.outPad;
+    k4.sparse(this.#shared, count, width, this.#order, shared.start, shared.ptr, shared.value, 0);
+    k4.sparse(
+      z[0]!,
+      slots,
+      width,
+      this.#slotOrder,
+      slot.start,
+      slot.ptr,
+      slot.value,
+      this.#slotBase,
+    );
+    k4.relu(z[0]!, slots * width);
+    let performed = (this.#entries(loaded.lists[1], count, this.#order) +
+      this.#entries(loaded.lists[2], slots, this.#slotOrder)) * width;
+    for (let l = 1; l < layers.length; l++) {
+      const layer = layers[l]!;
+      k4.dense(
+        z[l - 1]!,
+        slots,
+        layer.inPad,
+        layer.inPad,
+        layer.wAt,
+        layer.outPad,
+        layer.bAt,
+        z[l]!,
+      );
+      k4.relu(z[l]!, slots * layer.outPad);
+      performed += slots * layer.inPad * layer.outPad;
+    }
+    const last = layers.at(-1)!.outPad;
+    k4.rowDots(z.at(-1)!, slots, last, this.#slotHeads, this.#out);
+    this.#multiplyAdds += performed + slots * last;
+  }
+
+  /** The scorer's backward from ∂L/∂s in #dOut. */
+  #scorerBackward(count: number, slots: number): void {
+    const k4 = this.#kernels, layers = this.#scorer, z = this.#scorerZ, delta = this.#delta;
+    const loaded = this.#loaded!, last = layers.at(-1)!.outPad, top = z.at(-1)!;
+    k4.rowDotsAdjoint(top, slots, last, this.#slotHeads, this.#dOut, top + delta, delta);
+    k4.reluAdjoint(top, top + delta, slots * last);
+    let performed = 2 * slots * last;
+    for (let l = layers.length - 1; l >= 1; l--) {
+      const layer = layers[l]!, input = z[l - 1]!, dy = z[l]! + delta;
+      k4.denseAdjoint(
+        input,
+        slots,
+        layer.inPad,
+        layer.inPad,
+        layer.wAt,
+        layer.outPad,
+        layer.bAt,
+        dy,
+        delta,
+      );
+      k4.dense(
+        dy,
+        slots,
+        layer.outPad,
+        layer.outPad,
+        layer.tAt,
+        layer.inPad,
+        this.#zeros,
+        input + delta,
+      );
+      k4.reluAdjoint(input, input + delta, slots * layer.inPad);
+      performed += 2 * slots * layer.inPad * layer.outPad;
+    }
+    const width = layers[0]!.outPad, slot = loaded.slot, shared = loaded.shared;
+    const dValue = this.#embed ? this.#dValue : 0;
+    k4.sparseAdjoint(
+      z[0]! + delta,
+      slots,
+      width,
+      this.#slotOrder,
+      slot.start,
+      slot.ptr,
+      slot.value,
+      this.#slotBase,
+      delta,
+      dValue,
+    );
+    k4.sparseAdjoint(
+      this.#shared + delta,
+      count,
+      width,
+      this.#order,
+      shared.start,
+      shared.ptr,
+      shared.value,
+      0,
+      delta,
+      0,
+    );
+    const slotEntries = this.#entries(loaded.lists[2], slots, this.#slotOrder);
+    this.#multiplyAdds += performed + (dValue ? 2 : 1) * slotEntries * width +
+      this.#entries(loaded.lists[1], count, this.#order) * width;
+  }
+
+  /** The learned embedding's values tanh(f·W_e + b_e) of the minibatch's task slots, into their list entries. */
+  #embedForward(params: Float32Array, inputs: SparseInputs, loaded: Loaded, slots: number): void {
+    const embed = this.#embed!, size = embed.size, window = this.shape.window;
+    const f32 = this.#f32, values = loaded.slot.value >> 2, slotOrder = this.#slotOrder >> 2;
+    for (let c = 0; c < slots; c++) {
+      const s = this.#i32[slotOrder + c]!;
+      if (inputs.slot[s]! >= window) continue;
+      const entry = values + loaded.slotEntries[s]!;
+      for (let e = 0; e < size; e++) {
+        let u = params[embed.b + e]!;
+        for (let q = inputs.featureStart[s]!; q < inputs.featureStart[s + 1]!; q++) {
+          u += inputs.featureValue[q]! * params[embed.w + inputs.featureIndex[q]! * size + e]!;
+        }
+        f32[entry + e] = Math.tanh(u);
+        this.#multiplyAdds += inputs.featureStart[s + 1]! - inputs.featureStart[s]!;
+      }
     }
   }
-}
 
-/** out += x · params[row .. row + width). */
-function addRow(
-  out: Float64Array,
-  params: Float32Array,
-  row: number,
-  x: number,
-  width: number,
-): void {
-  for (let j = 0; j < width; j++) out[j]! += x * params[row + j]!;
-}
-
-/** g[row .. row + width) += x · v. */
-function addRow64(g: Float64Array, row: number, x: number, v: Float64Array, width: number): void {
-  for (let j = 0; j < width; j++) g[row + j]! += x * v[j]!;
+  /** The learned embedding's gradient from its values' (∂L/∂t in #dValue), into {@linkcode gradient}. */
+  #embedBackward(inputs: SparseInputs, loaded: Loaded, slots: number): void {
+    const embed = this.#embed!, size = embed.size, window = this.shape.window, g = this.gradient;
+    const f32 = this.#f32, values = loaded.slot.value >> 2, dValue = this.#dValue >> 2;
+    const slotOrder = this.#slotOrder >> 2;
+    for (let c = 0; c < slots; c++) {
+      const s = this.#i32[slotOrder + c]!;
+      if (inputs.slot[s]! >= window) continue;
+      const entry = loaded.slotEntries[s]!;
+      for (let e = 0; e < size; e++) {
+        const t = f32[values + entry + e]!, du = f32[dValue + entry + e]! * (1 - t * t);
+        g[embed.b + e]! += du;
+        for (let q = inputs.featureStart[s]!; q < inputs.featureStart[s + 1]!; q++) {
+          g[embed.w + inputs.featureIndex[q]! * size + e]! += inputs.featureValue[q]! * du;
+        }
+        this.#multiplyAdds += inputs.featureStart[s + 1]! - inputs.featureStart[s]!;
+      }
+    }
+  }
 }

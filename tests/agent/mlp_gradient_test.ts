@@ -219,71 +219,55 @@ const TWO_DECISIONS = handInputs([
   { state: 0, critic: 3, slots: [[1, 3], [2, 0]] },
 ]);
 
-Deno.test("MlpGradient.multiplyAdds() counts the loops of a hand-computed update", () => {
-  // Critic forward: rows·3 + 3·2 + 2 (output); backward: 2 (output) + 2·3·2 + rows·3.
-  const values = (4 * 3 + 6 + 2) + (3 * 3 + 6 + 2);
-  const critic = (20 + (2 + 12 + 12)) + (17 + (2 + 12 + 9));
-  // Scorer's shared term: (node + state rows)·4 forward, (bias + node + state rows)·4 backward.
-  const shared = (2 * 4 + 3 * 4) + (1 * 4 + 2 * 4);
-  // A slot of ≤ 2 rows: 3·4 forward (2 rows + output), 3·4 backward; 3 rows: (3 + 1)·4 and
-  // (1 + 2·3)·4.
-  const slots = (24 + 24) + ((16 + 28) + 24);
-  const engine = new MlpGradient(TINY);
-  assert.equal(engine.multiplyAdds(TWO_DECISIONS, 2), values + 2 * (critic + shared + slots));
-  assert.equal(engine.multiplyAdds(TWO_DECISIONS, 0), values);
-});
-
-Deno.test("MlpGradient.multiplyAdds() counts a learned embedding's rows", () => {
-  const one = handInputs([{ state: 1, critic: 4, slots: [[0, 2], [2, 0]] }]);
-  // With a 3-d learned embedding, slot 0: 2 features·3 forward and backward, then 3 rows:
-  // (3 + 1)·4 forward and (1 + 2·3)·4 backward; the idle slot: 3·4 fused forward, 4 backward.
-  const task = 2 * 2 * 3 + 16 + 28, idle = 12 + 4;
-  const engine = new MlpGradient({ ...TINY, learnedDim: 3 });
-  assert.equal(engine.multiplyAdds(one, 1), 20 + (46 + 20 + task + idle));
-});
-
-Deno.test("MlpGradient.multiplyAdds() refuses a deeper scorer and preference, naming them", () => {
-  assert.throws(
-    () => new MlpGradient({ ...TINY, scorerHidden: [4, 4] }).multiplyAdds(TWO_DECISIONS, 1),
-    /one-hidden-layer scorer .* found scorerHidden \[4,4\]/,
-  );
-  assert.throws(
-    () => new MlpGradient({ ...TINY, preference: true }).multiplyAdds(TWO_DECISIONS, 1),
-    /found scorerHidden \[4\] with preference/,
-  );
-});
-
-Deno.test("MlpGradient.skippedMultiplyAdds tallies the critic backwards a value clip skips", () => {
-  const shape = agentShape(HEADLINE), values = parameters(shape, 5);
-  const batch = rollout(shape, HEADLINE.train, values), engine = new MlpGradient(shape);
+/** Zero parameters in an engine's flat layout, and the targets of a minibatch of every decision of `inputs` choosing its last allowed slot. */
+function zeroMinibatch(engine: MlpGradient, inputs: SparseInputs) {
+  const n = inputs.size, indices = Array.from({ length: n }, (_, i) => i);
   const params = new Float32Array(engine.layout.size);
-  engine.layout.names.forEach((name) => {
-    params.set(values.get(name)!, engine.layout.offsets.get(name)!);
-  });
-  const inputs = engine.inputs(batch), v = new Float32Array(batch.size);
-  engine.values(params, inputs, v);
-  const indices = Array.from({ length: batch.size }, (_, i) => i);
-  // Old values 1 above the values and returns on them: the clipped term, 0.8², beats the
-  // unclipped 0 and is flat in V, so every ∂L/∂V is 0 when the value loss is clipped.
-  const minibatch = (clipValueLoss: boolean) =>
-    engine.minibatch(params, inputs, {
-      indices,
-      advantages: new Float32Array(batch.size).fill(1),
-      targets: {
-        action: batch.action,
-        oldLogProbability: batch.logProbability,
-        oldValue: v.map((x) => x + 1),
-        returns: v,
-      },
-      config: { ...HEADLINE, clipValueLoss },
-    });
-  minibatch(false);
-  assert.equal(engine.skippedMultiplyAdds, 0);
-  minibatch(true);
-  // Critic 64-64: per decision its input's non-zero rows·64 + 2·64·64 (dense) + 64 (output).
-  let expected = 0;
-  for (let i = 0; i < batch.size; i++) {
-    expected += (inputs.criticStart[i + 1]! - inputs.criticStart[i]!) * 64 + 2 * 64 * 64 + 64;
-  }
-  assert.equal(engine.skippedMultiplyAdds, expected);
+  return {
+    params,
+    run: () =>
+      engine.minibatch(params, inputs, {
+        indices,
+        advantages: new Float32Array(n).fill(1),
+        targets: {
+          action: Int32Array.from(indices, (i) => inputs.slot[inputs.slotStart[i + 1]! - 1]!),
+          oldLogProbability: new Float32Array(n),
+          oldValue: new Float32Array(n),
+          returns: new Float32Array(n).fill(1),
+        },
+        config: { ...HEADLINE, clipValueLoss: false },
+      }),
+  };
+}
+
+Deno.test("MlpGradient.multiplyAdds counts the kernels' rows of a hand-computed update", () => {
+  // Padded widths: critic 3 -> 4 and 2 -> 4, scorer 4. Critic forward: 9 list entries (each
+  // decision's bias and non-zeros: 5 + 4)·4, the dense layer 2·4·4, the head 2·4.
+  const criticForward = 9 * 4 + 32 + 8;
+  // Backward: the head twice, the dense layer twice (weights, input), the list entries again.
+  const criticBackward = 2 * 8 + 2 * 32 + 9 * 4;
+  // Scorer forward: shared terms (bias, node, state: 3 + 2 entries)·4, the slots' task rows
+  // (2 + 3)·4, the head over 4 slots·4; backward: the head twice, the slots' and shared rows.
+  const scorerForward = 5 * 4 + 5 * 4 + 16, scorerBackward = 2 * 16 + 5 * 4 + 5 * 4;
+  const engine = new MlpGradient(TINY), { params, run } = zeroMinibatch(engine, TWO_DECISIONS);
+  engine.values(params, TWO_DECISIONS, new Float32Array(2));
+  assert.equal(engine.multiplyAdds, criticForward);
+  run();
+  assert.equal(
+    engine.multiplyAdds,
+    2 * criticForward + criticBackward + scorerForward + scorerBackward,
+  );
+});
+
+Deno.test("MlpGradient.multiplyAdds counts a learned embedding's rows", () => {
+  const one = handInputs([{ state: 1, critic: 4, slots: [[0, 2], [2, 0]] }]);
+  // A 3-d learned embedding: slot 0's values from 2 features (2·3, forward and backward), its
+  // 3 rows·4 forward, and twice backward (the rows' gradients and the values'); the critic of
+  // one decision: (5·4 + 16 + 4) forward, (8 + 32 + 20) backward.
+  const critic = 40 + 60, embedding = 2 * 6;
+  const scorer = (3 * 4 + 3 * 4 + 8) + (16 + 2 * 3 * 4 + 3 * 4);
+  const engine = new MlpGradient({ ...TINY, learnedDim: 3 });
+  const { run } = zeroMinibatch(engine, one);
+  run();
+  assert.equal(engine.multiplyAdds, critic + embedding + scorer);
 });

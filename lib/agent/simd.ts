@@ -1,0 +1,489 @@
+/**
+ * The training path's arithmetic in WebAssembly with 128-bit SIMD (four float32 lanes): the
+ * few batched products the MLP scorer and critic are made of, each over every row of a
+ * minibatch in one call (lib/agent/mlp_gradient.ts drives them). Every row is `width` floats,
+ * a multiple of 4 (the caller pads with zeros), and every pointer a byte offset into the
+ * module's memory, 16-aligned for rows. Gradients sit at a fixed distance `delta` above what
+ * they are the gradient of, so one pointer names both a matrix row and its gradient's row.
+ *
+ * The kernels are written in the WebAssembly text format below and assembled once, when this
+ * module loads, by wabt (the WebAssembly Binary Toolkit, compiled to JS).
+ *
+ * @module
+ */
+import wabt from "wabt";
+
+/** `for (v = from; v < to; v += step) body`, on i32 locals. */
+function loop(v: string, from: string, to: string, step: string, body: string): string {
+  return `(local.set ${v} ${from})
+    (block (loop (br_if 1 (i32.ge_s (local.get ${v}) ${to})) ${body}
+      (local.set ${v} (i32.add (local.get ${v}) ${step})) (br 0)))`;
+}
+
+/** The i32 at `array[index]`. */
+function at(array: string, index: string): string {
+  return `(i32.load (i32.add ${array} (i32.shl ${index} (i32.const 2))))`;
+}
+
+/** `$j` over a row's bytes, 16 at a time. */
+function lanes(body: string): string {
+  return loop("$j", "(i32.const 0)", "(local.get $rb)", "(i32.const 16)", body);
+}
+
+/** The v128 at `row + $j`. */
+function v(row: string): string {
+  return `(v128.load (i32.add ${row} (local.get $j)))`;
+}
+
+/** Stores `value` at `row + $j`. */
+function store(row: string, value: string): string {
+  return `(v128.store (i32.add ${row} (local.get $j)) ${value})`;
+}
+
+const ADD = (a: string, b: string) => `(f32x4.add ${a} ${b})`;
+const MUL = (a: string, b: string) => `(f32x4.mul ${a} ${b})`;
+const G = (row: string) => `(i32.add ${row} (local.get $delta))`;
+
+/** The horizontal sum of the four lanes of v128 local `acc`: (l0 + l1) + (l2 + l3). */
+function lanesSum(acc: string): string {
+  const lane = (k: number) => `(f32x4.extract_lane ${k} (local.get ${acc}))`;
+  return `(f32.add (f32.add ${lane(0)} ${lane(1)}) (f32.add ${lane(2)} ${lane(3)}))`;
+}
+
+/** Eigen's rational tanh for float on four lanes (lib/agent/flat.ts's `tanh`, in float32). */
+function tanh(x: string): string {
+  const c = (value: number) => `(f32x4.splat (f32.const ${value}))`;
+  const clamp = 7.998811721801758;
+  const p = [
+    -2.76076847742355e-16,
+    2.00018790482477e-13,
+    -8.60467152213735e-11,
+    5.12229709037114e-8,
+    1.48572235717979e-5,
+    6.37261928875436e-4,
+    4.89352455891786e-3,
+  ];
+  const q = [1.19825839466702e-6, 1.18534705686654e-4, 2.268434632439e-3, 4.89352518554385e-3];
+  const horner = (coefficients: number[]) =>
+    coefficients.slice(1).reduce(
+      (acc, k) => ADD(MUL(acc, "(local.get $x2)"), c(k)),
+      c(coefficients[0]!),
+    );
+  return `(local.set $t (f32x4.pmax (f32x4.pmin ${x} ${c(clamp)}) ${c(-clamp)}))
+    (local.set $x2 (f32x4.mul (local.get $t) (local.get $t)))
+    (f32x4.div (f32x4.mul ${horner(p)} (local.get $t)) ${horner(q)})`;
+}
+
+const WAT = `(module
+ (memory (export "memory") 1)
+
+ ;; out[k] = M[base[k]] (or 0 without base) + Σ value[q] · M[ptr[q]] over q in
+ ;; [start[i], start[i + 1]), i = order[k] (or k without order); rows of width floats.
+ (func (export "sparse") (param $out i32) (param $count i32) (param $width i32)
+   (param $order i32) (param $start i32) (param $ptr i32) (param $value i32) (param $base i32)
+   (local $rb i32) (local $k i32) (local $i i32) (local $q i32) (local $end i32) (local $j i32)
+   (local $o i32) (local $p0 i32) (local $p1 i32) (local $x0 v128) (local $x1 v128)
+   (local.set $rb (i32.shl (local.get $width) (i32.const 2)))
+   ${
+  loop(
+    "$k",
+    "(i32.const 0)",
+    "(local.get $count)",
+    "(i32.const 1)",
+    `
+     (local.set $i (if (result i32) (local.get $order)
+       (then ${at("(local.get $order)", "(local.get $k)")}) (else (local.get $k))))
+     (local.set $o (i32.add (local.get $out) (i32.mul (local.get $k) (local.get $rb))))
+     (if (local.get $base)
+       (then (memory.copy (local.get $o) ${
+      at("(local.get $base)", "(local.get $k)")
+    } (local.get $rb)))
+       (else (memory.fill (local.get $o) (i32.const 0) (local.get $rb))))
+     (local.set $q ${at("(local.get $start)", "(local.get $i)")})
+     (local.set $end ${at("(local.get $start)", "(i32.add (local.get $i) (i32.const 1))")})
+     (block (loop
+       (br_if 1 (i32.ge_s (i32.add (local.get $q) (i32.const 1)) (local.get $end)))
+       (local.set $p0 ${at("(local.get $ptr)", "(local.get $q)")})
+       (local.set $p1 ${at("(local.get $ptr)", "(i32.add (local.get $q) (i32.const 1))")})
+       (local.set $x0 (v128.load32_splat (i32.add (local.get $value) (i32.shl (local.get $q) (i32.const 2)))))
+       (local.set $x1 (v128.load32_splat offset=4 (i32.add (local.get $value) (i32.shl (local.get $q) (i32.const 2)))))
+       ${
+      lanes(
+        store(
+          "(local.get $o)",
+          ADD(
+            v("(local.get $o)"),
+            ADD(
+              MUL("(local.get $x0)", v("(local.get $p0)")),
+              MUL("(local.get $x1)", v("(local.get $p1)")),
+            ),
+          ),
+        ),
+      )
+    }
+       (local.set $q (i32.add (local.get $q) (i32.const 2))) (br 0)))
+     (if (i32.lt_s (local.get $q) (local.get $end)) (then
+       (local.set $p0 ${at("(local.get $ptr)", "(local.get $q)")})
+       (local.set $x0 (v128.load32_splat (i32.add (local.get $value) (i32.shl (local.get $q) (i32.const 2)))))
+       ${
+      lanes(
+        store(
+          "(local.get $o)",
+          ADD(v("(local.get $o)"), MUL("(local.get $x0)", v("(local.get $p0)"))),
+        ),
+      )
+    }))`,
+  )
+}
+ )
+
+ ;; The adjoint of sparse for dOut: M'[base[k]] += dOut[k] and M'[ptr[q]] += value[q] · dOut[k]
+ ;; (M' = M + delta); with dValue, also dValue[q] = M[ptr[q]] · dOut[k].
+ (func (export "sparseAdjoint") (param $dOut i32) (param $count i32) (param $width i32)
+   (param $order i32) (param $start i32) (param $ptr i32) (param $value i32) (param $base i32)
+   (param $delta i32) (param $dValue i32)
+   (local $rb i32) (local $k i32) (local $i i32) (local $q i32) (local $end i32) (local $j i32)
+   (local $d i32) (local $p i32) (local $x v128) (local $acc v128)
+   (local.set $rb (i32.shl (local.get $width) (i32.const 2)))
+   ${
+  loop(
+    "$k",
+    "(i32.const 0)",
+    "(local.get $count)",
+    "(i32.const 1)",
+    `
+     (local.set $i (if (result i32) (local.get $order)
+       (then ${at("(local.get $order)", "(local.get $k)")}) (else (local.get $k))))
+     (local.set $d (i32.add (local.get $dOut) (i32.mul (local.get $k) (local.get $rb))))
+     (if (local.get $base) (then
+       (local.set $p ${G(at("(local.get $base)", "(local.get $k)"))})
+       ${lanes(store("(local.get $p)", ADD(v("(local.get $p)"), v("(local.get $d)"))))}))
+     ${
+      loop(
+        "$q",
+        at("(local.get $start)", "(local.get $i)"),
+        at("(local.get $start)", "(i32.add (local.get $i) (i32.const 1))"),
+        "(i32.const 1)",
+        `
+       (local.set $p ${at("(local.get $ptr)", "(local.get $q)")})
+       (local.set $x (v128.load32_splat (i32.add (local.get $value) (i32.shl (local.get $q) (i32.const 2)))))
+       (if (local.get $dValue) (then
+         (local.set $acc (v128.const i32x4 0 0 0 0))
+         ${
+          lanes(
+            `(local.set $acc ${
+              ADD("(local.get $acc)", MUL(v("(local.get $p)"), v("(local.get $d)")))
+            })`,
+          )
+        }
+         (f32.store (i32.add (local.get $dValue) (i32.shl (local.get $q) (i32.const 2))) ${
+          lanesSum("$acc")
+        })))
+       (local.set $p ${G("(local.get $p)")})
+       ${
+          lanes(
+            store(
+              "(local.get $p)",
+              ADD(v("(local.get $p)"), MUL("(local.get $x)", v("(local.get $d)"))),
+            ),
+          )
+        }`,
+      )
+    }`,
+  )
+}
+ )
+
+ ;; y[k] = b + x[k] W for k < count: x rows of rows floats (a multiple of 4) at stride xWidth,
+ ;; W [rows, width], y rows of width.
+ (func (export "dense") (param $x i32) (param $count i32) (param $rows i32) (param $xWidth i32)
+   (param $w i32) (param $width i32) (param $b i32) (param $y i32)
+   (local $rb i32) (local $k i32) (local $r i32) (local $j i32) (local $o i32) (local $xi i32)
+   (local $row i32) (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128)
+   (local.set $rb (i32.shl (local.get $width) (i32.const 2)))
+   ${
+  loop(
+    "$k",
+    "(i32.const 0)",
+    "(local.get $count)",
+    "(i32.const 1)",
+    `
+     (local.set $o (i32.add (local.get $y) (i32.mul (local.get $k) (local.get $rb))))
+     (local.set $xi (i32.add (local.get $x) (i32.mul (local.get $k) (i32.shl (local.get $xWidth) (i32.const 2)))))
+     (memory.copy (local.get $o) (local.get $b) (local.get $rb))
+     (local.set $row (local.get $w))
+     ${
+      loop(
+        "$r",
+        "(i32.const 0)",
+        "(local.get $rows)",
+        "(i32.const 4)",
+        `
+       (local.set $x0 (v128.load32_splat (local.get $xi)))
+       (local.set $x1 (v128.load32_splat offset=4 (local.get $xi)))
+       (local.set $x2 (v128.load32_splat offset=8 (local.get $xi)))
+       (local.set $x3 (v128.load32_splat offset=12 (local.get $xi)))
+       ${
+          lanes(
+            store(
+              "(local.get $o)",
+              ADD(
+                v("(local.get $o)"),
+                ADD(
+                  ADD(
+                    MUL("(local.get $x0)", v("(local.get $row)")),
+                    MUL("(local.get $x1)", v("(i32.add (local.get $row) (local.get $rb))")),
+                  ),
+                  ADD(
+                    MUL(
+                      "(local.get $x2)",
+                      v("(i32.add (local.get $row) (i32.shl (local.get $rb) (i32.const 1)))"),
+                    ),
+                    MUL(
+                      "(local.get $x3)",
+                      v("(i32.add (local.get $row) (i32.mul (local.get $rb) (i32.const 3)))"),
+                    ),
+                  ),
+                ),
+              ),
+            ),
+          )
+        }
+       (local.set $row (i32.add (local.get $row) (i32.shl (local.get $rb) (i32.const 2))))
+       (local.set $xi (i32.add (local.get $xi) (i32.const 16)))`,
+      )
+    }`,
+  )
+}
+ )
+
+ ;; The weight gradients of dense for dy: W'[r] += x[k][r] · dy[k], b' += dy[k] (W' = W + delta).
+ (func (export "denseAdjoint") (param $x i32) (param $count i32) (param $rows i32)
+   (param $xWidth i32) (param $w i32) (param $width i32) (param $b i32) (param $dy i32)
+   (param $delta i32)
+   (local $rb i32) (local $k i32) (local $r i32) (local $j i32) (local $d i32) (local $xi i32)
+   (local $row i32) (local $s f32) (local $x0 v128)
+   (local.set $rb (i32.shl (local.get $width) (i32.const 2)))
+   ${
+  loop(
+    "$k",
+    "(i32.const 0)",
+    "(local.get $count)",
+    "(i32.const 1)",
+    `
+     (local.set $d (i32.add (local.get $dy) (i32.mul (local.get $k) (local.get $rb))))
+     (local.set $xi (i32.add (local.get $x) (i32.mul (local.get $k) (i32.shl (local.get $xWidth) (i32.const 2)))))
+     (local.set $row ${G("(local.get $b)")})
+     ${lanes(store("(local.get $row)", ADD(v("(local.get $row)"), v("(local.get $d)"))))}
+     (local.set $row ${G("(local.get $w)")})
+     ${
+      loop(
+        "$r",
+        "(i32.const 0)",
+        "(local.get $rows)",
+        "(i32.const 1)",
+        `
+       (local.set $s (f32.load (local.get $xi)))
+       (if (f32.ne (local.get $s) (f32.const 0)) (then
+         (local.set $x0 (f32x4.splat (local.get $s)))
+         ${
+          lanes(
+            store(
+              "(local.get $row)",
+              ADD(v("(local.get $row)"), MUL("(local.get $x0)", v("(local.get $d)"))),
+            ),
+          )
+        }))
+       (local.set $row (i32.add (local.get $row) (local.get $rb)))
+       (local.set $xi (i32.add (local.get $xi) (i32.const 4)))`,
+      )
+    }`,
+  )
+}
+ )
+
+ ;; a = tanh(a) over n floats (a multiple of 4).
+ (func (export "tanh") (param $a i32) (param $n i32)
+   (local $j i32) (local $rb i32) (local $t v128) (local $x2 v128)
+   (local.set $rb (i32.shl (local.get $n) (i32.const 2)))
+   ${lanes(store("(local.get $a)", tanh(v("(local.get $a)"))))}
+ )
+
+ ;; d *= 1 - a² (tanh's derivative at its output a) over n floats.
+ (func (export "tanhAdjoint") (param $a i32) (param $d i32) (param $n i32)
+   (local $j i32) (local $rb i32)
+   (local.set $rb (i32.shl (local.get $n) (i32.const 2)))
+   ${
+  lanes(
+    store(
+      "(local.get $d)",
+      MUL(
+        v("(local.get $d)"),
+        `(f32x4.sub (f32x4.splat (f32.const 1)) ${MUL(v("(local.get $a)"), v("(local.get $a)"))})`,
+      ),
+    ),
+  )
+}
+ )
+
+ ;; a = max(a, 0) over n floats.
+ (func (export "relu") (param $a i32) (param $n i32)
+   (local $j i32) (local $rb i32)
+   (local.set $rb (i32.shl (local.get $n) (i32.const 2)))
+   ${
+  lanes(store("(local.get $a)", `(f32x4.pmax (v128.const i32x4 0 0 0 0) ${v("(local.get $a)")})`))
+}
+ )
+
+ ;; d = 0 where a ≤ 0 (ReLU passes no gradient at 0) over n floats.
+ (func (export "reluAdjoint") (param $a i32) (param $d i32) (param $n i32)
+   (local $j i32) (local $rb i32)
+   (local.set $rb (i32.shl (local.get $n) (i32.const 2)))
+   ${
+  lanes(
+    store(
+      "(local.get $d)",
+      `(v128.and ${v("(local.get $d)")} (f32x4.gt ${
+        v("(local.get $a)")
+      } (v128.const i32x4 0 0 0 0)))`,
+    ),
+  )
+}
+ )
+
+ ;; out[k] = z[k] · H[heads[k]] (float32 each).
+ (func (export "rowDots") (param $z i32) (param $count i32) (param $width i32) (param $heads i32)
+   (param $out i32)
+   (local $rb i32) (local $k i32) (local $j i32) (local $zk i32) (local $h i32) (local $acc v128)
+   (local.set $rb (i32.shl (local.get $width) (i32.const 2)))
+   ${
+  loop(
+    "$k",
+    "(i32.const 0)",
+    "(local.get $count)",
+    "(i32.const 1)",
+    `
+     (local.set $zk (i32.add (local.get $z) (i32.mul (local.get $k) (local.get $rb))))
+     (local.set $h ${at("(local.get $heads)", "(local.get $k)")})
+     (local.set $acc (v128.const i32x4 0 0 0 0))
+     ${
+      lanes(
+        `(local.set $acc ${
+          ADD("(local.get $acc)", MUL(v("(local.get $zk)"), v("(local.get $h)")))
+        })`,
+      )
+    }
+     (f32.store (i32.add (local.get $out) (i32.shl (local.get $k) (i32.const 2))) ${
+      lanesSum("$acc")
+    })`,
+  )
+}
+ )
+
+ ;; The adjoint of rowDots for dOut: H'[heads[k]] += dOut[k] · z[k], dz[k] = dOut[k] · H[heads[k]].
+ (func (export "rowDotsAdjoint") (param $z i32) (param $count i32) (param $width i32)
+   (param $heads i32) (param $dOut i32) (param $dz i32) (param $delta i32)
+   (local $rb i32) (local $k i32) (local $j i32) (local $zk i32) (local $dk i32) (local $h i32)
+   (local $hg i32) (local $s v128)
+   (local.set $rb (i32.shl (local.get $width) (i32.const 2)))
+   ${
+  loop(
+    "$k",
+    "(i32.const 0)",
+    "(local.get $count)",
+    "(i32.const 1)",
+    `
+     (local.set $zk (i32.add (local.get $z) (i32.mul (local.get $k) (local.get $rb))))
+     (local.set $dk (i32.add (local.get $dz) (i32.mul (local.get $k) (local.get $rb))))
+     (local.set $h ${at("(local.get $heads)", "(local.get $k)")})
+     (local.set $hg ${G("(local.get $h)")})
+     (local.set $s (v128.load32_splat (i32.add (local.get $dOut) (i32.shl (local.get $k) (i32.const 2)))))
+     ${
+      lanes(
+        `${
+          store(
+            "(local.get $hg)",
+            ADD(v("(local.get $hg)"), MUL("(local.get $s)", v("(local.get $zk)"))),
+          )
+        } ${store("(local.get $dk)", MUL("(local.get $s)", v("(local.get $h)")))}`,
+      )
+    }`,
+  )
+}
+ )
+)`;
+
+/** The kernels' exports (see the module text for each one's contract). */
+export interface SimdKernels {
+  readonly memory: WebAssembly.Memory;
+  sparse(
+    out: number,
+    count: number,
+    width: number,
+    order: number,
+    start: number,
+    ptr: number,
+    value: number,
+    base: number,
+  ): void;
+  sparseAdjoint(
+    dOut: number,
+    count: number,
+    width: number,
+    order: number,
+    start: number,
+    ptr: number,
+    value: number,
+    base: number,
+    delta: number,
+    dValue: number,
+  ): void;
+  dense(
+    x: number,
+    count: number,
+    rows: number,
+    xWidth: number,
+    w: number,
+    width: number,
+    b: number,
+    y: number,
+  ): void;
+  denseAdjoint(
+    x: number,
+    count: number,
+    rows: number,
+    xWidth: number,
+    w: number,
+    width: number,
+    b: number,
+    dy: number,
+    delta: number,
+  ): void;
+  tanh(a: number, n: number): void;
+  tanhAdjoint(a: number, d: number, n: number): void;
+  relu(a: number, n: number): void;
+  reluAdjoint(a: number, d: number, n: number): void;
+  rowDots(z: number, count: number, width: number, heads: number, out: number): void;
+  rowDotsAdjoint(
+    z: number,
+    count: number,
+    width: number,
+    heads: number,
+    dOut: number,
+    dz: number,
+    delta: number,
+  ): void;
+}
+
+const assembled = (await wabt()).parseWat("simd.wat", WAT);
+assembled.validate();
+const BINARY = assembled.toBinary({}).buffer as Uint8Array<ArrayBuffer>;
+assembled.destroy();
+
+/** A compiled copy of the kernels, assembled once per process. */
+export const SIMD_MODULE = new WebAssembly.Module(BINARY);
+
+/** A new instance of the kernels, with a memory of its own. */
+export function simdKernels(): SimdKernels {
+  return new WebAssembly.Instance(SIMD_MODULE).exports as unknown as SimdKernels;
+}

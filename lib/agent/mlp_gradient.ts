@@ -41,7 +41,7 @@ import {
   scorerInputSize,
 } from "./networks.ts";
 import { knotSuffix, knotWeights, PREFERENCE_KNOTS, preferenceSize } from "./preference.ts";
-import { type SimdKernels, simdKernels } from "./simd.ts";
+import { Activation, type SimdKernels, simdKernels } from "./simd.ts";
 
 /** A rollout's inputs as sparse rows (index, value) of non-zeros, built once per update. */
 export interface SparseInputs {
@@ -152,7 +152,7 @@ interface Layer {
   /** Padded widths (multiples of 4). */
   readonly inPad: number;
   readonly outPad: number;
-  /** Byte offsets in the kernels' memory: weights [inPad, outPad], biases [outPad], Wᵀ. */
+  /** Byte offsets in the kernels' memory: weights [inPad, outPad], biases [outPad], Wᵀ (0: none). */
   wAt: number;
   bAt: number;
   tAt: number;
@@ -405,13 +405,16 @@ export class MlpGradient implements FlatGradient<SparseInputs> {
     this.#scores = new Float64Array(shape.window + 1);
     // Parameters first, at byte 16 (0 means "none" to the kernels).
     let at = 16;
-    for (const layer of [...this.#scorer, ...this.#critic]) {
-      layer.wAt = at;
-      at += pad(layer.in) * layer.outPad * 4;
-      layer.bAt = at;
-      at += layer.outPad * 4;
-      layer.tAt = at;
-      at += layer.outPad * layer.inPad * 4;
+    for (const layers of [this.#scorer, this.#critic]) {
+      layers.forEach((layer, l) => {
+        layer.wAt = at;
+        at += layer.inPad * layer.outPad * 4;
+        layer.bAt = at;
+        at += layer.outPad * 4;
+        // Wᵀ for the input gradient of the dense layers (the first layer's input has none).
+        layer.tAt = l === 0 ? 0 : at;
+        if (l > 0) at += layer.outPad * layer.inPad * 4;
+      });
     }
     this.#paramBytes = at;
   }
@@ -646,6 +649,7 @@ export class MlpGradient implements FlatGradient<SparseInputs> {
         f32.set(params.subarray(w + r * out, w + (r + 1) * out), wAt + r * outPad);
       }
       f32.set(params.subarray(b, b + out), layer.bAt >> 2);
+      if (layer.tAt === 0) continue;
       for (let j = 0; j < out; j++) {
         for (let r = 0; r < layer.in; r++) f32[tAt + j * inPad + r] = params[w + r * out + j]!;
       }
@@ -708,8 +712,16 @@ export class MlpGradient implements FlatGradient<SparseInputs> {
   #criticBackward(count: number, order: number): void {
     const k4 = this.#kernels, layers = this.#critic, a = this.#criticA, delta = this.#delta;
     const last = layers.at(-1)!.outPad, top = a.at(-1)!;
-    k4.rowDotsAdjoint(top, count, last, this.#criticRows, this.#dOut, top + delta, delta);
-    k4.tanhAdjoint(top, top + delta, count * last);
+    k4.rowDotsAdjoint(
+      top,
+      count,
+      last,
+      this.#criticRows,
+      this.#dOut,
+      top + delta,
+      delta,
+      Activation.Tanh,
+    );
     let performed = 2 * count * last;
     for (let l = layers.length - 1; l >= 1; l--) {
       const layer = layers[l]!, input = a[l - 1]!, dy = a[l]! + delta;
@@ -785,8 +797,16 @@ export class MlpGradient implements FlatGradient<SparseInputs> {
   #scorerBackward(count: number, slots: number): void {
     const k4 = this.#kernels, layers = this.#scorer, z = this.#scorerZ, delta = this.#delta;
     const loaded = this.#loaded!, last = layers.at(-1)!.outPad, top = z.at(-1)!;
-    k4.rowDotsAdjoint(top, slots, last, this.#slotHeads, this.#dOut, top + delta, delta);
-    k4.reluAdjoint(top, top + delta, slots * last);
+    k4.rowDotsAdjoint(
+      top,
+      slots,
+      last,
+      this.#slotHeads,
+      this.#dOut,
+      top + delta,
+      delta,
+      Activation.Relu,
+    );
     let performed = 2 * slots * last;
     for (let l = layers.length - 1; l >= 1; l--) {
       const layer = layers[l]!, input = z[l - 1]!, dy = z[l]! + delta;

@@ -74,6 +74,167 @@ function tanh(x: string): string {
     (f32x4.div (f32x4.mul ${horner(p)} (local.get $t)) ${horner(q)})`;
 }
 
+/** Loads list entries q, …, q + n - 1 into locals $p0… (rows, plus `shift`) and $x0… (values splatted). */
+function entries(n: number, shift = ""): string {
+  return Array.from({ length: n }, (_, e) => {
+    const row = at("(local.get $ptr)", `(i32.add (local.get $q) (i32.const ${e}))`);
+    return `(local.set $p${e} ${shift ? `(i32.add ${row} ${shift})` : row})
+     (local.set $x${e} (v128.load32_splat offset=${4 * e}
+       (i32.add (local.get $value) (i32.shl (local.get $q) (i32.const 2)))))`;
+  }).join("\n");
+}
+
+/** Σ $x_e · row $p_e at $j over e < n (n ≤ 4), summed pairwise; undefined for n = 0. */
+function products(n: number): string | undefined {
+  const terms = Array.from(
+    { length: n },
+    (_, e) => MUL(`(local.get $x${e})`, v(`(local.get $p${e})`)),
+  );
+  if (n === 0) return undefined;
+  return n <= 2
+    ? terms.reduce((a, b) => ADD(a, b))
+    : ADD(ADD(terms[0]!, terms[1]!), terms.length === 4 ? ADD(terms[2]!, terms[3]!) : terms[2]!);
+}
+
+/**
+ * One of sparse's passes over the row $o: `first` sets it to the base row $src (or 0) plus the
+ * next n entries, otherwise it adds them; then q += n.
+ */
+function sparsePass(n: number, first: boolean): string {
+  const sum = products(n);
+  const onto = first ? "(if (local.get $src) (then INIT_BASE) (else INIT_ZERO))" : "STEP";
+  const write = (init: string | undefined) =>
+    lanes(
+      store(
+        "(local.get $o)",
+        init && sum ? ADD(init, sum) : (init ?? sum ?? "(v128.const i32x4 0 0 0 0)"),
+      ),
+    );
+  return `${entries(n)}
+    ${
+    onto.replace("INIT_BASE", write(v("(local.get $src)"))).replace("INIT_ZERO", write(undefined))
+      .replace("STEP", write(v("(local.get $o)")))
+  }
+    (local.set $q (i32.add (local.get $q) (i32.const ${n})))`;
+}
+
+/**
+ * One of sparseAdjoint's passes over the gradient row $d: the next n entries' rows (at
+ * +delta) += value · $d, and with `base` the base row's too; then q += n.
+ */
+function adjointPass(n: number, base: boolean): string {
+  const rows = Array.from(
+    { length: n },
+    (_, e) =>
+      store(
+        `(local.get $p${e})`,
+        ADD(v(`(local.get $p${e})`), MUL(`(local.get $x${e})`, "(local.get $dj)")),
+      ),
+  );
+  if (base) rows.unshift(store("(local.get $src)", ADD(v("(local.get $src)"), "(local.get $dj)")));
+  return `${entries(n, "(local.get $delta)")}
+    ${lanes(`(local.set $dj ${v("(local.get $d)")}) ${rows.join(" ")}`)}
+    (local.set $q (i32.add (local.get $q) (i32.const ${n})))`;
+}
+
+/** `pass(min(n, 4))` for the n = $end - $q entries left, by cases. */
+function byCount(pass: (n: number) => string): string {
+  const left = "(i32.sub (local.get $end) (local.get $q))";
+  let code = pass(0);
+  for (let n = 1; n <= 3; n++) {
+    code = `(if (i32.eq ${left} (i32.const ${n})) (then ${pass(n)}) (else ${code}))`;
+  }
+  return `(if (i32.ge_s ${left} (i32.const 4)) (then ${pass(4)}) (else ${code}))`;
+}
+
+/** The rest of the entries: by fours, then one by one (each an adjoint pass, or a sparse one). */
+function remaining(pass: (n: number) => string): string {
+  return `(block (loop
+       (br_if 1 (i32.ge_s (i32.add (local.get $q) (i32.const 3)) (local.get $end))) ${
+    pass(4)
+  } (br 0)))
+     (block (loop (br_if 1 (i32.ge_s (local.get $q) (local.get $end))) ${pass(1)} (br 0)))`;
+}
+
+/**
+ * denseAdjoint's pass over rows k, …, k + n - 1 (n = 1 or 4) of x and dy: the bias's and every
+ * weight row's gradient += the rows' sum, products summed pairwise; then k += n.
+ */
+function denseAdjointPass(n: 1 | 4): string {
+  const rows = Array.from({ length: n }, (_, e) => e);
+  const setup = rows.map((e) =>
+    `(local.set $d${e} (i32.add (local.get $dy) (i32.mul (i32.add (local.get $k) (i32.const ${e})) (local.get $rb))))`
+  ).join(" ");
+  const pairwise = (terms: string[]) =>
+    terms.length === 1 ? terms[0]! : ADD(ADD(terms[0]!, terms[1]!), ADD(terms[2]!, terms[3]!));
+  const bias = pairwise(rows.map((e) => v(`(local.get $d${e})`)));
+  const splats = rows.map((e) =>
+    `(local.set $x${e} (v128.load32_splat (i32.add (i32.add (local.get $x) (i32.shl (local.get $r) (i32.const 2)))
+       (i32.mul (i32.add (local.get $k) (i32.const ${e})) (local.get $xb)))))`
+  ).join(" ");
+  const weights = pairwise(rows.map((e) => MUL(`(local.get $x${e})`, v(`(local.get $d${e})`))));
+  return `${setup}
+    (local.set $row ${G("(local.get $b)")})
+    ${lanes(store("(local.get $row)", ADD(v("(local.get $row)"), bias)))}
+    (local.set $row ${G("(local.get $w)")})
+    ${
+    loop(
+      "$r",
+      "(i32.const 0)",
+      "(local.get $rows)",
+      "(i32.const 1)",
+      `${splats}
+      ${lanes(store("(local.get $row)", ADD(v("(local.get $row)"), weights)))}
+      (local.set $row (i32.add (local.get $row) (local.get $rb)))`,
+    )
+  }
+    (local.set $k (i32.add (local.get $k) (i32.const ${n})))`;
+}
+
+/** rowDotsAdjoint's pass over rows k, …, k + n - 1 (n = 1 or 4) of one head; then k += n. */
+function headPass(n: 1 | 4, activation: "relu" | "tanh"): string {
+  const rows = Array.from({ length: n }, (_, e) => e);
+  const setup = rows.map((e) => {
+    const k = `(i32.add (local.get $k) (i32.const ${e}))`;
+    return `(local.set $z${e} (i32.add (local.get $z) (i32.mul ${k} (local.get $rb))))
+     (local.set $d${e} (i32.add (local.get $dz) (i32.mul ${k} (local.get $rb))))
+     (local.set $s${e} (v128.load32_splat (i32.add (local.get $dOut) (i32.shl ${k} (i32.const 2)))))`;
+  }).join("\n");
+  const terms = rows.map((e) => MUL(`(local.get $s${e})`, v(`(local.get $z${e})`)));
+  const sum = n === 1 ? terms[0]! : ADD(ADD(terms[0]!, terms[1]!), ADD(terms[2]!, terms[3]!));
+  const derivative = (e: number, d: string) => {
+    const z = v(`(local.get $z${e})`);
+    return activation === "relu"
+      ? `(v128.and ${d} (f32x4.gt ${z} (v128.const i32x4 0 0 0 0)))`
+      : MUL(d, `(f32x4.sub (f32x4.splat (f32.const 1)) ${MUL(z, z)})`);
+  };
+  const gradients = rows.map((e) =>
+    store(`(local.get $d${e})`, derivative(e, MUL(`(local.get $s${e})`, "(local.get $hj)")))
+  ).join(" ");
+  return `${setup}
+    ${
+    lanes(`(local.set $hj ${v("(local.get $h)")})
+      ${store("(local.get $hg)", ADD(v("(local.get $hg)"), sum))} ${gradients}`)
+  }
+    (local.set $k (i32.add (local.get $k) (i32.const ${n})))`;
+}
+
+/** rowDotsAdjoint's rows: by fours while four rows share a head, else one at a time. */
+function headRows(activation: "relu" | "tanh"): string {
+  const head = (e: number) => at("(local.get $heads)", `(i32.add (local.get $k) (i32.const ${e}))`);
+  const shared = `(i32.and (i32.le_s (i32.add (local.get $k) (i32.const 4)) (local.get $count))
+    (i32.and (i32.eq ${head(0)} ${head(1)}) (i32.and (i32.eq ${head(0)} ${head(2)}) (i32.eq ${
+    head(0)
+  } ${head(3)}))))`;
+  return `(local.set $k (i32.const 0))
+    (block (loop (br_if 1 (i32.ge_s (local.get $k) (local.get $count)))
+      (local.set $h ${head(0)})
+      (local.set $hg ${G("(local.get $h)")})
+      (if (i32.and (i32.le_s (i32.add (local.get $k) (i32.const 4)) (local.get $count)) ${shared})
+        (then ${headPass(4, activation)}) (else ${headPass(1, activation)}))
+      (br 0)))`;
+}
+
 const WAT = `(module
  (memory (export "memory") 1)
 
@@ -82,7 +243,8 @@ const WAT = `(module
  (func (export "sparse") (param $out i32) (param $count i32) (param $width i32)
    (param $order i32) (param $start i32) (param $ptr i32) (param $value i32) (param $base i32)
    (local $rb i32) (local $k i32) (local $i i32) (local $q i32) (local $end i32) (local $j i32)
-   (local $o i32) (local $p0 i32) (local $p1 i32) (local $x0 v128) (local $x1 v128)
+   (local $o i32) (local $src i32) (local $p0 i32) (local $p1 i32) (local $p2 i32) (local $p3 i32)
+   (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128)
    (local.set $rb (i32.shl (local.get $width) (i32.const 2)))
    ${
   loop(
@@ -94,56 +256,26 @@ const WAT = `(module
      (local.set $i (if (result i32) (local.get $order)
        (then ${at("(local.get $order)", "(local.get $k)")}) (else (local.get $k))))
      (local.set $o (i32.add (local.get $out) (i32.mul (local.get $k) (local.get $rb))))
-     (if (local.get $base)
-       (then (memory.copy (local.get $o) ${
-      at("(local.get $base)", "(local.get $k)")
-    } (local.get $rb)))
-       (else (memory.fill (local.get $o) (i32.const 0) (local.get $rb))))
+     (local.set $src (if (result i32) (local.get $base)
+       (then ${at("(local.get $base)", "(local.get $k)")}) (else (i32.const 0))))
      (local.set $q ${at("(local.get $start)", "(local.get $i)")})
      (local.set $end ${at("(local.get $start)", "(i32.add (local.get $i) (i32.const 1))")})
-     (block (loop
-       (br_if 1 (i32.ge_s (i32.add (local.get $q) (i32.const 1)) (local.get $end)))
-       (local.set $p0 ${at("(local.get $ptr)", "(local.get $q)")})
-       (local.set $p1 ${at("(local.get $ptr)", "(i32.add (local.get $q) (i32.const 1))")})
-       (local.set $x0 (v128.load32_splat (i32.add (local.get $value) (i32.shl (local.get $q) (i32.const 2)))))
-       (local.set $x1 (v128.load32_splat offset=4 (i32.add (local.get $value) (i32.shl (local.get $q) (i32.const 2)))))
-       ${
-      lanes(
-        store(
-          "(local.get $o)",
-          ADD(
-            v("(local.get $o)"),
-            ADD(
-              MUL("(local.get $x0)", v("(local.get $p0)")),
-              MUL("(local.get $x1)", v("(local.get $p1)")),
-            ),
-          ),
-        ),
-      )
-    }
-       (local.set $q (i32.add (local.get $q) (i32.const 2))) (br 0)))
-     (if (i32.lt_s (local.get $q) (local.get $end)) (then
-       (local.set $p0 ${at("(local.get $ptr)", "(local.get $q)")})
-       (local.set $x0 (v128.load32_splat (i32.add (local.get $value) (i32.shl (local.get $q) (i32.const 2)))))
-       ${
-      lanes(
-        store(
-          "(local.get $o)",
-          ADD(v("(local.get $o)"), MUL("(local.get $x0)", v("(local.get $p0)"))),
-        ),
-      )
-    }))`,
+     ${byCount((n) => sparsePass(n, true))}
+     ${remaining((n) => sparsePass(n, false))}`,
   )
 }
  )
 
  ;; The adjoint of sparse for dOut: M'[base[k]] += dOut[k] and M'[ptr[q]] += value[q] · dOut[k]
- ;; (M' = M + delta); with dValue, also dValue[q] = M[ptr[q]] · dOut[k].
+ ;; (M' = M + delta), up to four entries per pass over dOut[k]; with dValue, entry by entry,
+ ;; also dValue[q] = M[ptr[q]] · dOut[k].
  (func (export "sparseAdjoint") (param $dOut i32) (param $count i32) (param $width i32)
    (param $order i32) (param $start i32) (param $ptr i32) (param $value i32) (param $base i32)
    (param $delta i32) (param $dValue i32)
    (local $rb i32) (local $k i32) (local $i i32) (local $q i32) (local $end i32) (local $j i32)
-   (local $d i32) (local $p i32) (local $x v128) (local $acc v128)
+   (local $d i32) (local $p i32) (local $x v128) (local $acc v128) (local $src i32)
+   (local $p0 i32) (local $p1 i32) (local $p2 i32) (local $p3 i32) (local $x0 v128) (local $x1 v128)
+   (local $x2 v128) (local $x3 v128) (local $dj v128)
    (local.set $rb (i32.shl (local.get $width) (i32.const 2)))
    ${
   loop(
@@ -155,6 +287,7 @@ const WAT = `(module
      (local.set $i (if (result i32) (local.get $order)
        (then ${at("(local.get $order)", "(local.get $k)")}) (else (local.get $k))))
      (local.set $d (i32.add (local.get $dOut) (i32.mul (local.get $k) (local.get $rb))))
+     (if (local.get $dValue) (then
      (if (local.get $base) (then
        (local.set $p ${G(at("(local.get $base)", "(local.get $k)"))})
        ${lanes(store("(local.get $p)", ADD(v("(local.get $p)"), v("(local.get $d)"))))}))
@@ -167,18 +300,17 @@ const WAT = `(module
         `
        (local.set $p ${at("(local.get $ptr)", "(local.get $q)")})
        (local.set $x (v128.load32_splat (i32.add (local.get $value) (i32.shl (local.get $q) (i32.const 2)))))
-       (if (local.get $dValue) (then
-         (local.set $acc (v128.const i32x4 0 0 0 0))
-         ${
+       (local.set $acc (v128.const i32x4 0 0 0 0))
+       ${
           lanes(
             `(local.set $acc ${
               ADD("(local.get $acc)", MUL(v("(local.get $p)"), v("(local.get $d)")))
             })`,
           )
         }
-         (f32.store (i32.add (local.get $dValue) (i32.shl (local.get $q) (i32.const 2))) ${
+       (f32.store (i32.add (local.get $dValue) (i32.shl (local.get $q) (i32.const 2))) ${
           lanesSum("$acc")
-        })))
+        })
        (local.set $p ${G("(local.get $p)")})
        ${
           lanes(
@@ -189,7 +321,16 @@ const WAT = `(module
           )
         }`,
       )
-    }`,
+    })
+     (else
+       (local.set $src (if (result i32) (local.get $base)
+         (then ${G(at("(local.get $base)", "(local.get $k)"))}) (else (i32.const 0))))
+       (local.set $q ${at("(local.get $start)", "(local.get $i)")})
+       (local.set $end ${at("(local.get $start)", "(i32.add (local.get $i) (i32.const 1))")})
+       (if (local.get $src)
+         (then ${byCount((n) => adjointPass(n, true))})
+         (else ${byCount((n) => adjointPass(n, false))}))
+       ${remaining((n) => adjointPass(n, false))}))`,
   )
 }
  )
@@ -257,49 +398,23 @@ const WAT = `(module
 }
  )
 
- ;; The weight gradients of dense for dy: W'[r] += x[k][r] · dy[k], b' += dy[k] (W' = W + delta).
+ ;; The weight gradients of dense for dy: W'[r] += Σ_k x[k][r] · dy[k], b' += Σ_k dy[k]
+ ;; (W' = W + delta), four rows k per pass over W'.
  (func (export "denseAdjoint") (param $x i32) (param $count i32) (param $rows i32)
    (param $xWidth i32) (param $w i32) (param $width i32) (param $b i32) (param $dy i32)
    (param $delta i32)
-   (local $rb i32) (local $k i32) (local $r i32) (local $j i32) (local $d i32) (local $xi i32)
-   (local $row i32) (local $s f32) (local $x0 v128)
+   (local $rb i32) (local $xb i32) (local $k i32) (local $r i32) (local $j i32) (local $row i32)
+   (local $d0 i32) (local $d1 i32) (local $d2 i32) (local $d3 i32)
+   (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128)
    (local.set $rb (i32.shl (local.get $width) (i32.const 2)))
-   ${
-  loop(
-    "$k",
-    "(i32.const 0)",
-    "(local.get $count)",
-    "(i32.const 1)",
-    `
-     (local.set $d (i32.add (local.get $dy) (i32.mul (local.get $k) (local.get $rb))))
-     (local.set $xi (i32.add (local.get $x) (i32.mul (local.get $k) (i32.shl (local.get $xWidth) (i32.const 2)))))
-     (local.set $row ${G("(local.get $b)")})
-     ${lanes(store("(local.get $row)", ADD(v("(local.get $row)"), v("(local.get $d)"))))}
-     (local.set $row ${G("(local.get $w)")})
-     ${
-      loop(
-        "$r",
-        "(i32.const 0)",
-        "(local.get $rows)",
-        "(i32.const 1)",
-        `
-       (local.set $s (f32.load (local.get $xi)))
-       (if (f32.ne (local.get $s) (f32.const 0)) (then
-         (local.set $x0 (f32x4.splat (local.get $s)))
-         ${
-          lanes(
-            store(
-              "(local.get $row)",
-              ADD(v("(local.get $row)"), MUL("(local.get $x0)", v("(local.get $d)"))),
-            ),
-          )
-        }))
-       (local.set $row (i32.add (local.get $row) (local.get $rb)))
-       (local.set $xi (i32.add (local.get $xi) (i32.const 4)))`,
-      )
-    }`,
-  )
-}
+   (local.set $xb (i32.shl (local.get $xWidth) (i32.const 2)))
+   (local.set $k (i32.const 0))
+   (block (loop
+     (br_if 1 (i32.gt_s (i32.add (local.get $k) (i32.const 4)) (local.get $count)))
+     ${denseAdjointPass(4)} (br 0)))
+   (block (loop (br_if 1 (i32.ge_s (local.get $k) (local.get $count))) ${
+  denseAdjointPass(1)
+} (br 0)))
  )
 
  ;; a = tanh(a) over n floats (a multiple of 4).
@@ -380,38 +495,25 @@ const WAT = `(module
 }
  )
 
- ;; The adjoint of rowDots for dOut: H'[heads[k]] += dOut[k] · z[k], dz[k] = dOut[k] · H[heads[k]].
+ ;; The adjoint of rowDots for dOut, z being the output of an activation (relu: 1, tanh: 2):
+ ;; H'[heads[k]] += dOut[k] · z[k] and dz[k] = dOut[k] · H[heads[k]] times the activation's
+ ;; derivative at z[k] (ReLU passes nothing at 0); four rows per pass where they share a head.
  (func (export "rowDotsAdjoint") (param $z i32) (param $count i32) (param $width i32)
-   (param $heads i32) (param $dOut i32) (param $dz i32) (param $delta i32)
-   (local $rb i32) (local $k i32) (local $j i32) (local $zk i32) (local $dk i32) (local $h i32)
-   (local $hg i32) (local $s v128)
+   (param $heads i32) (param $dOut i32) (param $dz i32) (param $delta i32) (param $activation i32)
+   (local $rb i32) (local $k i32) (local $j i32) (local $h i32) (local $hg i32) (local $hj v128)
+   ${[0, 1, 2, 3].map((e) => `(local $z${e} i32) (local $d${e} i32) (local $s${e} v128)`).join(" ")}
    (local.set $rb (i32.shl (local.get $width) (i32.const 2)))
-   ${
-  loop(
-    "$k",
-    "(i32.const 0)",
-    "(local.get $count)",
-    "(i32.const 1)",
-    `
-     (local.set $zk (i32.add (local.get $z) (i32.mul (local.get $k) (local.get $rb))))
-     (local.set $dk (i32.add (local.get $dz) (i32.mul (local.get $k) (local.get $rb))))
-     (local.set $h ${at("(local.get $heads)", "(local.get $k)")})
-     (local.set $hg ${G("(local.get $h)")})
-     (local.set $s (v128.load32_splat (i32.add (local.get $dOut) (i32.shl (local.get $k) (i32.const 2)))))
-     ${
-      lanes(
-        `${
-          store(
-            "(local.get $hg)",
-            ADD(v("(local.get $hg)"), MUL("(local.get $s)", v("(local.get $zk)"))),
-          )
-        } ${store("(local.get $dk)", MUL("(local.get $s)", v("(local.get $h)")))}`,
-      )
-    }`,
-  )
-}
+   (if (i32.eq (local.get $activation) (i32.const 1))
+     (then ${headRows("relu")})
+     (else ${headRows("tanh")}))
  )
 )`;
+
+/** The activation whose output rowDotsAdjoint's z is: ReLU 1, tanh 2. */
+export const enum Activation {
+  Relu = 1,
+  Tanh = 2,
+}
 
 /** The kernels' exports (see the module text for each one's contract). */
 export interface SimdKernels {
@@ -472,6 +574,7 @@ export interface SimdKernels {
     dOut: number,
     dz: number,
     delta: number,
+    activation: Activation,
   ): void;
 }
 

@@ -287,23 +287,35 @@ interface RowLists {
   readonly value: Float32Array;
 }
 
-/** Appends (ptr, value) to growing lists. */
+/** Appends (ptr, value) entries to the lists of `rows` rows, at most `capacity` entries. */
 class ListBuilder {
-  start: number[] = [0];
-  ptr: number[] = [];
-  value: number[] = [];
-  add(ptr: number, value: number): void {
-    this.ptr.push(ptr);
-    this.value.push(value);
+  readonly #start: Int32Array;
+  readonly #ptr: Int32Array;
+  readonly #value: Float32Array;
+  #rows = 0;
+  #length = 0;
+  constructor(rows: number, capacity: number) {
+    this.#start = new Int32Array(rows + 1);
+    this.#ptr = new Int32Array(capacity);
+    this.#value = new Float32Array(capacity);
   }
+  /** Entries so far. */
+  get length(): number {
+    return this.#length;
+  }
+  add(ptr: number, value: number): void {
+    this.#ptr[this.#length] = ptr;
+    this.#value[this.#length++] = value;
+  }
+  /** Ends the current row. */
   end(): void {
-    this.start.push(this.ptr.length);
+    this.#start[++this.#rows] = this.#length;
   }
   build(): RowLists {
     return {
-      start: Int32Array.from(this.start),
-      ptr: Int32Array.from(this.ptr),
-      value: Float32Array.from(this.value),
+      start: this.#start,
+      ptr: this.#ptr.subarray(0, this.#length),
+      value: this.#value.subarray(0, this.#length),
     };
   }
 }
@@ -535,11 +547,14 @@ export class MlpGradient implements FlatGradient<SparseInputs> {
     if (this.#loaded?.inputs === inputs) return this.#loaded;
     const shape = this.shape, m = shape.nodeCount, window = shape.window, embed = this.#embed;
     const c0 = this.#critic[0]!, s0 = this.#scorer[0]!, row = s0.outPad * 4;
-    const critic = new ListBuilder(), shared = new ListBuilder(), slot = new ListBuilder();
+    const n = inputs.size, slots = inputs.slotStart[n]!, features = inputs.featureStart[slots]!;
+    const critic = new ListBuilder(n, n + inputs.criticStart[n]!);
+    const shared = new ListBuilder(n, 2 * n + inputs.stateStart[n]!);
+    const slot = new ListBuilder(slots, (embed ? slots * embed.size : features) + 2 * slots);
     const taskBase = m * (1 + shape.nodeStateSize);
     const condition = scorerInputSize(shape) - preferenceSize(shape);
-    const slotEntries = new Int32Array(inputs.slotStart[inputs.size]!);
-    for (let i = 0; i < inputs.size; i++) {
+    const slotEntries = new Int32Array(slots);
+    for (let i = 0; i < n; i++) {
       critic.add(c0.bAt, 1);
       for (let q = inputs.criticStart[i]!; q < inputs.criticStart[i + 1]!; q++) {
         critic.add(c0.wAt + inputs.criticIndex[q]! * c0.outPad * 4, inputs.criticValue[q]!);
@@ -553,7 +568,7 @@ export class MlpGradient implements FlatGradient<SparseInputs> {
       shared.end();
       const w = inputs.preference[i]!;
       for (let s = inputs.slotStart[i]!; s < inputs.slotStart[i + 1]!; s++) {
-        slotEntries[s] = slot.ptr.length;
+        slotEntries[s] = slot.length;
         if (inputs.slot[s]! < window) {
           if (embed) {
             for (let e = 0; e < embed.size; e++) slot.add(s0.wAt + (taskBase + e) * row, 0);
@@ -574,7 +589,7 @@ export class MlpGradient implements FlatGradient<SparseInputs> {
       }
     }
     const lists = [critic.build(), shared.build(), slot.build()] as const;
-    const places = this.#plan(inputs.size, slotEntries.length, lists);
+    const places = this.#plan(n, slots, lists);
     this.#loaded = {
       inputs,
       critic: places[0]!,

@@ -74,6 +74,8 @@ export class PpoLossGradient {
   #entropy = 0;
   #approxKl = 0;
   #clipFraction = 0;
+  /** The probabilities of the decision at hand's slots. */
+  #probability = new Float64Array(0);
 
   /** Starts a minibatch: the sums restart at 0. */
   begin(batch: MinibatchTargets): void {
@@ -124,10 +126,14 @@ export class PpoLossGradient {
     for (let s = 0; s < count; s++) total += Math.exp(scores[s]! - max);
     const logTotal = max + Math.log(total);
     let entropy = 0;
+    const probability = this.#probability.length >= count
+      ? this.#probability
+      : (this.#probability = new Float64Array(count));
     for (let s = 0; s < count; s++) {
-      const logp = scores[s]! - logTotal;
+      const logp = scores[s]! - logTotal, p = Math.exp(logp);
       scores[s] = logp;
-      entropy -= Math.exp(logp) * logp;
+      probability[s] = p;
+      entropy -= p * logp;
     }
     const logRatio = scores[chosen]! - targets.oldLogProbability[i]!;
     const ratio = Math.exp(logRatio), a = advantages[k]!;
@@ -142,7 +148,7 @@ export class PpoLossGradient {
     const policyScale = passes ? -a * ratio / b : 0, entropyScale = config.entropyCoef / b;
     // ∂L/∂s_c, in place of the log-probabilities.
     for (let s = 0; s < count; s++) {
-      const logp = scores[s]!, p = Math.exp(logp);
+      const logp = scores[s]!, p = probability[s]!;
       scores[s] = policyScale * ((s === chosen ? 1 : 0) - p) +
         entropyScale * p * (logp + entropy);
     }

@@ -1,6 +1,6 @@
 /**
- * The typed-array kernels of the hand-written networks (mlp_gradient.ts, attention_gradient.ts,
- * fast_attention.ts, fast_scorer.ts): the flat parameter layout, dense layers and x·W products
+ * The typed-array kernels of the hand-written networks (attention_gradient.ts, fast_attention.ts,
+ * fast_scorer.ts; mlp_gradient.ts has its own in wasm, simd.ts): the flat parameter layout, dense layers and x·W products
  * forward and backward, the activations, and pooling over a set of tokens. Every loop reads
  * Float64Array activations and Float32Array parameters, so that V8 compiles each one
  * monomorphic. The acting path's product (fast_attention.ts: Float64Array weights, summed row by

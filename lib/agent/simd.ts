@@ -583,8 +583,8 @@ assembled.validate();
 const BINARY = assembled.toBinary({}).buffer as Uint8Array<ArrayBuffer>;
 assembled.destroy();
 
-/** A compiled copy of the kernels, assembled once per process. */
-export const SIMD_MODULE = new WebAssembly.Module(BINARY);
+/** The compiled kernels, assembled once per process. */
+const SIMD_MODULE = new WebAssembly.Module(BINARY);
 
 /** A new instance of the kernels, with a memory of its own. */
 export function simdKernels(): SimdKernels {

@@ -9,7 +9,8 @@
  * update's share of a training iteration (collection + update), and its arithmetic: the
  * multiply-adds it performs, their rate, and the update time and share that the dense peak of
  * this core (a wasm-SIMD matrix product) would allow; then the update side by side for the
- * attention allocator of experiments/attention.json. Run with `./schedlab bench`.
+ * preference-conditioned networks of experiments/energy.json and the attention allocator of
+ * experiments/attention.json. Run with `./schedlab bench`.
  */
 import * as tf from "@tensorflow/tfjs";
 import { getThreadsCount } from "@tensorflow/tfjs-backend-wasm";
@@ -100,6 +101,9 @@ function collector(session: Trainer, base: number): (k: number) => Rollout {
       rng: new Rng(base + k),
       reward: c.reward,
       rewardScale: c.rewardScale,
+      objective: session.objective,
+      weights: c.preference ? [c.preference.min, c.preference.max] : undefined,
+      weightRng: new Rng(base + 500_000 + k),
     });
 }
 
@@ -272,6 +276,11 @@ function printArithmetic(times: UpdateTimes & { collectMs: number }, epochs: num
 
 const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
 printArithmetic(compareIterations("the headline config", trainer, 7_000_000), config.epochs);
+compareIterations(
+  "the energy config (experiments/energy.json: preference, w drawn in its range)",
+  await session("energy"),
+  8_000_000,
+);
 compareIterations(
   "the attention allocator (experiments/attention.json)",
   attentionTrainer,

@@ -696,29 +696,50 @@ export class MlpGradient implements FlatGradient<SparseInputs> {
     return sum;
   }
 
+  /**
+   * The dense layers 1.. of a network over `rows` rows, each followed by its activation, from the
+   * first layer's output in acts[0]; returns the multiply-adds performed.
+   */
+  #hiddenForward(layers: Layer[], acts: number[], rows: number, activation: Activation): number {
+    const k4 = this.#kernels;
+    let performed = 0;
+    for (let l = 1; l < layers.length; l++) {
+      const { inPad, wAt, outPad, bAt } = layers[l]!;
+      k4.dense(acts[l - 1]!, rows, inPad, inPad, wAt, outPad, bAt, acts[l]!);
+      if (activation === Activation.Tanh) k4.tanh(acts[l]!, rows * outPad);
+      else k4.relu(acts[l]!, rows * outPad);
+      performed += rows * inPad * outPad;
+    }
+    return performed;
+  }
+
+  /**
+   * The backward of {@linkcode #hiddenForward} from the last layer's gradient (at +delta of its
+   * output) down to the first layer's (before its activation); returns the multiply-adds.
+   */
+  #hiddenBackward(layers: Layer[], acts: number[], rows: number, activation: Activation): number {
+    const k4 = this.#kernels, delta = this.#delta;
+    let performed = 0;
+    for (let l = layers.length - 1; l >= 1; l--) {
+      const { inPad, wAt, outPad, bAt, tAt } = layers[l]!, input = acts[l - 1]!;
+      const dy = acts[l]! + delta;
+      k4.denseAdjoint(input, rows, inPad, inPad, wAt, outPad, bAt, dy, delta);
+      k4.dense(dy, rows, outPad, outPad, tAt, inPad, this.#zeros, input + delta);
+      if (activation === Activation.Tanh) k4.tanhAdjoint(input, input + delta, rows * inPad);
+      else k4.reluAdjoint(input, input + delta, rows * inPad);
+      performed += 2 * rows * inPad * outPad;
+    }
+    return performed;
+  }
+
   /** The critic's forward over `count` decisions (order: their indices, 0 for the first count) into #out. */
   #criticForward(count: number, order: number): void {
     const k4 = this.#kernels, layers = this.#critic, a = this.#criticA, l0 = layers[0]!;
-    const { start, ptr, value } = this.#loaded!.critic;
+    const { start, ptr, value } = this.#loaded!.critic, last = layers.at(-1)!.outPad;
     k4.sparse(a[0]!, count, l0.outPad, order, start, ptr, value, 0);
     k4.tanh(a[0]!, count * l0.outPad);
-    let performed = this.#entries(this.#loaded!.lists[0], count, order) * l0.outPad;
-    for (let l = 1; l < layers.length; l++) {
-      const layer = layers[l]!;
-      k4.dense(
-        a[l - 1]!,
-        count,
-        layer.inPad,
-        layer.inPad,
-        layer.wAt,
-        layer.outPad,
-        layer.bAt,
-        a[l]!,
-      );
-      k4.tanh(a[l]!, count * layer.outPad);
-      performed += count * layer.inPad * layer.outPad;
-    }
-    const last = layers.at(-1)!.outPad;
+    const performed = this.#entries(this.#loaded!.lists[0], count, order) * l0.outPad +
+      this.#hiddenForward(layers, a, count, Activation.Tanh);
     k4.rowDots(a.at(-1)!, count, last, this.#criticRows, this.#out);
     this.#multiplyAdds += performed + count * last;
   }
@@ -726,45 +747,10 @@ export class MlpGradient implements FlatGradient<SparseInputs> {
   /** The critic's backward from ∂L/∂V in #dOut over the minibatch's `count` decisions. */
   #criticBackward(count: number, order: number): void {
     const k4 = this.#kernels, layers = this.#critic, a = this.#criticA, delta = this.#delta;
-    const last = layers.at(-1)!.outPad, top = a.at(-1)!;
-    k4.rowDotsAdjoint(
-      top,
-      count,
-      last,
-      this.#criticRows,
-      this.#dOut,
-      top + delta,
-      delta,
-      Activation.Tanh,
-    );
-    let performed = 2 * count * last;
-    for (let l = layers.length - 1; l >= 1; l--) {
-      const layer = layers[l]!, input = a[l - 1]!, dy = a[l]! + delta;
-      k4.denseAdjoint(
-        input,
-        count,
-        layer.inPad,
-        layer.inPad,
-        layer.wAt,
-        layer.outPad,
-        layer.bAt,
-        dy,
-        delta,
-      );
-      k4.dense(
-        dy,
-        count,
-        layer.outPad,
-        layer.outPad,
-        layer.tAt,
-        layer.inPad,
-        this.#zeros,
-        input + delta,
-      );
-      k4.tanhAdjoint(input, input + delta, count * layer.inPad);
-      performed += 2 * count * layer.inPad * layer.outPad;
-    }
-    const l0 = layers[0]!, { start, ptr, value } = this.#loaded!.critic;
+    const last = layers.at(-1)!.outPad, top = a.at(-1)!, l0 = layers[0]!;
+    const { start, ptr, value } = this.#loaded!.critic, rows = this.#criticRows;
+    k4.rowDotsAdjoint(top, count, last, rows, this.#dOut, top + delta, delta, Activation.Tanh);
+    const performed = 2 * count * last + this.#hiddenBackward(layers, a, count, Activation.Tanh);
     k4.sparseAdjoint(a[0]! + delta, count, l0.outPad, order, start, ptr, value, 0, delta, 0);
     this.#multiplyAdds += performed +
       this.#entries(this.#loaded!.lists[0], count, order) * l0.outPad;
@@ -774,36 +760,14 @@ export class MlpGradient implements FlatGradient<SparseInputs> {
   #scorerForward(count: number, slots: number): void {
     const k4 = this.#kernels, layers = this.#scorer, z = this.#scorerZ, l0 = layers[0]!;
     const loaded = this.#loaded!, shared = loaded.shared, slot = loaded.slot, width = l0.outPad;
-    k4.sparse(this.#shared, count, width, this.#order, shared.start, shared.ptr, shared.value, 0);
-    k4.sparse(
-      z[0]!,
-      slots,
-      width,
-      this.#slotOrder,
-      slot.start,
-      slot.ptr,
-      slot.value,
-      this.#slotBase,
-    );
-    k4.relu(z[0]!, slots * width);
-    let performed = (this.#entries(loaded.lists[1], count, this.#order) +
-      this.#entries(loaded.lists[2], slots, this.#slotOrder)) * width;
-    for (let l = 1; l < layers.length; l++) {
-      const layer = layers[l]!;
-      k4.dense(
-        z[l - 1]!,
-        slots,
-        layer.inPad,
-        layer.inPad,
-        layer.wAt,
-        layer.outPad,
-        layer.bAt,
-        z[l]!,
-      );
-      k4.relu(z[l]!, slots * layer.outPad);
-      performed += slots * layer.inPad * layer.outPad;
-    }
     const last = layers.at(-1)!.outPad;
+    k4.sparse(this.#shared, count, width, this.#order, shared.start, shared.ptr, shared.value, 0);
+    const { start, ptr, value } = slot;
+    k4.sparse(z[0]!, slots, width, this.#slotOrder, start, ptr, value, this.#slotBase);
+    k4.relu(z[0]!, slots * width);
+    const performed = (this.#entries(loaded.lists[1], count, this.#order) +
+          this.#entries(loaded.lists[2], slots, this.#slotOrder)) * width +
+      this.#hiddenForward(layers, z, slots, Activation.Relu);
     k4.rowDots(z.at(-1)!, slots, last, this.#slotHeads, this.#out);
     this.#multiplyAdds += performed + slots * last;
   }
@@ -812,72 +776,40 @@ export class MlpGradient implements FlatGradient<SparseInputs> {
   #scorerBackward(count: number, slots: number): void {
     const k4 = this.#kernels, layers = this.#scorer, z = this.#scorerZ, delta = this.#delta;
     const loaded = this.#loaded!, last = layers.at(-1)!.outPad, top = z.at(-1)!;
-    k4.rowDotsAdjoint(
-      top,
-      slots,
-      last,
-      this.#slotHeads,
-      this.#dOut,
-      top + delta,
-      delta,
-      Activation.Relu,
-    );
-    let performed = 2 * slots * last;
-    for (let l = layers.length - 1; l >= 1; l--) {
-      const layer = layers[l]!, input = z[l - 1]!, dy = z[l]! + delta;
-      k4.denseAdjoint(
-        input,
-        slots,
-        layer.inPad,
-        layer.inPad,
-        layer.wAt,
-        layer.outPad,
-        layer.bAt,
-        dy,
-        delta,
-      );
-      k4.dense(
-        dy,
-        slots,
-        layer.outPad,
-        layer.outPad,
-        layer.tAt,
-        layer.inPad,
-        this.#zeros,
-        input + delta,
-      );
-      k4.reluAdjoint(input, input + delta, slots * layer.inPad);
-      performed += 2 * slots * layer.inPad * layer.outPad;
-    }
-    const width = layers[0]!.outPad, slot = loaded.slot, shared = loaded.shared;
-    const dValue = this.#embed ? this.#dValue : 0;
+    const heads = this.#slotHeads, dValue = this.#embed ? this.#dValue : 0;
+    k4.rowDotsAdjoint(top, slots, last, heads, this.#dOut, top + delta, delta, Activation.Relu);
+    const width = layers[0]!.outPad, shared = loaded.shared, slotOrder = this.#slotOrder;
+    const { start, ptr, value } = loaded.slot, base = this.#slotBase;
+    let performed = 2 * slots * last + this.#hiddenBackward(layers, z, slots, Activation.Relu);
     k4.sparseAdjoint(
       z[0]! + delta,
       slots,
       width,
-      this.#slotOrder,
-      slot.start,
-      slot.ptr,
-      slot.value,
-      this.#slotBase,
+      slotOrder,
+      start,
+      ptr,
+      value,
+      base,
       delta,
       dValue,
     );
+    const { start: sharedStart, ptr: sharedPtr, value: sharedValue } = shared;
     k4.sparseAdjoint(
       this.#shared + delta,
       count,
       width,
       this.#order,
-      shared.start,
-      shared.ptr,
-      shared.value,
+      sharedStart,
+      sharedPtr,
+      sharedValue,
       0,
       delta,
       0,
     );
-    const slotEntries = this.#entries(loaded.lists[2], slots, this.#slotOrder);
-    this.#multiplyAdds += performed + (dValue ? 2 : 1) * slotEntries * width +
+    const slotEntries = this.#entries(loaded.lists[2], slots, slotOrder);
+    performed += (dValue ? 2 : 1) * slotEntries * width +
       this.#entries(loaded.lists[1], count, this.#order) * width;
+    this.#multiplyAdds += performed;
   }
 
   /** The learned embedding's values tanh(f·W_e + b_e) of the minibatch's task slots, into their list entries. */

@@ -191,6 +191,24 @@ function denseAdjointPass(n: 1 | 4): string {
     (local.set $k (i32.add (local.get $k) (i32.const ${n})))`;
 }
 
+/** A gradient `d` times the activation's derivative at its output `a` (ReLU: 0 where a ≤ 0). */
+function derivative(activation: "relu" | "tanh", d: string, a: string): string {
+  return activation === "relu"
+    ? `(v128.and ${d} (f32x4.gt ${a} (v128.const i32x4 0 0 0 0)))`
+    : MUL(d, `(f32x4.sub (f32x4.splat (f32.const 1)) ${MUL(a, a)})`);
+}
+
+/**
+ * An exported elementwise kernel over n floats: `target` ($a or $d) = `value` lane by lane
+ * (the adjoints take $a and $d, the activations $a only), with the v128 `locals` it needs.
+ */
+function elementwise(name: string, target: "$a" | "$d", value: string, locals = ""): string {
+  const params = target === "$d" ? "(param $a i32) (param $d i32)" : "(param $a i32)";
+  return `(func (export "${name}") ${params} (param $n i32) (local $j i32) (local $rb i32) ${locals}
+   (local.set $rb (i32.shl (local.get $n) (i32.const 2)))
+   ${lanes(store(`(local.get ${target})`, value))})`;
+}
+
 /** rowDotsAdjoint's pass over rows k, …, k + n - 1 (n = 1 or 4) of one head; then k += n. */
 function headPass(n: 1 | 4, activation: "relu" | "tanh"): string {
   const rows = Array.from({ length: n }, (_, e) => e);
@@ -202,14 +220,11 @@ function headPass(n: 1 | 4, activation: "relu" | "tanh"): string {
   }).join("\n");
   const terms = rows.map((e) => MUL(`(local.get $s${e})`, v(`(local.get $z${e})`)));
   const sum = n === 1 ? terms[0]! : ADD(ADD(terms[0]!, terms[1]!), ADD(terms[2]!, terms[3]!));
-  const derivative = (e: number, d: string) => {
-    const z = v(`(local.get $z${e})`);
-    return activation === "relu"
-      ? `(v128.and ${d} (f32x4.gt ${z} (v128.const i32x4 0 0 0 0)))`
-      : MUL(d, `(f32x4.sub (f32x4.splat (f32.const 1)) ${MUL(z, z)})`);
-  };
   const gradients = rows.map((e) =>
-    store(`(local.get $d${e})`, derivative(e, MUL(`(local.get $s${e})`, "(local.get $hj)")))
+    store(
+      `(local.get $d${e})`,
+      derivative(activation, MUL(`(local.get $s${e})`, "(local.get $hj)"), v(`(local.get $z${e})`)),
+    )
   ).join(" ");
   return `${setup}
     ${
@@ -235,6 +250,40 @@ function headRows(activation: "relu" | "tanh"): string {
       (br 0)))`;
 }
 
+/** Stores at `target` the dot product of the rows `a` and `b` (lanes summed in $acc, then across). */
+function dotInto(a: string, b: string, target: string): string {
+  return `(local.set $acc (v128.const i32x4 0 0 0 0))
+    ${lanes(`(local.set $acc ${ADD("(local.get $acc)", MUL(v(a), v(b)))})`)}
+    (f32.store ${target} ${lanesSum("$acc")})`;
+}
+
+/** for k < $count: `row` = the k-th row (of width floats) of `rows`, then `body`. */
+function eachRow(row: string, rows: string, body: string): string {
+  return loop(
+    "$k",
+    "(i32.const 0)",
+    "(local.get $count)",
+    "(i32.const 1)",
+    `(local.set ${row} (i32.add ${rows} (i32.mul (local.get $k) (local.get $rb))))
+     ${body}`,
+  );
+}
+
+/** The row loop of sparse and its adjoint: {@linkcode eachRow} with $i = order[k] (or k). */
+function eachListRow(row: string, rows: string, body: string): string {
+  return eachRow(
+    row,
+    rows,
+    `(local.set $i (if (result i32) (local.get $order)
+       (then ${at("(local.get $order)", "(local.get $k)")}) (else (local.get $k))))
+     ${body}`,
+  );
+}
+
+/** $q and $end: the bounds of row $i's entries in the lists. */
+const LIST_BOUNDS = `(local.set $q ${at("(local.get $start)", "(local.get $i)")})
+  (local.set $end ${at("(local.get $start)", "(i32.add (local.get $i) (i32.const 1))")})`;
+
 const WAT = `(module
  (memory (export "memory") 1)
 
@@ -247,19 +296,12 @@ const WAT = `(module
    (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128)
    (local.set $rb (i32.shl (local.get $width) (i32.const 2)))
    ${
-  loop(
-    "$k",
-    "(i32.const 0)",
-    "(local.get $count)",
-    "(i32.const 1)",
-    `
-     (local.set $i (if (result i32) (local.get $order)
-       (then ${at("(local.get $order)", "(local.get $k)")}) (else (local.get $k))))
-     (local.set $o (i32.add (local.get $out) (i32.mul (local.get $k) (local.get $rb))))
-     (local.set $src (if (result i32) (local.get $base)
+  eachListRow(
+    "$o",
+    "(local.get $out)",
+    `(local.set $src (if (result i32) (local.get $base)
        (then ${at("(local.get $base)", "(local.get $k)")}) (else (i32.const 0))))
-     (local.set $q ${at("(local.get $start)", "(local.get $i)")})
-     (local.set $end ${at("(local.get $start)", "(i32.add (local.get $i) (i32.const 1))")})
+     ${LIST_BOUNDS}
      ${byCount((n) => sparsePass(n, true))}
      ${remaining((n) => sparsePass(n, false))}`,
   )
@@ -278,41 +320,33 @@ const WAT = `(module
    (local $x2 v128) (local $x3 v128) (local $dj v128)
    (local.set $rb (i32.shl (local.get $width) (i32.const 2)))
    ${
-  loop(
-    "$k",
-    "(i32.const 0)",
-    "(local.get $count)",
-    "(i32.const 1)",
+  eachListRow(
+    "$d",
+    "(local.get $dOut)",
     `
-     (local.set $i (if (result i32) (local.get $order)
-       (then ${at("(local.get $order)", "(local.get $k)")}) (else (local.get $k))))
-     (local.set $d (i32.add (local.get $dOut) (i32.mul (local.get $k) (local.get $rb))))
+     ${LIST_BOUNDS}
      (if (local.get $dValue) (then
-     (if (local.get $base) (then
-       (local.set $p ${G(at("(local.get $base)", "(local.get $k)"))})
-       ${lanes(store("(local.get $p)", ADD(v("(local.get $p)"), v("(local.get $d)"))))}))
-     ${
+       (if (local.get $base) (then
+         (local.set $p ${G(at("(local.get $base)", "(local.get $k)"))})
+         ${lanes(store("(local.get $p)", ADD(v("(local.get $p)"), v("(local.get $d)"))))}))
+       ${
       loop(
         "$q",
-        at("(local.get $start)", "(local.get $i)"),
-        at("(local.get $start)", "(i32.add (local.get $i) (i32.const 1))"),
+        "(local.get $q)",
+        "(local.get $end)",
         "(i32.const 1)",
-        `
-       (local.set $p ${at("(local.get $ptr)", "(local.get $q)")})
-       (local.set $x (v128.load32_splat (i32.add (local.get $value) (i32.shl (local.get $q) (i32.const 2)))))
-       (local.set $acc (v128.const i32x4 0 0 0 0))
-       ${
-          lanes(
-            `(local.set $acc ${
-              ADD("(local.get $acc)", MUL(v("(local.get $p)"), v("(local.get $d)")))
-            })`,
+        `(local.set $p ${at("(local.get $ptr)", "(local.get $q)")})
+         (local.set $x (v128.load32_splat
+           (i32.add (local.get $value) (i32.shl (local.get $q) (i32.const 2)))))
+         ${
+          dotInto(
+            "(local.get $p)",
+            "(local.get $d)",
+            "(i32.add (local.get $dValue) (i32.shl (local.get $q) (i32.const 2)))",
           )
         }
-       (f32.store (i32.add (local.get $dValue) (i32.shl (local.get $q) (i32.const 2))) ${
-          lanesSum("$acc")
-        })
-       (local.set $p ${G("(local.get $p)")})
-       ${
+         (local.set $p ${G("(local.get $p)")})
+         ${
           lanes(
             store(
               "(local.get $p)",
@@ -325,8 +359,6 @@ const WAT = `(module
      (else
        (local.set $src (if (result i32) (local.get $base)
          (then ${G(at("(local.get $base)", "(local.get $k)"))}) (else (i32.const 0))))
-       (local.set $q ${at("(local.get $start)", "(local.get $i)")})
-       (local.set $end ${at("(local.get $start)", "(i32.add (local.get $i) (i32.const 1))")})
        (if (local.get $src)
          (then ${byCount((n) => adjointPass(n, true))})
          (else ${byCount((n) => adjointPass(n, false))}))
@@ -343,14 +375,10 @@ const WAT = `(module
    (local $row i32) (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128)
    (local.set $rb (i32.shl (local.get $width) (i32.const 2)))
    ${
-  loop(
-    "$k",
-    "(i32.const 0)",
-    "(local.get $count)",
-    "(i32.const 1)",
-    `
-     (local.set $o (i32.add (local.get $y) (i32.mul (local.get $k) (local.get $rb))))
-     (local.set $xi (i32.add (local.get $x) (i32.mul (local.get $k) (i32.shl (local.get $xWidth) (i32.const 2)))))
+  eachRow(
+    "$o",
+    "(local.get $y)",
+    `(local.set $xi (i32.add (local.get $x) (i32.mul (local.get $k) (i32.shl (local.get $xWidth) (i32.const 2)))))
      (memory.copy (local.get $o) (local.get $b) (local.get $rb))
      (local.set $row (local.get $w))
      ${
@@ -417,54 +445,12 @@ const WAT = `(module
 } (br 0)))
  )
 
- ;; a = tanh(a) over n floats (a multiple of 4).
- (func (export "tanh") (param $a i32) (param $n i32)
-   (local $j i32) (local $rb i32) (local $t v128) (local $x2 v128)
-   (local.set $rb (i32.shl (local.get $n) (i32.const 2)))
-   ${lanes(store("(local.get $a)", tanh(v("(local.get $a)"))))}
- )
-
- ;; d *= 1 - a² (tanh's derivative at its output a) over n floats.
- (func (export "tanhAdjoint") (param $a i32) (param $d i32) (param $n i32)
-   (local $j i32) (local $rb i32)
-   (local.set $rb (i32.shl (local.get $n) (i32.const 2)))
-   ${
-  lanes(
-    store(
-      "(local.get $d)",
-      MUL(
-        v("(local.get $d)"),
-        `(f32x4.sub (f32x4.splat (f32.const 1)) ${MUL(v("(local.get $a)"), v("(local.get $a)"))})`,
-      ),
-    ),
-  )
-}
- )
-
- ;; a = max(a, 0) over n floats.
- (func (export "relu") (param $a i32) (param $n i32)
-   (local $j i32) (local $rb i32)
-   (local.set $rb (i32.shl (local.get $n) (i32.const 2)))
-   ${
-  lanes(store("(local.get $a)", `(f32x4.pmax (v128.const i32x4 0 0 0 0) ${v("(local.get $a)")})`))
-}
- )
-
- ;; d = 0 where a ≤ 0 (ReLU passes no gradient at 0) over n floats.
- (func (export "reluAdjoint") (param $a i32) (param $d i32) (param $n i32)
-   (local $j i32) (local $rb i32)
-   (local.set $rb (i32.shl (local.get $n) (i32.const 2)))
-   ${
-  lanes(
-    store(
-      "(local.get $d)",
-      `(v128.and ${v("(local.get $d)")} (f32x4.gt ${
-        v("(local.get $a)")
-      } (v128.const i32x4 0 0 0 0)))`,
-    ),
-  )
-}
- )
+ ;; a = tanh(a), a = max(a, 0) (ReLU), and the gradient d at their output a: d *= 1 - a² and
+ ;; d = 0 where a ≤ 0 (ReLU passes no gradient at 0), over n floats.
+ ${elementwise("tanh", "$a", tanh(v("(local.get $a)")), "(local $t v128) (local $x2 v128)")}
+ ${elementwise("relu", "$a", `(f32x4.pmax (v128.const i32x4 0 0 0 0) ${v("(local.get $a)")})`)}
+ ${elementwise("tanhAdjoint", "$d", derivative("tanh", v("(local.get $d)"), v("(local.get $a)")))}
+ ${elementwise("reluAdjoint", "$d", derivative("relu", v("(local.get $d)"), v("(local.get $a)")))}
 
  ;; out[k] = z[k] · H[heads[k]] (float32 each).
  (func (export "rowDots") (param $z i32) (param $count i32) (param $width i32) (param $heads i32)
@@ -472,25 +458,17 @@ const WAT = `(module
    (local $rb i32) (local $k i32) (local $j i32) (local $zk i32) (local $h i32) (local $acc v128)
    (local.set $rb (i32.shl (local.get $width) (i32.const 2)))
    ${
-  loop(
-    "$k",
-    "(i32.const 0)",
-    "(local.get $count)",
-    "(i32.const 1)",
-    `
-     (local.set $zk (i32.add (local.get $z) (i32.mul (local.get $k) (local.get $rb))))
-     (local.set $h ${at("(local.get $heads)", "(local.get $k)")})
-     (local.set $acc (v128.const i32x4 0 0 0 0))
+  eachRow(
+    "$zk",
+    "(local.get $z)",
+    `(local.set $h ${at("(local.get $heads)", "(local.get $k)")})
      ${
-      lanes(
-        `(local.set $acc ${
-          ADD("(local.get $acc)", MUL(v("(local.get $zk)"), v("(local.get $h)")))
-        })`,
+      dotInto(
+        "(local.get $zk)",
+        "(local.get $h)",
+        "(i32.add (local.get $out) (i32.shl (local.get $k) (i32.const 2)))",
       )
-    }
-     (f32.store (i32.add (local.get $out) (i32.shl (local.get $k) (i32.const 2))) ${
-      lanesSum("$acc")
-    })`,
+    }`,
   )
 }
  )

@@ -359,6 +359,7 @@ export class MlpGradient implements FlatGradient<SparseInputs> {
   #multiplyAdds = 0;
   // Memory plan (byte offsets): parameters and activations, their gradients `#delta` above,
   // then the integer and scalar arrays.
+  readonly #paramBytes: number;
   #delta = 0;
   #criticA: number[] = [];
   #scorerZ: number[] = [];
@@ -372,7 +373,6 @@ export class MlpGradient implements FlatGradient<SparseInputs> {
   #out = 0;
   #dOut = 0;
   #dValue = 0;
-  #lists = 0;
   #loaded: Loaded | undefined;
   /** Scores of one decision's allowed slots, for the loss. */
   readonly #scores: Float64Array;
@@ -430,8 +430,6 @@ export class MlpGradient implements FlatGradient<SparseInputs> {
     }
     this.#paramBytes = at;
   }
-
-  readonly #paramBytes: number;
 
   /**
    * The floating-point multiply-adds the kernels performed so far (padded widths included):

@@ -21,7 +21,7 @@ import {
 import { resolveScenario } from "../../lib/experiment/mod.ts";
 import { Rng } from "../../lib/random/mod.ts";
 import { loadSweep, resolveRuns } from "../../lib/sweep/mod.ts";
-import { assertGradientMatches, twoEpisodes } from "../helpers/learners.ts";
+import { assertGradientMatches, assertSameUpdates, twoEpisodes } from "../helpers/learners.ts";
 
 await initTensorflow();
 
@@ -127,6 +127,10 @@ for (const scorerHidden of [[128], [128, 64]]) {
     assert.ok(largest(rows) > 1e-4, "the conditioning rows have no gradient");
   });
 }
+
+Deno.test("six whole updates of the headline config on the wasm-SIMD path stay within 1e-5 of TensorFlow.js's", async () => {
+  await assertSameUpdates(HEADLINE, 1e-5, 6);
+});
 
 Deno.test("FlatAdam takes the steps of the tfjs Adam within 1e-6 and round-trips its state", () => {
   const lengths = [6, 3], rng = new Rng(9);

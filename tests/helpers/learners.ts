@@ -144,12 +144,16 @@ export function assertGradientMatches<I>(
 }
 
 /**
- * Asserts that two updates of `config` on the default learner and on the tfjs learner report
- * the same losses and leave the same parameters, each within `tolerance`. With an imitation
- * phase, both run it first (on TensorFlow.js) and must hold the same weights after it.
+ * Asserts that `steps` updates (default 2) of `config` on the default learner and on the tfjs
+ * learner report the same losses and leave the same parameters, each within `tolerance`. With an
+ * imitation phase, both run it first (on TensorFlow.js) and must hold the same weights after it.
  */
-export async function assertSameUpdates(config: TrainConfig, tolerance: number): Promise<void> {
-  const short = { ...config, updates: 3, evalEvery: 0 };
+export async function assertSameUpdates(
+  config: TrainConfig,
+  tolerance: number,
+  steps = 2,
+): Promise<void> {
+  const short = { ...config, updates: steps + 1, evalEvery: 0 };
   const fast = await Trainer.create(short);
   const reference = await Trainer.create(short, tfjsLearner);
   if (config.imitation) {
@@ -161,7 +165,7 @@ export async function assertSameUpdates(config: TrainConfig, tolerance: number):
     }
   }
   assert.notEqual(fast.learner.constructor, reference.learner.constructor);
-  for (let u = 0; u < 2; u++) {
+  for (let u = 0; u < steps; u++) {
     const a = fast.step(), b = reference.step();
     for (const key of ["policyLoss", "valueLoss", "entropy", "approxKl", "gradientNorm"] as const) {
       assert.ok(

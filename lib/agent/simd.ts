@@ -43,6 +43,8 @@ function store(row: string, value: string): string {
 const ADD = (a: string, b: string) => `(f32x4.add ${a} ${b})`;
 const MUL = (a: string, b: string) => `(f32x4.mul ${a} ${b})`;
 const G = (row: string) => `(i32.add ${row} (local.get $delta))`;
+/** Four zero lanes. */
+const ZERO = "(v128.const i32x4 0 0 0 0)";
 
 /** The horizontal sum of the four lanes of v128 local `acc`: (l0 + l1) + (l2 + l3). */
 function lanesSum(acc: string): string {
@@ -84,16 +86,20 @@ function entries(n: number, shift = ""): string {
   }).join("\n");
 }
 
+/** The sum of 1 to 4 terms, pairwise: ((t0 + t1) + (t2 + t3)), ((t0 + t1) + t2), (t0 + t1), t0. */
+function pairwise(terms: readonly string[]): string {
+  const [t0, t1, t2, t3] = terms;
+  if (t1 === undefined) return t0!;
+  const first = ADD(t0!, t1);
+  return t2 === undefined ? first : ADD(first, t3 === undefined ? t2 : ADD(t2, t3));
+}
+
 /** Σ $x_e · row $p_e at $j over e < n (n ≤ 4), summed pairwise; undefined for n = 0. */
 function products(n: number): string | undefined {
-  const terms = Array.from(
-    { length: n },
-    (_, e) => MUL(`(local.get $x${e})`, v(`(local.get $p${e})`)),
-  );
   if (n === 0) return undefined;
-  return n <= 2
-    ? terms.reduce((a, b) => ADD(a, b))
-    : ADD(ADD(terms[0]!, terms[1]!), terms.length === 4 ? ADD(terms[2]!, terms[3]!) : terms[2]!);
+  return pairwise(
+    Array.from({ length: n }, (_, e) => MUL(`(local.get $x${e})`, v(`(local.get $p${e})`))),
+  );
 }
 
 /**
@@ -102,19 +108,13 @@ function products(n: number): string | undefined {
  */
 function sparsePass(n: number, first: boolean): string {
   const sum = products(n);
-  const onto = first ? "(if (local.get $src) (then INIT_BASE) (else INIT_ZERO))" : "STEP";
-  const write = (init: string | undefined) =>
-    lanes(
-      store(
-        "(local.get $o)",
-        init && sum ? ADD(init, sum) : (init ?? sum ?? "(v128.const i32x4 0 0 0 0)"),
-      ),
-    );
+  const write = (init?: string) =>
+    lanes(store("(local.get $o)", init && sum ? ADD(init, sum) : (init ?? sum ?? ZERO)));
+  const body = first
+    ? `(if (local.get $src) (then ${write(v("(local.get $src)"))}) (else ${write()}))`
+    : write(v("(local.get $o)"));
   return `${entries(n)}
-    ${
-    onto.replace("INIT_BASE", write(v("(local.get $src)"))).replace("INIT_ZERO", write(undefined))
-      .replace("STEP", write(v("(local.get $o)")))
-  }
+    ${body}
     (local.set $q (i32.add (local.get $q) (i32.const ${n})))`;
 }
 
@@ -165,8 +165,6 @@ function denseAdjointPass(n: 1 | 4): string {
   const setup = rows.map((e) =>
     `(local.set $d${e} (i32.add (local.get $dy) (i32.mul (i32.add (local.get $k) (i32.const ${e})) (local.get $rb))))`
   ).join(" ");
-  const pairwise = (terms: string[]) =>
-    terms.length === 1 ? terms[0]! : ADD(ADD(terms[0]!, terms[1]!), ADD(terms[2]!, terms[3]!));
   const bias = pairwise(rows.map((e) => v(`(local.get $d${e})`)));
   const splats = rows.map((e) =>
     `(local.set $x${e} (v128.load32_splat (i32.add (i32.add (local.get $x) (i32.shl (local.get $r) (i32.const 2)))
@@ -194,7 +192,7 @@ function denseAdjointPass(n: 1 | 4): string {
 /** A gradient `d` times the activation's derivative at its output `a` (ReLU: 0 where a ≤ 0). */
 function derivative(activation: "relu" | "tanh", d: string, a: string): string {
   return activation === "relu"
-    ? `(v128.and ${d} (f32x4.gt ${a} (v128.const i32x4 0 0 0 0)))`
+    ? `(v128.and ${d} (f32x4.gt ${a} ${ZERO}))`
     : MUL(d, `(f32x4.sub (f32x4.splat (f32.const 1)) ${MUL(a, a)})`);
 }
 
@@ -218,8 +216,7 @@ function headPass(n: 1 | 4, activation: "relu" | "tanh"): string {
      (local.set $d${e} (i32.add (local.get $dz) (i32.mul ${k} (local.get $rb))))
      (local.set $s${e} (v128.load32_splat (i32.add (local.get $dOut) (i32.shl ${k} (i32.const 2)))))`;
   }).join("\n");
-  const terms = rows.map((e) => MUL(`(local.get $s${e})`, v(`(local.get $z${e})`)));
-  const sum = n === 1 ? terms[0]! : ADD(ADD(terms[0]!, terms[1]!), ADD(terms[2]!, terms[3]!));
+  const sum = pairwise(rows.map((e) => MUL(`(local.get $s${e})`, v(`(local.get $z${e})`))));
   const gradients = rows.map((e) =>
     store(
       `(local.get $d${e})`,
@@ -237,22 +234,21 @@ function headPass(n: 1 | 4, activation: "relu" | "tanh"): string {
 /** rowDotsAdjoint's rows: by fours while four rows share a head, else one at a time. */
 function headRows(activation: "relu" | "tanh"): string {
   const head = (e: number) => at("(local.get $heads)", `(i32.add (local.get $k) (i32.const ${e}))`);
-  const shared = `(i32.and (i32.le_s (i32.add (local.get $k) (i32.const 4)) (local.get $count))
-    (i32.and (i32.eq ${head(0)} ${head(1)}) (i32.and (i32.eq ${head(0)} ${head(2)}) (i32.eq ${
-    head(0)
-  } ${head(3)}))))`;
+  const sameHead = (e: number) => `(i32.eq (local.get $h) ${head(e)})`;
+  const fourShareIt =
+    `(if (result i32) (i32.le_s (i32.add (local.get $k) (i32.const 4)) (local.get $count))
+    (then (i32.and ${sameHead(1)} (i32.and ${sameHead(2)} ${sameHead(3)}))) (else (i32.const 0)))`;
   return `(local.set $k (i32.const 0))
     (block (loop (br_if 1 (i32.ge_s (local.get $k) (local.get $count)))
       (local.set $h ${head(0)})
       (local.set $hg ${G("(local.get $h)")})
-      (if (i32.and (i32.le_s (i32.add (local.get $k) (i32.const 4)) (local.get $count)) ${shared})
-        (then ${headPass(4, activation)}) (else ${headPass(1, activation)}))
+      (if ${fourShareIt} (then ${headPass(4, activation)}) (else ${headPass(1, activation)}))
       (br 0)))`;
 }
 
 /** Stores at `target` the dot product of the rows `a` and `b` (lanes summed in $acc, then across). */
 function dotInto(a: string, b: string, target: string): string {
-  return `(local.set $acc (v128.const i32x4 0 0 0 0))
+  return `(local.set $acc ${ZERO})
     ${lanes(`(local.set $acc ${ADD("(local.get $acc)", MUL(v(a), v(b)))})`)}
     (f32.store ${target} ${lanesSum("$acc")})`;
 }
@@ -448,7 +444,7 @@ const WAT = `(module
  ;; a = tanh(a), a = max(a, 0) (ReLU), and the gradient d at their output a: d *= 1 - a² and
  ;; d = 0 where a ≤ 0 (ReLU passes no gradient at 0), over n floats.
  ${elementwise("tanh", "$a", tanh(v("(local.get $a)")), "(local $t v128) (local $x2 v128)")}
- ${elementwise("relu", "$a", `(f32x4.pmax (v128.const i32x4 0 0 0 0) ${v("(local.get $a)")})`)}
+ ${elementwise("relu", "$a", `(f32x4.pmax ${ZERO} ${v("(local.get $a)")})`)}
  ${elementwise("tanhAdjoint", "$d", derivative("tanh", v("(local.get $d)"), v("(local.get $a)")))}
  ${elementwise("reluAdjoint", "$d", derivative("relu", v("(local.get $d)"), v("(local.get $a)")))}
 

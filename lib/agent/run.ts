@@ -19,6 +19,7 @@ import { ResultsFolder } from "../report/results.ts";
 import { checkpointFolder, loadCheckpoint } from "./checkpoint.ts";
 import type { TrainConfig } from "./config.ts";
 import { LearnedPolicy } from "./learned_policy.ts";
+import { arrayLearner, type LearnerFactory, tfjsLearner } from "./learner.ts";
 import {
   CURVE_COLUMNS,
   type CurveRow,
@@ -28,14 +29,18 @@ import {
 } from "./train.ts";
 
 /** Resumes a run (or checkpoint) folder, continuing its learning curve when there is one. */
-async function resumeRun(dir: string, config: TrainConfig): Promise<Trainer> {
+async function resumeRun(
+  dir: string,
+  config: TrainConfig,
+  learner: LearnerFactory,
+): Promise<Trainer> {
   const folder = await checkpointFolder(dir);
   const run = folder.endsWith("/checkpoint") ? folder.slice(0, -"/checkpoint".length) : folder;
   const history = await readLearningCurve(run).catch((error) => {
     if (error instanceof Deno.errors.NotFound) return [];
     throw error;
   });
-  return await Trainer.resume(folder, { config, history });
+  return await Trainer.resume(folder, { config, history, learner });
 }
 
 /** Options of {@linkcode trainRun}. */
@@ -56,6 +61,11 @@ export interface TrainRunOptions {
   shouldStop?: () => boolean;
   /** Evaluate beside every baseline at the end (default true). */
   evaluate?: boolean;
+  /**
+   * The PPO update's path: "array" (default: typed arrays, wasm SIMD for the MLP networks) or
+   * "tfjs" (the TensorFlow.js reference); a tfjs run's manifest says so in its `run`.
+   */
+  learner?: "array" | "tfjs";
 }
 
 /** What a training run leaves: the greedy policy and, if evaluated, its held-out report. */
@@ -139,13 +149,14 @@ export async function trainRun(
   options: TrainRunOptions,
 ): Promise<TrainRunResult> {
   const results = await ResultsFolder.open(options.out, {
-    run: `train ${config.name}`,
+    run: `train ${config.name}${options.learner === "tfjs" ? " (tfjs learner)" : ""}`,
     parameters: config,
     seed: config.seed,
   });
+  const learner = options.learner === "tfjs" ? tfjsLearner : arrayLearner;
   const trainer = options.resume
-    ? await resumeRun(options.resume, config)
-    : await Trainer.create(config);
+    ? await resumeRun(options.resume, config, learner)
+    : await Trainer.create(config, learner);
   await results.json("config", config);
   try {
     if (config.imitation && !options.resume) {

@@ -1,7 +1,8 @@
 /**
  * `./schedlab train --config FILE [--out DIR] [--resume DIR] [--init-from DIR] [--updates N]
- * [--seed S] [--no-evaluate]`: trains the PPO allocator (after the config's imitation phase, if
- * any; from a checkpoint's weights with `--init-from`), with a progress line per round and per
+ * [--seed S] [--learner array|tfjs] [--no-evaluate]`: trains the PPO allocator (after the
+ * config's imitation phase, if any; from a checkpoint's weights with `--init-from`; on the
+ * TensorFlow.js reference path with `--learner tfjs`), with a progress line per round and per
  * update; Ctrl-C stops after the current update and still writes the checkpoint and the
  * evaluation.
  *
@@ -19,7 +20,7 @@ import {
 } from "./common.ts";
 
 const USAGE =
-  "./schedlab train --config experiments/NAME.json [--out DIR] [--resume DIR] [--init-from DIR] [--updates N] [--seed S] [--no-evaluate]";
+  "./schedlab train --config experiments/NAME.json [--out DIR] [--resume DIR] [--init-from DIR] [--updates N] [--seed S] [--learner array|tfjs] [--no-evaluate]";
 
 if (import.meta.main) {
   await runCommand("train", USAGE, async (args) => {
@@ -38,10 +39,20 @@ if (import.meta.main) {
       },
       updates: { type: "string", arg: "N", help: "PPO updates (default: the config's)" },
       seed: { type: "string", arg: "S", help: "the run's seed (default: the config's)" },
+      learner: {
+        type: "string",
+        arg: "PATH",
+        help:
+          "the PPO update's path: array (default; wasm SIMD for the MLP networks) or tfjs (the reference)",
+      },
       "no-evaluate": { type: "boolean", help: "skip the final evaluation beside the baselines" },
     });
     if (flags.resume !== undefined && flags["init-from"] !== undefined) {
       throw new UsageError("Expected --resume or --init-from but found both");
+    }
+    const learner = flags.learner ?? "array";
+    if (learner !== "array" && learner !== "tfjs") {
+      throw new UsageError(`Expected --learner to be array or tfjs but found "${learner}"`);
     }
     const loaded = await loadTrainConfig(requiredFlag("config", flags.config));
     const config = {
@@ -64,6 +75,7 @@ if (import.meta.main) {
       ...(flags.resume ? { resume: flags.resume } : {}),
       shouldStop: () => stop,
       evaluate: !flags["no-evaluate"],
+      learner,
       onImitation: (row) =>
         console.error(
           `imitation round ${row.round} | ${row.decisions} decisions | agreement ${

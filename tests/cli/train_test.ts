@@ -78,6 +78,24 @@ Deno.test("train on the toy instance writes a run folder and beats random on hel
   }
 });
 
+Deno.test("train --learner tfjs trains on the TensorFlow.js reference and its manifest says so", async () => {
+  const out = await Deno.makeTempDir();
+  try {
+    const args = ["--config", "experiments/toy.json", "--updates", "2", "--no-evaluate"];
+    const trained = await schedlab("train", [...args, "--out", out, "--learner", "tfjs"]);
+    assert.equal(trained.code, 0, trained.stderr);
+    assert.match(trained.stderr, /update 2\/2/);
+    const manifest = JSON.parse(await Deno.readTextFile(`${out}/manifest.json`));
+    assert.equal(manifest.run, "train toy (tfjs learner)");
+    const array = await schedlab("train", [...args, "--out", `${out}/array`]);
+    assert.equal(array.code, 0, array.stderr);
+    const arrayManifest = JSON.parse(await Deno.readTextFile(`${out}/array/manifest.json`));
+    assert.equal(arrayManifest.run, "train toy");
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});
+
 Deno.test("train and evaluate reject bad flags, configs and checkpoints clearly", async () => {
   const dir = await Deno.makeTempDir();
   try {
@@ -102,6 +120,12 @@ Deno.test("train and evaluate reject bad flags, configs and checkpoints clearly"
         ["--config", "experiments/toy.json", "--resume", dir, "--init-from", dir],
         2,
         /Expected --resume or --init-from but found both/,
+      ],
+      [
+        "train",
+        ["--config", "experiments/toy.json", "--learner", "torch"],
+        2,
+        /Expected --learner to be array or tfjs but found "torch"/,
       ],
       ["evaluate", ["--checkpoint", dir], 1, /Invalid checkpoint .*cannot read checkpoint\.json/],
       [

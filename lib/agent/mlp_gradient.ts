@@ -329,8 +329,15 @@ interface Loaded {
   readonly slot: { start: number; ptr: number; value: number };
   /** Per allowed slot: its first list entry (for the learned embedding's values). */
   readonly slotEntries: Int32Array;
-  /** The lists themselves (critic, shared, slot), for counting. */
+  /** The lists themselves (critic, shared, slot), for counting their entries. */
   readonly lists: readonly [RowLists, RowLists, RowLists];
+}
+
+/** List entries read by a pass over some rows: the critic's, the scorer's shared and slot lists'. */
+interface Entries {
+  critic: number;
+  shared: number;
+  slot: number;
 }
 
 /**
@@ -456,7 +463,7 @@ export class MlpGradient implements FlatGradient<SparseInputs> {
     for (let i = 0; i < n; i++) {
       this.#i32[(this.#criticRows >> 2) + i] = heads.row(params, f32, inputs.preference[i]!);
     }
-    this.#criticForward(n, 0);
+    this.#criticForward(n, 0, this.#loaded!.lists[0].start[n]!);
     for (let i = 0; i < n; i++) {
       const row = this.#i32[(this.#criticRows >> 2) + i]!;
       out[i] = f32[(this.#out >> 2) + i]! + heads.bias[heads.index(row)]!;
@@ -482,14 +489,19 @@ export class MlpGradient implements FlatGradient<SparseInputs> {
     const order = this.#order >> 2, criticRows = this.#criticRows >> 2;
     const slotOrder = this.#slotOrder >> 2, slotBase = this.#slotBase >> 2;
     const slotHeads = this.#slotHeads >> 2;
+    const [criticList, sharedList, slotList] = loaded.lists;
+    const entries: Entries = { critic: 0, shared: 0, slot: 0 };
     let slots = 0;
     for (let k = 0; k < b; k++) {
       const i = indices[k]!, w = inputs.preference[i]!;
       i32[order + k] = i;
+      entries.critic += criticList.start[i + 1]! - criticList.start[i]!;
+      entries.shared += sharedList.start[i + 1]! - sharedList.start[i]!;
       i32[criticRows + k] = criticHeads.row(params, f32, w);
       const head = scorerHeads.row(params, f32, w);
       for (let s = inputs.slotStart[i]!; s < inputs.slotStart[i + 1]!; s++, slots++) {
         i32[slotOrder + slots] = s;
+        entries.slot += slotList.start[s + 1]! - slotList.start[s]!;
         i32[slotBase + slots] = shared + k * width * 4;
         i32[slotHeads + slots] = head;
       }
@@ -500,7 +512,7 @@ export class MlpGradient implements FlatGradient<SparseInputs> {
     }
     loss.begin(batch);
     // The critic: forward, ∂L/∂V, backward.
-    this.#criticForward(b, this.#order);
+    this.#criticForward(b, this.#order, entries.critic);
     const out = this.#out >> 2, dOut = this.#dOut >> 2;
     for (let k = 0; k < b; k++) {
       const h = criticHeads.index(i32[criticRows + k]!);
@@ -508,10 +520,10 @@ export class MlpGradient implements FlatGradient<SparseInputs> {
       f32[dOut + k] = dv;
       criticHeads.dBias[h]! += dv;
     }
-    this.#criticBackward(b, this.#order);
+    this.#criticBackward(b, this.#order, entries.critic);
     // The scorer: forward, ∂L/∂s decision by decision, backward.
     if (this.#embed) this.#embedForward(params, inputs, loaded, slots);
-    this.#scorerForward(b, slots);
+    this.#scorerForward(b, slots, entries);
     const window = this.shape.window, scores = this.#scores;
     for (let k = 0, first = 0; k < b; k++) {
       const i = indices[k]!, count = inputs.slotStart[i + 1]! - inputs.slotStart[i]!;
@@ -531,7 +543,7 @@ export class MlpGradient implements FlatGradient<SparseInputs> {
       }
       first += count;
     }
-    this.#scorerBackward(b, slots);
+    this.#scorerBackward(b, slots, entries);
     // The gradient, out of the kernels' memory.
     this.#copyGradient();
     criticHeads.spread(this.gradient, f32, this.#delta);
@@ -683,17 +695,6 @@ export class MlpGradient implements FlatGradient<SparseInputs> {
     }
   }
 
-  /** List entries of the rows `order[0, count)` of `list` (all of its first `count` rows without order). */
-  #entries(list: RowLists, count: number, order: number): number {
-    if (order === 0) return list.start[count]!;
-    let sum = 0;
-    for (let k = 0, i32 = this.#i32, at = order >> 2; k < count; k++) {
-      const i = i32[at + k]!;
-      sum += list.start[i + 1]! - list.start[i]!;
-    }
-    return sum;
-  }
-
   /**
    * The dense layers 1.. of a network over `rows` rows, each followed by its activation, from the
    * first layer's output in acts[0]; returns the multiply-adds performed.
@@ -730,32 +731,36 @@ export class MlpGradient implements FlatGradient<SparseInputs> {
     return performed;
   }
 
-  /** The critic's forward over `count` decisions (order: their indices, 0 for the first count) into #out. */
-  #criticForward(count: number, order: number): void {
+  /**
+   * The critic's forward over `count` decisions (order: their indices, 0 for the first count),
+   * whose lists hold `entries` entries, into #out.
+   */
+  #criticForward(count: number, order: number, entries: number): void {
     const k4 = this.#kernels, layers = this.#critic, a = this.#criticA, l0 = layers[0]!;
     const { start, ptr, value } = this.#loaded!.critic, last = layers.at(-1)!.outPad;
     k4.sparse(a[0]!, count, l0.outPad, order, start, ptr, value, 0);
     k4.tanh(a[0]!, count * l0.outPad);
-    const performed = this.#entries(this.#loaded!.lists[0], count, order) * l0.outPad +
-      this.#hiddenForward(layers, a, count, Activation.Tanh);
+    const performed = entries * l0.outPad + this.#hiddenForward(layers, a, count, Activation.Tanh);
     k4.rowDots(a.at(-1)!, count, last, this.#criticRows, this.#out);
     this.#multiplyAdds += performed + count * last;
   }
 
   /** The critic's backward from ∂L/∂V in #dOut over the minibatch's `count` decisions. */
-  #criticBackward(count: number, order: number): void {
+  #criticBackward(count: number, order: number, entries: number): void {
     const k4 = this.#kernels, layers = this.#critic, a = this.#criticA, delta = this.#delta;
     const last = layers.at(-1)!.outPad, top = a.at(-1)!, l0 = layers[0]!;
     const { start, ptr, value } = this.#loaded!.critic, rows = this.#criticRows;
     k4.rowDotsAdjoint(top, count, last, rows, this.#dOut, top + delta, delta, Activation.Tanh);
     const performed = 2 * count * last + this.#hiddenBackward(layers, a, count, Activation.Tanh);
     k4.sparseAdjoint(a[0]! + delta, count, l0.outPad, order, start, ptr, value, 0, delta, 0);
-    this.#multiplyAdds += performed +
-      this.#entries(this.#loaded!.lists[0], count, order) * l0.outPad;
+    this.#multiplyAdds += performed + entries * l0.outPad;
   }
 
-  /** The scorer's forward: the `count` decisions' shared terms, then their `slots` allowed slots' scores into #out. */
-  #scorerForward(count: number, slots: number): void {
+  /**
+   * The scorer's forward: the `count` decisions' shared terms, then their `slots` allowed slots'
+   * scores into #out (`entries`: the lists' entries those rows read).
+   */
+  #scorerForward(count: number, slots: number, entries: Entries): void {
     const k4 = this.#kernels, layers = this.#scorer, z = this.#scorerZ, l0 = layers[0]!;
     const loaded = this.#loaded!, shared = loaded.shared, slot = loaded.slot, width = l0.outPad;
     const last = layers.at(-1)!.outPad;
@@ -763,15 +768,14 @@ export class MlpGradient implements FlatGradient<SparseInputs> {
     const { start, ptr, value } = slot;
     k4.sparse(z[0]!, slots, width, this.#slotOrder, start, ptr, value, this.#slotBase);
     k4.relu(z[0]!, slots * width);
-    const performed = (this.#entries(loaded.lists[1], count, this.#order) +
-          this.#entries(loaded.lists[2], slots, this.#slotOrder)) * width +
+    const performed = (entries.shared + entries.slot) * width +
       this.#hiddenForward(layers, z, slots, Activation.Relu);
     k4.rowDots(z.at(-1)!, slots, last, this.#slotHeads, this.#out);
     this.#multiplyAdds += performed + slots * last;
   }
 
-  /** The scorer's backward from ∂L/∂s in #dOut. */
-  #scorerBackward(count: number, slots: number): void {
+  /** The scorer's backward from ∂L/∂s in #dOut, over the forward's rows. */
+  #scorerBackward(count: number, slots: number, entries: Entries): void {
     const k4 = this.#kernels, layers = this.#scorer, z = this.#scorerZ, delta = this.#delta;
     const loaded = this.#loaded!, last = layers.at(-1)!.outPad, top = z.at(-1)!;
     const heads = this.#slotHeads, dValue = this.#embed ? this.#dValue : 0;
@@ -804,9 +808,7 @@ export class MlpGradient implements FlatGradient<SparseInputs> {
       delta,
       0,
     );
-    const slotEntries = this.#entries(loaded.lists[2], slots, slotOrder);
-    performed += (dValue ? 2 : 1) * slotEntries * width +
-      this.#entries(loaded.lists[1], count, this.#order) * width;
+    performed += ((dValue ? 2 : 1) * entries.slot + entries.shared) * width;
     this.#multiplyAdds += performed;
   }
 

@@ -489,52 +489,32 @@ export const enum Activation {
   Tanh = 2,
 }
 
+/** sparse's and sparseAdjoint's row lists: order, starts, row pointers, values, base rows. */
+type ListArgs = [order: number, start: number, ptr: number, value: number, base: number];
+
+/** dense's and denseAdjoint's layer: input rows, their count, size and stride, weights, width, biases. */
+type DenseArgs = [
+  x: number,
+  count: number,
+  rows: number,
+  xWidth: number,
+  w: number,
+  width: number,
+  b: number,
+];
+
 /** The kernels' exports (see the module text for each one's contract). */
 export interface SimdKernels {
   readonly memory: WebAssembly.Memory;
-  sparse(
-    out: number,
-    count: number,
-    width: number,
-    order: number,
-    start: number,
-    ptr: number,
-    value: number,
-    base: number,
-  ): void;
+  sparse(out: number, count: number, width: number, ...lists: ListArgs): void;
   sparseAdjoint(
     dOut: number,
     count: number,
     width: number,
-    order: number,
-    start: number,
-    ptr: number,
-    value: number,
-    base: number,
-    delta: number,
-    dValue: number,
+    ...rest: [...lists: ListArgs, delta: number, dValue: number]
   ): void;
-  dense(
-    x: number,
-    count: number,
-    rows: number,
-    xWidth: number,
-    w: number,
-    width: number,
-    b: number,
-    y: number,
-  ): void;
-  denseAdjoint(
-    x: number,
-    count: number,
-    rows: number,
-    xWidth: number,
-    w: number,
-    width: number,
-    b: number,
-    dy: number,
-    delta: number,
-  ): void;
+  dense(...args: [...layer: DenseArgs, y: number]): void;
+  denseAdjoint(...args: [...layer: DenseArgs, dy: number, delta: number]): void;
   tanh(a: number, n: number): void;
   tanhAdjoint(a: number, d: number, n: number): void;
   relu(a: number, n: number): void;

@@ -9,11 +9,11 @@
  * order), or {@linkcode IDLE} to leave it idle until the next event (or, with `idleTimeout`,
  * for at most that many seconds: the end of an idle is an event too, at which every idle node
  * is asked again). A node may idle only while some task is running, so the simulation never
- * deadlocks. All completions at the same instant are processed together. The reward of a step is minus the time that elapses until
- * the next decision, so an episode's undiscounted return is minus the makespan. When the
- * instance has a power model, each step also reports the joules it commits (the started
- * task's energy beyond idling, plus the awake nodes' idle draw over the elapsed time), which
- * sum to the episode's energy.
+ * deadlocks. All completions at the same instant are processed together. The reward of a step
+ * is minus the time that elapses until the next decision, so an episode's undiscounted return
+ * is minus the makespan. When the instance has a power model, each step also reports the
+ * joules it commits (the started task's energy beyond idling, plus the awake nodes' idle draw
+ * over the elapsed time), which sum to the episode's energy.
  *
  * @module
  */
